@@ -1,0 +1,39 @@
+// Bundles the engine CLI, the VS Code extension and the dashboard webview into dist/ with esbuild.
+import { build } from 'esbuild';
+import { existsSync, mkdirSync, cpSync } from 'node:fs';
+
+const common = { bundle: true, sourcemap: true, logLevel: 'warning', legalComments: 'none' };
+
+const targets = [
+  {
+    entryPoints: ['proxy/cli.ts'],
+    outfile: 'dist/proxy/cli.js',
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    banner: { js: '#!/usr/bin/env node' },
+    // sql.js loads its wasm next to the bundle (copied below).
+    external: ['pg-native'],
+  },
+  {
+    entryPoints: ['extension/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: ['vscode'],
+  },
+  {
+    entryPoints: ['webview/main.ts'],
+    outfile: 'dist/webview/main.js',
+    platform: 'browser',
+    target: 'es2022',
+    format: 'esm',
+    loader: { '.css': 'text' },
+  },
+];
+
+mkdirSync('dist/proxy', { recursive: true });
+await Promise.all(targets.filter((t) => existsSync(t.entryPoints[0])).map((t) => build({ ...common, ...t })));
+cpSync('node_modules/sql.js/dist/sql-wasm.wasm', 'dist/proxy/sql-wasm.wasm');
+if (existsSync('proxy/pricing/catalog.json')) cpSync('proxy/pricing/catalog.json', 'dist/proxy/catalog.json');

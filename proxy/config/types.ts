@@ -1,0 +1,173 @@
+// The validated, typed form of bifrost.yaml (DESIGN §3). Past the config edge, code trusts these types.
+
+/** A duration or budget period such as `1h`, `1w`, `1M`. */
+export interface Period {
+  readonly count: number;
+  readonly unit: PeriodUnit;
+  /** The text as written, e.g. "1M". */
+  readonly text: string;
+}
+
+/** m minute, h hour, d day, w week, M month, Y year. */
+export type PeriodUnit = 'm' | 'h' | 'd' | 'w' | 'M' | 'Y';
+
+export type ProviderType = 'bedrock' | 'anthropic' | 'openai';
+
+/** A reference to a secret: `env.NAME` in the file, resolved at the edge. */
+export type SecretRef = { readonly env: string } | { readonly literal: string };
+
+export interface ProviderCredentials {
+  readonly profile?: string;
+  readonly roleArn?: string;
+}
+
+/** One routable target: provider type, region, model, weight. */
+export interface ProviderConfig {
+  readonly id: string;
+  readonly accountId: string;
+  readonly type: ProviderType;
+  readonly model: string;
+  readonly weight: number;
+  readonly region?: string;
+  readonly endpoint?: string;
+  readonly baseUrl?: string;
+  readonly apiKey?: SecretRef;
+  readonly credentials?: ProviderCredentials;
+  /** Per-provider timeouts in milliseconds (routing section defaults apply when absent). */
+  readonly timeouts?: Partial<Timeouts>;
+}
+
+export interface Account {
+  readonly id: string;
+  readonly providers: readonly ProviderConfig[];
+}
+
+export interface BudgetDef {
+  readonly id: string;
+  /** Limit in integer micro-dollars. */
+  readonly limitMicros: number;
+  readonly period: Period;
+}
+
+export interface TeamBudgetDef extends BudgetDef {
+  readonly customerId?: string;
+}
+
+export interface KeyBudgetDef extends BudgetDef {
+  readonly teamId?: string;
+}
+
+export interface Budgets {
+  readonly customer: readonly BudgetDef[];
+  readonly team: readonly TeamBudgetDef[];
+  readonly virtualKey: readonly KeyBudgetDef[];
+  readonly providerConfig: readonly BudgetDef[];
+}
+
+export interface WindowLimit {
+  readonly limit: number;
+  readonly duration: Period;
+}
+
+export interface RateLimitDef {
+  readonly id: string;
+  readonly requests?: WindowLimit;
+  readonly tokens?: WindowLimit;
+}
+
+export interface RateLimits {
+  readonly virtualKey: readonly RateLimitDef[];
+  readonly providerConfig: readonly RateLimitDef[];
+}
+
+/** How a client proves it holds a virtual key. */
+export type KeySecret =
+  | { readonly kind: 'literal'; readonly value: string }
+  | { readonly kind: 'env'; readonly name: string }
+  | { readonly kind: 'sha256'; readonly hex: string };
+
+export interface VirtualKeyDef {
+  readonly id: string;
+  readonly secret: KeySecret;
+  readonly accountId?: string;
+  readonly allowedModels?: readonly string[];
+  readonly description?: string;
+}
+
+/** Prices in dollars per million tokens, as written in the config. */
+export interface PriceDef {
+  readonly input: number;
+  readonly output: number;
+  readonly cache_read?: number;
+  readonly cache_write_5m?: number;
+  readonly cache_write_1h?: number;
+  readonly batch_input?: number;
+  readonly batch_output?: number;
+}
+
+export interface Timeouts {
+  readonly connectMs: number;
+  readonly firstByteMs: number;
+  readonly idleMs: number;
+}
+
+export interface RoutingSettings {
+  /** Retries on the same provider before falling back (0 = no retry). */
+  readonly retries: number;
+  /** Fall back to other candidates when one fails. */
+  readonly fallback: boolean;
+  readonly backoffBaseMs: number;
+  readonly backoffMaxMs: number;
+  /** Upper bound on the whole retry/fallback sequence of one request. */
+  readonly maxTotalMs: number;
+  readonly breaker: { readonly failures: number; readonly cooldownMs: number };
+  readonly timeouts: Timeouts;
+}
+
+export interface LoggingSettings {
+  readonly retentionDays: number;
+  readonly captureBodies: boolean;
+}
+
+export interface PricingSettings {
+  readonly models: Readonly<Record<string, PriceDef>>;
+  /** Absolute path (resolved against the config file's folder). */
+  readonly file?: string;
+  readonly unknownModel: 'serve' | 'reject';
+}
+
+/** A runaway-agent guard: pause a key that spends or requests faster than this. */
+export interface GuardDef {
+  readonly virtualKeyId: string;
+  readonly maxSpendMicros?: number;
+  readonly maxRequests?: number;
+  readonly window: Period;
+}
+
+export interface Config {
+  readonly accounts: readonly Account[];
+  readonly budgets: Budgets;
+  readonly rateLimits: RateLimits;
+  /** Every virtual key named anywhere in the file, with defaults filled in. */
+  readonly virtualKeys: readonly VirtualKeyDef[];
+  readonly pricing: PricingSettings;
+  readonly store: { readonly url?: string };
+  readonly logging: LoggingSettings;
+  readonly routing: RoutingSettings;
+  readonly guards: readonly GuardDef[];
+}
+
+/** A problem found in the file, at a 1-based line and column. */
+export interface ConfigProblem {
+  readonly severity: 'error' | 'warning';
+  readonly line: number;
+  readonly col: number;
+  readonly message: string;
+}
+
+export type LoadResult =
+  | { readonly ok: true; readonly config: Config; readonly warnings: readonly ConfigProblem[] }
+  | { readonly ok: false; readonly problems: readonly ConfigProblem[] };
+
+/** The four budget tiers, outermost first. */
+export type TierKind = 'customer' | 'team' | 'virtual_key' | 'provider_config';

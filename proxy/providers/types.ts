@@ -1,0 +1,100 @@
+// The contract every provider adapter implements: one inbound request, one target, one response sink.
+import type { ProviderConfig } from '../config/types.js';
+import type { Usage } from '../core/usage.js';
+
+/** The wire protocol the client spoke to spendgate. Responses go back in the same protocol. */
+export type ClientProtocol = 'anthropic' | 'openai' | 'bedrock';
+
+export type Operation =
+  | 'messages' // POST /anthropic/v1/messages
+  | 'count_tokens' // POST /anthropic/v1/messages/count_tokens
+  | 'chat_completions' // POST /openai/v1/chat/completions
+  | 'converse' // POST /bedrock/model/{id}/converse
+  | 'converse_stream' // POST /bedrock/model/{id}/converse-stream
+  | 'invoke' // POST /bedrock/model/{id}/invoke
+  | 'invoke_stream'; // POST /bedrock/model/{id}/invoke-with-response-stream
+
+/** A client request, validated at the edge. */
+export interface ClientRequest {
+  readonly protocol: ClientProtocol;
+  readonly operation: Operation;
+  /** The model the client asked for (body `model`, or the Bedrock path's model id). */
+  readonly model: string;
+  readonly stream: boolean;
+  /** The parsed JSON body (an object). Treat as read-only. */
+  readonly body: Readonly<Record<string, unknown>>;
+  /** The body bytes exactly as received, for pass-through without re-serialisation. */
+  readonly raw: Buffer;
+  /** Lower-cased request headers the client sent (credentials already removed). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Query string without the `?` ('' when none). */
+  readonly query: string;
+}
+
+/** A provider config with its secrets resolved, ready to call. */
+export interface ProviderTarget extends ProviderConfig {
+  /** The resolved API key for anthropic/openai targets (from `api_key: env.NAME`). */
+  readonly resolvedApiKey?: string;
+}
+
+/**
+ * Where a provider writes the response, in the client's protocol. The sink knows whether any byte
+ * reached the client (after which the gateway never retries) and whether the client went away
+ * (after which the provider keeps reading the upstream to learn the billed usage, but writes nothing).
+ */
+export interface ResponseSink {
+  /** Send status and headers. Called once, before any write. */
+  head(status: number, headers: Readonly<Record<string, string>>): void;
+  /** Write a chunk; resolves once the client accepted it (back-pressure) or immediately if it is gone. */
+  write(chunk: Uint8Array | string): Promise<void>;
+  /** Finish the response, optionally with a last chunk. */
+  end(chunk?: Uint8Array | string): void;
+  /** True once head() was called: the response is committed. */
+  readonly started: boolean;
+  /** True once the client disconnected. */
+  readonly clientGone: boolean;
+}
+
+export interface Timeouts {
+  readonly connectMs: number;
+  /** Time from sending the request to the first response byte (headers). */
+  readonly firstByteMs: number;
+  /** Longest silence between two body chunks. */
+  readonly idleMs: number;
+}
+
+export interface SendOptions {
+  readonly timeouts: Timeouts;
+  /** Aborted when the gateway gives up on the request (shutdown, total deadline). */
+  readonly signal: AbortSignal;
+  /** Called with usage as soon as it is known, even partially (streams), so accounting never loses it. */
+  readonly onUsage?: (usage: Usage) => void;
+  /** Called when the first byte of the upstream response arrives. */
+  readonly onFirstByte?: () => void;
+}
+
+/** What happened on one upstream call whose response reached the client (fully or partly). */
+export interface UpstreamOutcome {
+  /** HTTP status sent to the client. */
+  readonly status: number;
+  /** Final usage as the provider billed it; null when the upstream reported none. */
+  readonly usage: Usage | null;
+  /** The model id actually called (e.g. an inference profile id), for pricing. */
+  readonly servedModel: string;
+  readonly stopReason?: string;
+  /** Set when the response failed after it had started (mid-stream error, upstream error body passed through). */
+  readonly error?: { readonly type: string; readonly message: string };
+}
+
+export interface Provider {
+  /** Why this provider cannot serve this request on this target, or null when it can. */
+  unsupported(request: ClientRequest, target: ProviderTarget): string | null;
+  /**
+   * Call the upstream and stream the answer to the sink in the client's protocol.
+   * Throws GatewayError (kind 'upstream', with `retryable`) when it fails before the sink started;
+   * once the sink started it never throws for upstream faults and reports them in the outcome.
+   */
+  send(request: ClientRequest, target: ProviderTarget, sink: ResponseSink, options: SendOptions): Promise<UpstreamOutcome>;
+  /** Release pooled connections. */
+  close(): Promise<void>;
+}
