@@ -1,0 +1,146 @@
+// The edge for client routes: which route a request is, and its body validated into a ClientRequest.
+import { z } from 'zod';
+import type { IncomingHttpHeaders } from 'node:http';
+import { GatewayError } from '../core/errors.js';
+import type { ClientProtocol, ClientRequest, Operation } from '../providers/types.js';
+
+export interface ClientRoute {
+  readonly protocol: ClientProtocol;
+  readonly operation: Operation;
+  /** Bedrock routes carry the model in the path. */
+  readonly pathModel?: string;
+}
+
+const BEDROCK_OPERATIONS: Record<string, Operation> = {
+  converse: 'converse',
+  'converse-stream': 'converse_stream',
+  invoke: 'invoke',
+  'invoke-with-response-stream': 'invoke_stream',
+};
+
+/** Match a POST path to a client route (without the query string). */
+export function matchClientRoute(path: string): ClientRoute | undefined {
+  switch (path) {
+    case '/anthropic/v1/messages':
+      return { protocol: 'anthropic', operation: 'messages' };
+    case '/anthropic/v1/messages/count_tokens':
+      return { protocol: 'anthropic', operation: 'count_tokens' };
+    case '/openai/v1/chat/completions':
+      return { protocol: 'openai', operation: 'chat_completions' };
+  }
+  const bedrock = /^\/bedrock\/model\/([^/]+)\/([a-z-]+)$/.exec(path);
+  if (bedrock) {
+    const operation = BEDROCK_OPERATIONS[bedrock[2]];
+    if (!operation) return undefined;
+    let model: string;
+    try {
+      model = decodeURIComponent(bedrock[1]);
+    } catch {
+      return undefined;
+    }
+    return { protocol: 'bedrock', operation, pathModel: model };
+  }
+  return undefined;
+}
+
+const message = z.object({ role: z.string(), content: z.unknown() }).passthrough();
+
+const anthropicMessages = z
+  .object({
+    model: z.string().min(1),
+    max_tokens: z.number().int().positive(),
+    messages: z.array(message),
+    stream: z.boolean().optional(),
+  })
+  .passthrough();
+
+const anthropicCountTokens = z.object({ model: z.string().min(1), messages: z.array(message) }).passthrough();
+
+const openaiChat = z
+  .object({
+    model: z.string().min(1),
+    messages: z.array(message).min(1),
+    stream: z.boolean().nullish(),
+    max_tokens: z.number().int().positive().nullish(),
+    max_completion_tokens: z.number().int().positive().nullish(),
+  })
+  .passthrough();
+
+const bedrockConverse = z.object({ messages: z.array(z.object({ role: z.string() }).passthrough()) }).passthrough();
+const bedrockInvoke = z.object({}).passthrough();
+
+function schemaFor(route: ClientRoute): z.ZodType<Record<string, unknown>> {
+  switch (route.operation) {
+    case 'messages':
+      return anthropicMessages;
+    case 'count_tokens':
+      return anthropicCountTokens;
+    case 'chat_completions':
+      return openaiChat;
+    case 'converse':
+    case 'converse_stream':
+      return bedrockConverse;
+    case 'invoke':
+    case 'invoke_stream':
+      return bedrockInvoke;
+  }
+}
+
+/** Headers that carry the client's credential or routing to spendgate, never forwarded upstream. */
+const CREDENTIAL_HEADERS = new Set(['x-api-key', 'authorization', 'x-bf-vk', 'x-amz-security-token', 'x-amz-date', 'x-amz-content-sha256']);
+
+/** The virtual key secret the client presented, from any of the header forms of DESIGN §4. */
+export function presentedKey(headers: IncomingHttpHeaders): string | undefined {
+  const direct = headers['x-bf-vk'] ?? headers['x-api-key'];
+  if (typeof direct === 'string' && direct.length > 0) return direct;
+  const auth = headers.authorization;
+  if (typeof auth === 'string') {
+    const match = /^Bearer\s+(.+)$/i.exec(auth.trim());
+    if (match) return match[1];
+  }
+  return undefined;
+}
+
+function forwardableHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || name.startsWith(':') || CREDENTIAL_HEADERS.has(name)) continue;
+    out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'body'}: ${issue.message}`)
+    .join('; ');
+}
+
+export function parseClientRequest(route: ClientRoute, raw: Buffer, headers: IncomingHttpHeaders, query: string): ClientRequest {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw.toString('utf8'));
+  } catch (err) {
+    throw new GatewayError('invalid_request', `request body is not valid JSON: ${(err as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new GatewayError('invalid_request', 'request body must be a JSON object');
+  }
+  const result = schemaFor(route).safeParse(parsed);
+  if (!result.success) throw new GatewayError('invalid_request', `invalid request: ${describeIssues(result.error)}`);
+  const body = parsed as Record<string, unknown>;
+  const model = route.pathModel ?? (body.model as string);
+  const stream =
+    route.operation === 'converse_stream' || route.operation === 'invoke_stream' || body.stream === true;
+  return {
+    protocol: route.protocol,
+    operation: route.operation,
+    model,
+    stream,
+    body,
+    raw,
+    headers: forwardableHeaders(headers),
+    query,
+  };
+}
