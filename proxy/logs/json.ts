@@ -1,0 +1,121 @@
+// The API's JSON shape of a log record: the `/api/logs` item and the WebSocket `log` payload.
+import type { ProviderType } from '../config/types.js';
+import type { ClientProtocol } from '../providers/types.js';
+import { recordTotalTokens } from './filters.js';
+import type { CacheStatus, LogRecord } from './record.js';
+
+/** Itemised cost in decimal US dollars; `cache_write` is the 5-minute plus the 1-hour writes. */
+export interface CostJson {
+  readonly input: number;
+  readonly output: number;
+  readonly cache_read: number;
+  readonly cache_write: number;
+  readonly cache_write_5m: number;
+  readonly cache_write_1h: number;
+  readonly total: number;
+}
+
+export interface LogRecordJson {
+  readonly id: string;
+  readonly request_id: string;
+  readonly attempt: number;
+  /** ISO 8601 UTC. */
+  readonly timestamp: string;
+  readonly route: ClientProtocol;
+  readonly provider_type: ProviderType | null;
+  readonly provider_config_id: string | null;
+  readonly account_id: string | null;
+  readonly model_requested: string;
+  readonly model_served: string | null;
+  readonly virtual_key_id: string | null;
+  readonly team_id: string | null;
+  readonly customer_id: string | null;
+  readonly status: number;
+  readonly error_type: string | null;
+  readonly error_message: string | null;
+  readonly stream: boolean;
+  readonly latency_ms: number;
+  readonly ttft_ms: number | null;
+  readonly input_tokens: number;
+  readonly output_tokens: number;
+  readonly cache_read_tokens: number;
+  readonly cache_write_5m_tokens: number;
+  readonly cache_write_1h_tokens: number;
+  readonly total_tokens: number;
+  /** null when the model has no price; then `missing_cost` is true. */
+  readonly cost: CostJson | null;
+  readonly missing_cost: boolean;
+  readonly cache: CacheStatus;
+  readonly stop_reason: string | null;
+  readonly routing: {
+    readonly candidates: readonly string[];
+    readonly excluded: readonly { readonly id: string; readonly reason: string }[];
+    readonly chosen: string | null;
+  } | null;
+  readonly tags: Readonly<Record<string, string>>;
+  /** Present only when bodies were captured and the caller asked for them. */
+  readonly request_body?: string | null;
+  readonly response_body?: string | null;
+}
+
+/**
+ * Integer micro-dollars → decimal dollars. Dividing an integer by 1e6 yields the double nearest the
+ * exact decimal, which JSON prints as that decimal, so the value is exact to the micro-dollar.
+ */
+export function microsToDollars(micros: number): number {
+  return micros / 1_000_000;
+}
+
+export interface JsonOptions {
+  /** Include captured bodies (the HTTP API does; live WebSocket pushes do not, to keep frames small). */
+  readonly bodies: boolean;
+}
+
+export function logRecordToJson(r: LogRecord, options: JsonOptions = { bodies: true }): LogRecordJson {
+  const json: LogRecordJson = {
+    id: r.id,
+    request_id: r.requestId,
+    attempt: r.attempt,
+    timestamp: new Date(r.timestamp).toISOString(),
+    route: r.route,
+    provider_type: r.providerType ?? null,
+    provider_config_id: r.providerConfigId ?? null,
+    account_id: r.accountId ?? null,
+    model_requested: r.modelRequested,
+    model_served: r.modelServed ?? null,
+    virtual_key_id: r.virtualKeyId ?? null,
+    team_id: r.teamId ?? null,
+    customer_id: r.customerId ?? null,
+    status: r.status,
+    error_type: r.errorType ?? null,
+    error_message: r.errorMessage ?? null,
+    stream: r.stream,
+    latency_ms: r.latencyMs,
+    ttft_ms: r.ttftMs ?? null,
+    input_tokens: r.inputTokens,
+    output_tokens: r.outputTokens,
+    cache_read_tokens: r.cacheReadTokens,
+    cache_write_5m_tokens: r.cacheWrite5mTokens,
+    cache_write_1h_tokens: r.cacheWrite1hTokens,
+    total_tokens: recordTotalTokens(r),
+    cost: r.cost === null
+      ? null
+      : {
+          input: microsToDollars(r.cost.input),
+          output: microsToDollars(r.cost.output),
+          cache_read: microsToDollars(r.cost.cacheRead),
+          cache_write: microsToDollars(r.cost.cacheWrite5m + r.cost.cacheWrite1h),
+          cache_write_5m: microsToDollars(r.cost.cacheWrite5m),
+          cache_write_1h: microsToDollars(r.cost.cacheWrite1h),
+          total: microsToDollars(r.cost.total),
+        },
+    missing_cost: r.missingCost,
+    cache: r.cache,
+    stop_reason: r.stopReason ?? null,
+    routing: r.routing
+      ? { candidates: r.routing.candidates, excluded: r.routing.excluded, chosen: r.routing.chosen ?? null }
+      : null,
+    tags: r.tags ?? {},
+  };
+  return options.bodies ? { ...json, request_body: r.requestBody ?? null, response_body: r.responseBody ?? null } : json;
+}

@@ -1,0 +1,166 @@
+// GET /metrics: Prometheus counters, histograms and gauges fed by finished log records.
+import type { TierKind } from '../config/types.js';
+import type { LogRecord } from './record.js';
+
+export interface BudgetRemaining {
+  readonly tier: TierKind;
+  readonly id: string;
+  /** Integer micro-dollars left in the current period (may be negative after an overshoot). */
+  readonly remainingMicros: number;
+}
+
+type Labels = Readonly<Record<string, string>>;
+
+/** Escapes a label value for the text exposition format. */
+export function escapeLabelValue(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+}
+
+function escapeHelp(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+}
+
+function labelText(labels: Labels): string {
+  const parts = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabelValue(v)}"`);
+  return parts.length === 0 ? '' : `{${parts.join(',')}}`;
+}
+
+/** Label sets beyond this per family are folded into one overflow series, so clients cannot grow memory without bound. */
+const MAX_SERIES = 5_000;
+const OVERFLOW = '_overflow';
+
+/** A monotonically increasing integer counter per label set. */
+class CounterFamily {
+  private readonly series = new Map<string, { labels: Labels; value: number }>();
+  constructor(readonly name: string, readonly help: string, private readonly labelNames: readonly string[]) {}
+
+  add(labels: Labels, by: number): void {
+    let key = labelText(labels);
+    let entry = this.series.get(key);
+    if (!entry && this.series.size >= MAX_SERIES) {
+      labels = Object.fromEntries(this.labelNames.map((n) => [n, OVERFLOW]));
+      key = labelText(labels);
+      entry = this.series.get(key);
+    }
+    if (!entry) {
+      entry = { labels, value: 0 };
+      this.series.set(key, entry);
+    }
+    entry.value += by;
+  }
+
+  render(out: string[], format: (v: number) => string = String, name = this.name, help = this.help): void {
+    out.push(`# HELP ${name} ${escapeHelp(help)}`, `# TYPE ${name} counter`);
+    for (const [key, { value }] of this.series) out.push(`${name}${key} ${format(value)}`);
+  }
+}
+
+class Histogram {
+  private readonly counts: number[];
+  private count = 0;
+  private sum = 0;
+  constructor(readonly name: string, readonly help: string, private readonly bounds: readonly number[]) {
+    this.counts = bounds.map(() => 0);
+  }
+
+  observe(v: number): void {
+    this.count++;
+    this.sum += v;
+    for (let i = 0; i < this.bounds.length; i++) if (v <= this.bounds[i]) this.counts[i]++;
+  }
+
+  render(out: string[]): void {
+    out.push(`# HELP ${this.name} ${escapeHelp(this.help)}`, `# TYPE ${this.name} histogram`);
+    this.bounds.forEach((b, i) => out.push(`${this.name}_bucket{le="${b}"} ${this.counts[i]}`));
+    out.push(`${this.name}_bucket{le="+Inf"} ${this.count}`, `${this.name}_sum ${this.sum}`, `${this.name}_count ${this.count}`);
+  }
+}
+
+const REQUEST_LABELS = ['provider_config', 'model', 'virtual_key', 'status'] as const;
+const TOKEN_KINDS = [
+  ['input', 'inputTokens'],
+  ['output', 'outputTokens'],
+  ['cache_read', 'cacheReadTokens'],
+  ['cache_write_5m', 'cacheWrite5mTokens'],
+  ['cache_write_1h', 'cacheWrite1hTokens'],
+] as const;
+
+/** Micro-dollars → dollars for exposition only; the counter itself stays an exact integer. */
+function microsText(micros: number): string {
+  return String(micros / 1_000_000);
+}
+
+export class GatewayMetrics {
+  private readonly requests = new CounterFamily('spendgate_requests_total', 'Upstream attempts and gateway answers, by outcome.', REQUEST_LABELS);
+  private readonly errors = new CounterFamily('spendgate_errors_total', 'Failed attempts by error type.', [...REQUEST_LABELS, 'error_type']);
+  private readonly tokens = new CounterFamily('spendgate_tokens_total', 'Tokens by kind; each token counted once.', [...REQUEST_LABELS, 'kind']);
+  private readonly cost = new CounterFamily('spendgate_cost_micros_total', 'Spend in integer micro-dollars.', REQUEST_LABELS);
+  private readonly missingCost = new CounterFamily('spendgate_missing_cost_total', 'Records served without a price for the model.', REQUEST_LABELS);
+  private readonly overhead = new Histogram(
+    'spendgate_overhead_seconds',
+    'Time spent in the gateway itself, excluding the upstream call.',
+    [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+  );
+  private readonly upstream = new Histogram(
+    'spendgate_upstream_seconds',
+    'Time spent waiting on the upstream provider.',
+    [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600],
+  );
+  private inFlight = 0;
+
+  /** A request entered the pipeline. */
+  requestStarted(): void {
+    this.inFlight++;
+  }
+
+  /** A request left the pipeline (answered, failed or abandoned). */
+  requestFinished(): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
+  }
+
+  /** Counts a finished record; `overheadMs` is its latency minus the time spent upstream. */
+  observe(record: LogRecord, overheadMs: number): void {
+    const labels: Labels = {
+      provider_config: record.providerConfigId ?? '',
+      // The served model comes from the config; a client's requested name is only used before routing.
+      model: record.modelServed ?? record.modelRequested,
+      // Always the key id: the secret never reaches a record.
+      virtual_key: record.virtualKeyId ?? '',
+      status: String(record.status),
+    };
+    this.requests.add(labels, 1);
+    if (record.errorType !== undefined) this.errors.add({ ...labels, error_type: record.errorType }, 1);
+    for (const [kind, field] of TOKEN_KINDS) {
+      if (record[field] > 0) this.tokens.add({ ...labels, kind }, record[field]);
+    }
+    if (record.cost !== null) this.cost.add(labels, record.cost.total);
+    if (record.missingCost) this.missingCost.add(labels, 1);
+    const overhead = Math.max(0, Math.min(overheadMs, record.latencyMs));
+    this.overhead.observe(overhead / 1000);
+    if (record.providerConfigId !== undefined) this.upstream.observe((record.latencyMs - overhead) / 1000);
+  }
+
+  /** The text exposition (format 0.0.4). */
+  render(budgets: readonly BudgetRemaining[] = []): string {
+    const out: string[] = [];
+    this.requests.render(out);
+    this.errors.render(out);
+    this.tokens.render(out);
+    this.cost.render(out);
+    this.cost.render(out, microsText, 'spendgate_cost_dollars_total', 'Spend in US dollars (from the exact micro-dollar counter).');
+    this.missingCost.render(out);
+    this.overhead.render(out);
+    this.upstream.render(out);
+    out.push('# HELP spendgate_in_flight Requests currently in the pipeline.', '# TYPE spendgate_in_flight gauge');
+    out.push(`spendgate_in_flight ${this.inFlight}`);
+    out.push('# HELP spendgate_budget_remaining_dollars Money left in the current period of each budget tier.');
+    out.push('# TYPE spendgate_budget_remaining_dollars gauge');
+    for (const b of budgets) {
+      out.push(`spendgate_budget_remaining_dollars${labelText({ tier: b.tier, id: b.id })} ${microsText(b.remainingMicros)}`);
+    }
+    return `${out.join('\n')}\n`;
+  }
+}
+
+/** The content type to answer `/metrics` with. */
+export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
