@@ -1,0 +1,49 @@
+// Builds the OpenAI upstream request from a client's Chat Completions request: path, headers, body bytes.
+import type { ClientRequest, ProviderTarget } from '../types.js';
+import { upstreamBody } from '../http/body.js';
+import { upstreamPath, type Endpoint } from '../http/endpoint.js';
+import type { UpstreamCall } from '../http/forward.js';
+import { forwardableHeaders } from '../http/headers.js';
+
+/** Headers tied to the client's own OpenAI credential; the target's key decides organisation and project. */
+const CLIENT_ACCOUNT_HEADERS: ReadonlySet<string> = new Set(['openai-organization', 'openai-project']);
+
+export interface OpenAICall extends UpstreamCall {
+  /** True when the gateway added `stream_options.include_usage`: the usage chunk is then not the client's to see. */
+  readonly usageInjected: boolean;
+}
+
+/** Whether the client itself asked a stream for its final usage chunk. */
+export function clientWantsStreamUsage(body: Readonly<Record<string, unknown>>): boolean {
+  const options = body.stream_options;
+  return typeof options === 'object' && options !== null && (options as { include_usage?: unknown }).include_usage === true;
+}
+
+/**
+ * Streams always ask for usage (the gateway bills from it); everything else in the body is the client's,
+ * byte for byte when the model already matches and usage was already requested.
+ */
+export function buildOpenAICall(request: ClientRequest, target: ProviderTarget, endpoint: Endpoint): OpenAICall {
+  if (request.operation !== 'chat_completions') {
+    throw new Error(`the openai provider cannot serve operation ${request.operation}`);
+  }
+  const usageInjected = request.stream && !clientWantsStreamUsage(request.body);
+  const overrides: Record<string, unknown> = { model: target.model };
+  if (usageInjected) {
+    const existing = typeof request.body.stream_options === 'object' && request.body.stream_options !== null
+      ? (request.body.stream_options as Record<string, unknown>)
+      : {};
+    overrides.stream_options = { ...existing, include_usage: true };
+  }
+  const headers = forwardableHeaders(request.headers, CLIENT_ACCOUNT_HEADERS);
+  headers['content-type'] ??= 'application/json';
+  if (target.resolvedApiKey !== undefined) headers.authorization = `Bearer ${target.resolvedApiKey}`;
+  return {
+    origin: endpoint.origin,
+    path: upstreamPath(endpoint, '/chat/completions', request.query),
+    headers,
+    body: upstreamBody(request.body, request.raw, overrides),
+    model: target.model,
+    usageInjected,
+  };
+}

@@ -1,0 +1,49 @@
+// OpenAI usage objects → normalised Usage: cached prompt tokens are reads, the rest uncached input.
+import type { Usage } from '../../core/usage.js';
+
+export interface OpenAIUsageFields {
+  readonly prompt_tokens?: number | null;
+  readonly completion_tokens?: number | null;
+  readonly prompt_tokens_details?: { readonly cached_tokens?: number | null } | null;
+}
+
+function count(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.trunc(value) : 0;
+}
+
+/** null when `raw` is not a usage object. Reasoning tokens are part of completion_tokens and billed as output. */
+export function openaiUsage(raw: unknown): Usage | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const fields = raw as OpenAIUsageFields;
+  const prompt = count(fields.prompt_tokens);
+  const cached = Math.min(prompt, count(fields.prompt_tokens_details?.cached_tokens));
+  return {
+    inputTokens: prompt - cached,
+    outputTokens: count(fields.completion_tokens),
+    cacheReadTokens: cached,
+    cacheWrite5mTokens: 0,
+    cacheWrite1hTokens: 0,
+  };
+}
+
+/** Usage and finish reason of a JSON chat completion. */
+export function openaiJsonResult(body: Buffer): { readonly usage: Usage | null; readonly stopReason?: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return { usage: null };
+  }
+  if (typeof parsed !== 'object' || parsed === null) return { usage: null };
+  const completion = parsed as { usage?: unknown; choices?: unknown };
+  return { usage: openaiUsage(completion.usage), stopReason: firstFinishReason(completion.choices) };
+}
+
+export function firstFinishReason(choices: unknown): string | undefined {
+  if (!Array.isArray(choices)) return undefined;
+  for (const choice of choices) {
+    const reason = (choice as { finish_reason?: unknown } | null)?.finish_reason;
+    if (typeof reason === 'string') return reason;
+  }
+  return undefined;
+}
