@@ -241,7 +241,6 @@ export function filterToParams(q: LogFilter & Partial<LogQuery>): URLSearchParam
     ['cache', q.cache],
     ['tags', q.tags?.map((t) => `${t.key}=${t.value}`)],
   ];
-  // Repeated parameters rather than commas, so values containing commas survive.
   for (const [name, values] of lists) for (const v of values ?? []) p.append(name, v);
   const scalars: [FilterParam, string | number | boolean | undefined][] = [
     ['start_time', q.startTime],
