@@ -15,8 +15,14 @@ export class HttpSink implements ResponseSink {
   /** Bytes written to the client, for tests and logs. */
   bytes = 0;
 
-  constructor(res: ServerResponse) {
+  private readonly captureLimit: number;
+  private readonly capturedChunks: Buffer[] = [];
+  private capturedBytes = 0;
+
+  /** `captureLimit` > 0 keeps up to that many response bytes for the request log (logging.capture_bodies). */
+  constructor(res: ServerResponse, captureLimit = 0) {
     this.res = res;
+    this.captureLimit = captureLimit;
     res.on('close', () => {
       if (!res.writableFinished) this.gone = true;
     });
@@ -46,7 +52,21 @@ export class HttpSink implements ResponseSink {
     if (typeof res.flushHeaders === 'function') res.flushHeaders();
   }
 
+  /** The captured response body (empty when capture is off). */
+  captured(): string {
+    return Buffer.concat(this.capturedChunks).toString('utf8');
+  }
+
+  private capture(chunk: Uint8Array | string): void {
+    if (this.capturedBytes >= this.captureLimit) return;
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const part = buf.subarray(0, this.captureLimit - this.capturedBytes);
+    this.capturedChunks.push(Buffer.from(part));
+    this.capturedBytes += part.length;
+  }
+
   write(chunk: Uint8Array | string): Promise<void> {
+    if (this.captureLimit > 0) this.capture(chunk);
     if (this.clientGone) return Promise.resolve();
     this.bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
     const ok = (this.res as http.ServerResponse).write(chunk);
@@ -64,6 +84,7 @@ export class HttpSink implements ResponseSink {
 
   end(chunk?: Uint8Array | string): void {
     if (this.pendingEnd || this.finished) return;
+    if (chunk !== undefined && this.captureLimit > 0) this.capture(chunk);
     this.pendingEnd = { chunk };
   }
 
@@ -87,6 +108,7 @@ export class HttpSink implements ResponseSink {
     }
     this.headSent = true;
     this.finished = true;
+    if (this.captureLimit > 0) this.capture(body);
     if (this.clientGone) return;
     this.res.writeHead(status, headers as http.OutgoingHttpHeaders);
     (this.res as http.ServerResponse).end(body);

@@ -1,0 +1,28 @@
+// GET /api/config: the live config with every secret redacted (env references show the variable name only).
+import type { Config, KeySecret, SecretRef } from '../config/types.js';
+
+function secretRef(ref: SecretRef | undefined): string | undefined {
+  if (!ref) return undefined;
+  return 'env' in ref ? `env.${ref.env}` : '[redacted]';
+}
+
+function keySecret(secret: KeySecret): string {
+  return secret.kind === 'env' ? `env.${secret.name}` : secret.kind === 'sha256' ? 'sha256:[redacted]' : '[redacted]';
+}
+
+export function redactedConfig(config: Config): unknown {
+  return {
+    accounts: config.accounts.map((a) => ({
+      id: a.id,
+      providers: a.providers.map((p) => ({ ...p, apiKey: secretRef(p.apiKey) })),
+    })),
+    budgets: config.budgets,
+    rate_limits: config.rateLimits,
+    virtual_keys: config.virtualKeys.map((k) => ({ ...k, secret: keySecret(k.secret) })),
+    pricing: config.pricing,
+    store: { url: config.store.url ? config.store.url.replace(/\/\/([^@/]*)@/, '//[redacted]@') : undefined },
+    logging: config.logging,
+    routing: config.routing,
+    guards: config.guards,
+  };
+}

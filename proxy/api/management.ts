@@ -1,0 +1,85 @@
+// Management routes under /api (admin token or dashboard session required; checked by the caller).
+import type { ConfigProblem } from '../config/types.js';
+import { GatewayError } from '../core/errors.js';
+import { parseLogQuery, LogFilterError } from '../logs/filters.js';
+import { queryLogs } from '../logs/query.js';
+import { logStats, parseStatsRequest } from '../logs/stats.js';
+import { readBody } from '../server/body.js';
+import { redactedConfig } from './config-view.js';
+import { routingView } from './routing-view.js';
+import { sendApiError, sendJson, type AnyRequest, type AnyResponse } from './respond.js';
+import type { Services } from './services.js';
+
+export interface ConfigStatus {
+  readonly path: string;
+  readonly loaded_at: string;
+  readonly ok: boolean;
+  readonly problems: readonly ConfigProblem[];
+}
+
+/** What management routes need beyond the pipeline's services. */
+export interface ManagementContext {
+  readonly services: Services;
+  readonly version: string;
+  readonly startedAt: number;
+  configStatus(): ConfigStatus;
+  reload(): Promise<ConfigStatus>;
+}
+
+type Handler = (m: ManagementContext, url: URL, req: AnyRequest, res: AnyResponse) => Promise<void> | void;
+
+const ROUTES: Record<string, Handler> = {
+  'GET /api/status': (m, _url, _req, res) => {
+    const s = m.services;
+    sendJson(res, 200, {
+      version: m.version,
+      uptime_seconds: Math.floor((Date.now() - m.startedAt) / 1000),
+      store: s.store.dialect === 'sqlite' ? 'sqlite' : 'postgres',
+      config: m.configStatus(),
+      unpriced_models: [...s.unpricedModels].sort(),
+      accounts: s.config.accounts.map((a) => ({ id: a.id, providers: a.providers.map((p) => p.id) })),
+      virtual_keys: s.config.virtualKeys.map((k) => k.id),
+    });
+  },
+  'GET /api/budgets': (m, _url, _req, res) => sendJson(res, 200, { tiers: m.services.ledger.snapshot() }),
+  'GET /api/rate-limits': (m, _url, _req, res) => sendJson(res, 200, { limits: m.services.limits.snapshot() }),
+  'GET /api/routing': (m, _url, _req, res) => sendJson(res, 200, routingView(m.services)),
+  'GET /api/logs': async (m, url, _req, res) => sendJson(res, 200, await queryLogs(m.services.store, parseLogQuery(url.searchParams))),
+  'GET /api/logs/stats': async (m, url, _req, res) =>
+    sendJson(res, 200, await logStats(m.services.store, parseStatsRequest(url.searchParams))),
+  'GET /api/config': (m, _url, _req, res) => sendJson(res, 200, { path: m.configStatus().path, config: redactedConfig(m.services.config) }),
+  'POST /api/config/reload': async (m, _url, _req, res) => {
+    const status = await m.reload();
+    sendJson(res, status.ok ? 200 : 422, status);
+  },
+  'POST /api/keys/identify': async (m, _url, req, res) => {
+    const raw = await readBody(req, req.headers['content-length'], 64 * 1024);
+    let presented: unknown;
+    try {
+      presented = (JSON.parse(raw.toString('utf8')) as { key?: unknown }).key;
+    } catch {
+      throw new GatewayError('invalid_request', 'body must be JSON {"key": "<virtual key>"}');
+    }
+    if (typeof presented !== 'string') throw new GatewayError('invalid_request', 'body must be JSON {"key": "<virtual key>"}');
+    const key = m.services.keys.authenticate(presented);
+    if (!key) return sendApiError(res, 404, 'not_found', 'no virtual key matches');
+    sendJson(res, 200, { id: key.id, team_id: key.teamId ?? null, customer_id: key.customerId ?? null });
+  },
+};
+
+export async function handleManagement(m: ManagementContext, url: URL, req: AnyRequest, res: AnyResponse): Promise<void> {
+  const handler = ROUTES[`${req.method} ${url.pathname}`];
+  if (!handler) {
+    const known = Object.keys(ROUTES).some((r) => r.endsWith(` ${url.pathname}`));
+    return sendApiError(res, known ? 405 : 404, known ? 'method_not_allowed' : 'not_found', `no route ${req.method} ${url.pathname}`);
+  }
+  try {
+    await handler(m, url, req, res);
+  } catch (err) {
+    if (err instanceof LogFilterError || (err instanceof GatewayError && err.status < 500)) {
+      return sendApiError(res, (err as GatewayError).status, 'invalid_request', (err as Error).message);
+    }
+    m.services.log({ level: 'error', event: 'management_error', route: url.pathname, message: (err as Error).message });
+    sendApiError(res, 500, 'api_error', (err as Error).message);
+  }
+}

@@ -1,0 +1,58 @@
+// The request lifecycle as one ordered list of stages. Adding a stage is adding a line here.
+import { GatewayError, isGatewayError } from '../core/errors.js';
+import type { RequestContext } from './context.js';
+import type { Services } from './services.js';
+import { toWireError } from './wire-errors.js';
+import { authenticate } from './stages/authenticate.js';
+import { limit } from './stages/limit.js';
+import { route } from './stages/route.js';
+import { callUpstream } from './stages/upstream.js';
+import { account } from './stages/account.js';
+import { record } from './stages/record.js';
+
+interface Stage {
+  readonly name: string;
+  readonly run: (ctx: RequestContext, s: Services) => void | Promise<void>;
+  /** Runs even after an earlier stage failed (settling money and logging must never be skipped). */
+  readonly always?: boolean;
+}
+
+/** Answer a failed request in the client's protocol, unless the response already started. */
+function respond(ctx: RequestContext): void {
+  if (!ctx.error || ctx.sink.started) return;
+  const wire = toWireError(ctx.request.protocol, ctx.error);
+  ctx.sink.respond(wire.status, wire.headers, wire.body);
+}
+
+export const PIPELINE: readonly Stage[] = [
+  { name: 'authenticate', run: authenticate },
+  { name: 'limit', run: limit },
+  { name: 'route', run: route },
+  { name: 'upstream', run: callUpstream },
+  { name: 'account', run: account, always: true },
+  { name: 'respond', run: respond, always: true },
+  { name: 'log', run: record, always: true },
+];
+
+export function asGatewayError(err: unknown): GatewayError {
+  if (isGatewayError(err)) return err;
+  return new GatewayError('upstream', `internal error: ${(err as Error)?.message ?? String(err)}`, { status: 500, cause: err });
+}
+
+export async function runPipeline(ctx: RequestContext, s: Services): Promise<void> {
+  for (const stage of PIPELINE) {
+    if (ctx.error && !stage.always) continue;
+    try {
+      await stage.run(ctx, s);
+    } catch (err) {
+      const error = asGatewayError(err);
+      if (ctx.error) {
+        // A failure while settling or logging: keep the first error for the client, report this one.
+        s.log({ level: 'error', event: 'stage_failed', stage: stage.name, request_id: ctx.requestId, message: error.message });
+      } else {
+        ctx.error = error;
+        if (error.status >= 500 && error.kind !== 'upstream') s.log({ level: 'error', event: 'internal_error', request_id: ctx.requestId, message: error.message });
+      }
+    }
+  }
+}

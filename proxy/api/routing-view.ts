@@ -1,0 +1,64 @@
+// GET /api/routing: per account, each provider config's weight, share, state and health.
+import type { Services } from './services.js';
+
+export interface ProviderRoutingView {
+  readonly id: string;
+  readonly type: string;
+  readonly model: string;
+  readonly region: string | null;
+  readonly weight: number;
+  readonly configured_share: number;
+  readonly actual_share_1h: number;
+  readonly actual_share_today: number;
+  readonly state: 'eligible' | 'excluded' | 'cooldown';
+  readonly reason: string | null;
+  readonly cooldown_until: string | null;
+  readonly requests_1h: number;
+  readonly requests_today: number;
+  readonly error_rate: number;
+  readonly latency_p50_ms: number | null;
+  readonly latency_p95_ms: number | null;
+}
+
+function share(part: number, whole: number): number {
+  return whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 10_000;
+}
+
+export function routingView(s: Services): { accounts: { id: string; providers: ProviderRoutingView[] }[] } {
+  return {
+    accounts: s.config.accounts.map((account) => {
+      const totalWeight = account.providers.reduce((sum, p) => sum + p.weight, 0);
+      const traffic = account.providers.map((p) => s.traffic.summary(p.id));
+      const hour = traffic.reduce((sum, t) => sum + t.lastHour, 0);
+      const today = traffic.reduce((sum, t) => sum + t.today, 0);
+      return {
+        id: account.id,
+        providers: account.providers.map((p, i) => {
+          const breaker = s.breakers.state(p.id);
+          const limited = s.limits.providerExcluded(p.id);
+          const refusal = s.ledger.check([{ tier: 'provider_config', id: p.id }]);
+          const reason = breaker.state === 'open' ? 'circuit open after repeated failures' : (limited ?? refusal?.toError().message ?? null);
+          const t = traffic[i];
+          return {
+            id: p.id,
+            type: p.type,
+            model: p.model,
+            region: p.region ?? null,
+            weight: p.weight,
+            configured_share: share(p.weight, totalWeight),
+            actual_share_1h: share(t.lastHour, hour),
+            actual_share_today: share(t.today, today),
+            state: breaker.state === 'open' ? 'cooldown' : reason ? 'excluded' : 'eligible',
+            reason,
+            cooldown_until: breaker.state === 'open' ? new Date(breaker.until).toISOString() : null,
+            requests_1h: t.lastHour,
+            requests_today: t.today,
+            error_rate: Math.round(t.errorRate * 10_000) / 10_000,
+            latency_p50_ms: t.p50 === null ? null : Math.round(t.p50),
+            latency_p95_ms: t.p95 === null ? null : Math.round(t.p95),
+          };
+        }),
+      };
+    }),
+  };
+}

@@ -1,0 +1,51 @@
+// Everything a pipeline stage may use, built once by the server and swapped on config reload.
+import type { Config, ProviderType } from '../config/types.js';
+import type { Clock } from '../core/clock.js';
+import type { KeyRing } from '../governance/keys.js';
+import type { BudgetLedger } from '../governance/ledger.js';
+import type { RateLimiter } from '../governance/ratelimits.js';
+import type { SpendGuard } from '../governance/guards.js';
+import type { PriceBook } from '../pricing/catalog.js';
+import type { Provider } from '../providers/types.js';
+import type { CircuitBreakers } from '../routing/breaker.js';
+import type { Router } from '../routing/router.js';
+import type { TrafficStats } from '../routing/traffic.js';
+import type { Rng } from '../routing/weighted.js';
+import type { Store } from '../store/store.js';
+import type { LiveHub } from '../logs/hub.js';
+import type { GatewayMetrics } from '../logs/metrics.js';
+import type { TierStatus } from '../governance/ledger.js';
+
+/** The WebSocket `budgets` message payload, the same shape as GET /api/budgets. */
+export interface BudgetsPayload {
+  readonly tiers: readonly TierStatus[];
+}
+
+export type EventLog = (event: Record<string, unknown>) => void;
+
+export interface Services {
+  readonly clock: Clock;
+  readonly rng: Rng;
+  readonly env: NodeJS.ProcessEnv;
+  /** The live config; replaced atomically on reload. */
+  config: Config;
+  keys: KeyRing;
+  prices: PriceBook;
+  readonly ledger: BudgetLedger;
+  readonly limits: RateLimiter;
+  readonly guards: SpendGuard;
+  readonly router: Router;
+  readonly breakers: CircuitBreakers;
+  readonly traffic: TrafficStats;
+  readonly providers: Readonly<Record<ProviderType, Provider>>;
+  readonly store: Store;
+  readonly hub: LiveHub<BudgetsPayload>;
+  readonly metrics: GatewayMetrics;
+  readonly log: EventLog;
+  /** Aborted on shutdown: in-flight upstream calls give up. */
+  readonly shutdown: AbortSignal;
+  /** Models served without a price (listed by /api/status, warned about once each). */
+  readonly unpricedModels: Set<string>;
+  /** Default tags for every request (e.g. the workspace's git branch, set by the extension). */
+  readonly defaultTags: Readonly<Record<string, string>>;
+}

@@ -1,0 +1,30 @@
+// The reservation estimate for one attempt: an upper bound of what the request can cost on a target.
+import type { ProviderConfig } from '../../config/types.js';
+import type { ClientRequest } from '../../providers/types.js';
+import { approxInputTokens } from '../../pricing/catalog.js';
+import type { ModelPrice } from '../../pricing/catalog.js';
+import type { Services } from '../services.js';
+
+const DEFAULT_MAX_OUTPUT = 4096;
+
+function maxOutputTokens(request: ClientRequest): number {
+  const body = request.body;
+  const candidates = [body.max_tokens, body.max_completion_tokens, (body.inferenceConfig as { maxTokens?: unknown } | undefined)?.maxTokens];
+  for (const value of candidates) if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
+  return DEFAULT_MAX_OUTPUT;
+}
+
+/** The price to use for a target: its own, or (unpriced model) the account's most expensive known price. */
+export function priceForTarget(s: Services, target: ProviderConfig, accountModels: readonly string[]): { price?: ModelPrice; known: boolean } {
+  const own = s.prices.lookup(target.model);
+  if (own) return { price: own, known: true };
+  return { price: s.prices.mostExpensive(accountModels), known: false };
+}
+
+export function estimateReservation(s: Services, request: ClientRequest, price: ModelPrice | undefined): number {
+  if (!price) return 0;
+  return s.prices.estimateMicros(price, {
+    inputTokens: approxInputTokens(request.raw.length),
+    maxOutputTokens: maxOutputTokens(request),
+  });
+}

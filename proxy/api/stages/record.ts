@@ -1,0 +1,83 @@
+// Stage 7: one log record per attempt, journaled with the charges before the response's last byte.
+import { randomUUID } from 'node:crypto';
+import { ZERO_USAGE } from '../../core/usage.js';
+import type { CacheStatus, LogRecord } from '../../logs/record.js';
+import type { Attempt, RequestContext } from '../context.js';
+import type { Services } from '../services.js';
+
+function cacheStatus(a: Attempt | undefined): CacheStatus {
+  const u = a?.usage;
+  if (!u) return 'none';
+  if (u.cacheReadTokens > 0) return 'hit';
+  if (u.cacheWrite5mTokens + u.cacheWrite1hTokens > 0) return 'write';
+  return 'none';
+}
+
+function buildRecord(ctx: RequestContext, s: Services, attempt: Attempt | undefined, number: number, isLast: boolean): LogRecord {
+  const usage = attempt?.usage ?? ZERO_USAGE;
+  const error = attempt ? (attempt.error ?? attempt.outcome?.error) : ctx.error;
+  const errorType = attempt?.error ? attempt.error.kind : attempt?.outcome?.error?.type ?? (isLast ? ctx.error?.kind : undefined);
+  const status = attempt?.outcome?.status ?? attempt?.error?.status ?? ctx.error?.status ?? 500;
+  const capture = s.config.logging.captureBodies;
+  return {
+    id: randomUUID(),
+    requestId: ctx.requestId,
+    attempt: number,
+    timestamp: attempt?.startedAt ?? ctx.receivedAt,
+    route: ctx.request.protocol,
+    providerType: attempt?.target.type,
+    providerConfigId: attempt?.target.id,
+    accountId: attempt?.target.accountId ?? ctx.plan?.account.id,
+    modelRequested: ctx.request.model,
+    modelServed: attempt?.outcome?.servedModel ?? attempt?.target.model,
+    virtualKeyId: ctx.key?.id,
+    teamId: ctx.key?.teamId,
+    customerId: ctx.key?.customerId,
+    status,
+    errorType: error ? errorType : undefined,
+    errorMessage: error?.message,
+    stream: ctx.request.stream,
+    latencyMs: isLast ? performance.now() - ctx.t0 : (attempt?.upstreamMs ?? 0),
+    ttftMs: attempt?.ttfbMs,
+    inputTokens: usage.inputTokens,
+    outputTokens: usage.outputTokens,
+    cacheReadTokens: usage.cacheReadTokens,
+    cacheWrite5mTokens: usage.cacheWrite5mTokens,
+    cacheWrite1hTokens: usage.cacheWrite1hTokens,
+    cost: attempt?.cost ?? null,
+    missingCost: attempt?.usage !== undefined && attempt.cost === null,
+    cache: cacheStatus(attempt),
+    routing: ctx.plan
+      ? {
+          candidates: ctx.plan.preferred.map((p) => p.id),
+          excluded: [...ctx.excluded],
+          chosen: attempt?.target.id,
+        }
+      : undefined,
+    stopReason: attempt?.outcome?.stopReason,
+    tags: Object.keys(ctx.tags).length > 0 ? ctx.tags : undefined,
+    requestBody: capture && isLast ? ctx.request.raw.toString('utf8') : undefined,
+    responseBody: capture && isLast ? ctx.sink.captured() : undefined,
+  };
+}
+
+export async function record(ctx: RequestContext, s: Services): Promise<void> {
+  const logs: LogRecord[] =
+    ctx.attempts.length === 0
+      ? [buildRecord(ctx, s, undefined, 1, true)]
+      : ctx.attempts.map((a, i) => buildRecord(ctx, s, a, a.number, i === ctx.attempts.length - 1));
+  try {
+    await s.store.commit({ charges: ctx.charges, logs });
+  } catch (err) {
+    // The client's answer is complete; the journal failed. Say so loudly: this is money.
+    s.log({ level: 'error', event: 'journal_failed', request_id: ctx.requestId, message: (err as Error).message, charges: ctx.charges });
+  } finally {
+    ctx.sink.release();
+  }
+  const upstreamMs = ctx.attempts.reduce((sum, a) => sum + (a.upstreamMs ?? 0), 0);
+  const overheadMs = Math.max(0, performance.now() - ctx.t0 - upstreamMs);
+  for (const log of logs) {
+    s.hub.publish('create', log);
+    s.metrics.observe(log, log === logs[logs.length - 1] ? overheadMs : 0);
+  }
+}

@@ -1,0 +1,129 @@
+// Stage 4: the attempt loop — reserve, call the provider, retry with backoff, fall back by weight.
+// Never retries once a byte reached the client; never retries client errors.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ProviderConfig } from '../../config/types.js';
+import { resolveSecret } from '../../config/load.js';
+import { GatewayError, isGatewayError } from '../../core/errors.js';
+import type { Usage } from '../../core/usage.js';
+import { isBudgetRefusal, type TierRef } from '../../governance/ledger.js';
+import type { ProviderTarget, Timeouts } from '../../providers/types.js';
+import { backoffDelay } from '../../routing/backoff.js';
+import type { Attempt, RequestContext } from '../context.js';
+import type { Services } from '../services.js';
+import { estimateReservation, priceForTarget } from './estimate.js';
+
+function eligibility(ctx: RequestContext, s: Services) {
+  return (p: ProviderConfig): string | null => {
+    const unsupported = s.providers[p.type].unsupported(ctx.request, toTarget(p, s));
+    if (unsupported) return unsupported;
+    const breaker = s.breakers.excluded(p.id);
+    if (breaker) return breaker;
+    const limited = s.limits.providerExcluded(p.id);
+    if (limited) return limited;
+    const refusal = s.ledger.check([{ tier: 'provider_config', id: p.id }]);
+    if (refusal) return refusal.toError().message;
+    if (s.config.pricing.unknownModel === 'reject' && !s.prices.lookup(p.model)) return `model "${p.model}" has no price`;
+    return null;
+  };
+}
+
+export function toTarget(p: ProviderConfig, s: Services): ProviderTarget {
+  return p.apiKey ? { ...p, resolvedApiKey: resolveSecret(p.apiKey, s.env) } : p;
+}
+
+export function timeoutsFor(p: ProviderConfig, s: Services): Timeouts {
+  return { ...s.config.routing.timeouts, ...p.timeouts };
+}
+
+function noProvider(ctx: RequestContext, last: GatewayError | undefined): GatewayError {
+  if (last) return last;
+  const reasons = ctx.excluded.map((e) => `${e.id}: ${e.reason}`).join('; ');
+  return new GatewayError('upstream', `no provider can serve this request${reasons ? ` (${reasons})` : ''}`, {
+    status: 503,
+    upstreamType: 'overloaded_error',
+  });
+}
+
+function recordExclusions(ctx: RequestContext, exclusions: readonly { id: string; reason: string }[]): void {
+  for (const e of exclusions) if (!ctx.excluded.some((x) => x.id === e.id)) ctx.excluded.push(e);
+}
+
+export async function callUpstream(ctx: RequestContext, s: Services): Promise<void> {
+  const plan = ctx.plan!;
+  const routing = s.config.routing;
+  const accountModels = plan.account.providers.map((p) => p.model);
+  const tried = new Set<string>();
+  const deadline = ctx.t0 + routing.maxTotalMs;
+  let current: ProviderConfig | undefined;
+  let retriesHere = 0;
+  let lastError: GatewayError | undefined;
+  const isEligible = eligibility(ctx, s);
+
+  for (;;) {
+    if (current === undefined || isEligible(current) !== null) {
+      if (current) tried.add(current.id);
+      const choice = s.router.choose(plan, tried, isEligible);
+      recordExclusions(ctx, choice.excluded);
+      if (!choice.chosen) throw noProvider(ctx, lastError);
+      current = choice.chosen;
+      retriesHere = 0;
+    }
+    const { price } = priceForTarget(s, current, accountModels);
+    const tiers: TierRef[] = [...ctx.keyTiers, { tier: 'provider_config', id: current.id }];
+    const reservation = s.ledger.reserve(tiers, estimateReservation(s, ctx.request, price));
+    if (isBudgetRefusal(reservation)) {
+      const refusal = reservation;
+      if (refusal.tier !== 'provider_config') throw refusal.toError();
+      recordExclusions(ctx, [{ id: current.id, reason: refusal.toError().message }]);
+      tried.add(current.id);
+      current = undefined;
+      continue;
+    }
+
+    const attempt: Attempt = { number: ctx.attempts.length + 1, target: current, reservation, startedAt: s.clock.now() };
+    ctx.attempts.push(attempt);
+    s.limits.countProviderRequest(current.id);
+    s.breakers.begin(current.id);
+    const callStart = performance.now();
+    try {
+      attempt.outcome = await s.providers[current.type].send(ctx.request, toTarget(current, s), ctx.sink, {
+        timeouts: timeoutsFor(current, s),
+        signal: s.shutdown,
+        onUsage: (usage: Usage) => {
+          attempt.usage = usage;
+        },
+        onFirstByte: () => {
+          attempt.ttfbMs ??= performance.now() - callStart;
+        },
+      });
+      attempt.upstreamMs = performance.now() - callStart;
+      if (attempt.outcome.usage) attempt.usage = attempt.outcome.usage;
+      if (attempt.outcome.status >= 500) s.breakers.failure(current.id);
+      else s.breakers.success(current.id);
+      s.traffic.record(current.id, attempt.outcome.status < 500 && !attempt.outcome.error, attempt.upstreamMs);
+      return;
+    } catch (thrown) {
+      attempt.upstreamMs = performance.now() - callStart;
+      const err = isGatewayError(thrown)
+        ? thrown
+        : new GatewayError('upstream', `provider ${current.id} failed: ${(thrown as Error).message}`, { cause: thrown });
+      attempt.error = err;
+      lastError = err;
+      const providerFault = err.retryable || err.status >= 500;
+      if (providerFault) s.breakers.failure(current.id);
+      else s.breakers.success(current.id);
+      s.traffic.record(current.id, !providerFault, attempt.upstreamMs);
+      if (!err.retryable || ctx.sink.started || ctx.sink.clientGone || s.shutdown.aborted) throw err;
+      if (performance.now() >= deadline) throw err;
+      if (retriesHere < routing.retries) {
+        retriesHere += 1;
+        const delay = Math.min(backoffDelay(retriesHere, routing.backoffBaseMs, routing.backoffMaxMs, s.rng), deadline - performance.now());
+        if (delay > 0) await sleep(delay);
+        continue;
+      }
+      if (!routing.fallback) throw err;
+      tried.add(current.id);
+      current = undefined;
+    }
+  }
+}

@@ -1,0 +1,51 @@
+// `spendgate status`: every budget tier and rate limit of the running gateway, as a table or JSON.
+import { parseArgs } from 'node:util';
+import type { TierStatus } from '../governance/ledger.js';
+import type { RateLimitStatus } from '../governance/ratelimits.js';
+import { connect } from './client.js';
+import { renderTable } from './table.js';
+
+const money = (n: number) => `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 6 })}`;
+
+export async function runStatus(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { port: { type: 'string' }, host: { type: 'string' }, 'data-dir': { type: 'string' }, json: { type: 'boolean' } },
+  });
+  const client = await connect(values);
+  const [budgets, limits] = await Promise.all([
+    client.get<{ tiers: TierStatus[] }>('/api/budgets'),
+    client.get<{ limits: RateLimitStatus[] }>('/api/rate-limits'),
+  ]);
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ tiers: budgets.tiers, rate_limits: limits.limits }, null, 2)}\n`);
+    return 0;
+  }
+  process.stdout.write('Budgets\n');
+  process.stdout.write(
+    `${renderTable(
+      ['TIER', 'ID', 'PARENT', 'SPENT', 'RESERVED', 'LIMIT', 'REMAINING', 'USED', 'PERIOD', 'RESETS AT'],
+      budgets.tiers.map((t) => [
+        t.tier,
+        t.id,
+        t.parent ?? '-',
+        money(t.spent),
+        money(t.reserved),
+        money(t.limit),
+        money(t.remaining),
+        `${t.percent.toFixed(1)}%`,
+        t.period,
+        t.resets_at,
+      ]),
+      new Set([3, 4, 5, 6, 7]),
+    )}\n\nRate limits\n`,
+  );
+  process.stdout.write(
+    `${renderTable(
+      ['SCOPE', 'ID', 'KIND', 'USED', 'LIMIT', 'WINDOW', 'RESETS IN'],
+      limits.limits.map((l) => [l.scope, l.id, l.kind, String(l.used), String(l.limit), l.duration, `${l.resets_in_seconds}s`]),
+      new Set([3, 4]),
+    )}\n`,
+  );
+  return 0;
+}

@@ -1,0 +1,103 @@
+// Every HTTP request enters here: origin policy, in-flight cap, then open, management, UI or client routes.
+import type { IncomingHttpHeaders } from 'node:http';
+import { GatewayError } from '../core/errors.js';
+import { handleClient, matchClientRoute, routeNotFound } from '../api/client-handler.js';
+import { handleManagement, type ManagementContext } from '../api/management.js';
+import { listModels } from '../api/models.js';
+import { sendApiError, sendJson, sendText, type AnyRequest, type AnyResponse } from '../api/respond.js';
+import { toWireError } from '../api/wire-errors.js';
+import type { ClientProtocol } from '../providers/types.js';
+import { METRICS_CONTENT_TYPE } from '../logs/metrics.js';
+import { dollarsToMicros } from '../pricing/money.js';
+import type { AdminAuth } from './admin-auth.js';
+import type { OriginPolicy } from './origin.js';
+import type { DashboardUi } from './ui.js';
+
+export interface DispatchOptions {
+  readonly management: ManagementContext;
+  readonly origin: OriginPolicy;
+  readonly auth: AdminAuth;
+  readonly ui: DashboardUi;
+  readonly maxBodyBytes: number;
+  readonly maxInFlight: number;
+}
+
+function protocolOf(path: string): ClientProtocol | undefined {
+  if (path.startsWith('/anthropic/')) return 'anthropic';
+  if (path.startsWith('/openai/')) return 'openai';
+  if (path.startsWith('/bedrock/')) return 'bedrock';
+  return undefined;
+}
+
+function sendWire(res: AnyResponse, protocol: ClientProtocol, err: GatewayError): void {
+  const wire = toWireError(protocol, err);
+  res.writeHead(wire.status, wire.headers);
+  res.end(wire.body);
+}
+
+export class Dispatcher {
+  inFlight = 0;
+
+  constructor(private readonly opts: DispatchOptions) {}
+
+  handle = (req: AnyRequest, res: AnyResponse): void => {
+    this.dispatch(req, res).catch((err: unknown) => {
+      this.opts.management.services.log({ level: 'error', event: 'unhandled', message: (err as Error).message });
+      if (!res.headersSent) sendApiError(res, 500, 'api_error', 'internal error');
+      else res.destroy();
+    });
+  };
+
+  private async dispatch(req: AnyRequest, res: AnyResponse): Promise<void> {
+    const headers = req.headers as IncomingHttpHeaders;
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const path = q === -1 ? rawUrl : rawUrl.slice(0, q);
+    const query = q === -1 ? '' : rawUrl.slice(q + 1);
+    const method = req.method ?? 'GET';
+
+    const refusal = this.opts.origin.refusal(headers);
+    if (refusal) return sendApiError(res, 403, 'forbidden', refusal);
+
+    if (method === 'GET' && path === '/health') {
+      return sendJson(res, 200, { status: 'ok', service: 'spendgate', version: this.opts.management.version });
+    }
+    if (method === 'GET' && path === '/metrics') {
+      const s = this.opts.management.services;
+      const budgets = s.ledger.snapshot().map((t) => ({ tier: t.tier, id: t.id, remainingMicros: dollarsToMicros(t.remaining) }));
+      return sendText(res, 200, s.metrics.render(budgets), METRICS_CONTENT_TYPE);
+    }
+    if (path === '/ui' || path.startsWith('/ui/')) return this.opts.ui.handle(method, path, req, res);
+    if (path.startsWith('/api/')) {
+      if (!this.opts.auth.authorized(headers)) {
+        return sendApiError(res, 401, 'authentication_error', 'management routes need Authorization: Bearer <admin token> (see <data-dir>/admin-token)');
+      }
+      return handleManagement(this.opts.management, new URL(rawUrl, 'http://gateway'), req, res);
+    }
+
+    const protocol = protocolOf(path);
+    if (!protocol) return sendApiError(res, 404, 'not_found', `no route ${method} ${path}`);
+    if (method === 'GET' && (path === '/anthropic/v1/models' || path === '/openai/v1/models')) {
+      return listModels(this.opts.management.services, protocol, headers, res);
+    }
+    const route = method === 'POST' ? matchClientRoute(path) : undefined;
+    if (!route) {
+      const wire = routeNotFound(protocol, method, path);
+      res.writeHead(wire.status, wire.headers);
+      return void res.end(wire.body);
+    }
+    if (this.inFlight >= this.opts.maxInFlight) {
+      req.resume();
+      return sendWire(res, protocol, new GatewayError('overloaded', `spendgate is at its limit of ${this.opts.maxInFlight} requests in flight`, { retryAfter: 1 }));
+    }
+    const s = this.opts.management.services;
+    this.inFlight += 1;
+    s.metrics.requestStarted();
+    try {
+      await handleClient(s, route, path, query, req, res, this.opts.maxBodyBytes);
+    } finally {
+      this.inFlight -= 1;
+      s.metrics.requestFinished();
+    }
+  }
+}

@@ -1,0 +1,215 @@
+// The composition root: builds the engine's services from a config, serves them, reloads, shuts down.
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
+import type { Config, ConfigProblem, ProviderType } from '../config/types.js';
+import { loadConfigFile } from '../config/load.js';
+import { watchConfig } from '../config/watch.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { KeyRing } from '../governance/keys.js';
+import { BudgetLedger } from '../governance/ledger.js';
+import { RateLimiter } from '../governance/ratelimits.js';
+import { SpendGuard } from '../governance/guards.js';
+import { LiveHub } from '../logs/hub.js';
+import { LiveSocketServer } from '../logs/ws.js';
+import { GatewayMetrics } from '../logs/metrics.js';
+import { LogRetention } from '../logs/retention.js';
+import { buildPriceBook } from '../pricing/catalog.js';
+import { AnthropicProvider } from '../providers/anthropic/index.js';
+import { OpenAIProvider } from '../providers/openai/index.js';
+import { BedrockProvider } from '../providers/bedrock/index.js';
+import type { Provider } from '../providers/types.js';
+import { CircuitBreakers } from '../routing/breaker.js';
+import { Router } from '../routing/router.js';
+import { TrafficStats } from '../routing/traffic.js';
+import type { Rng } from '../routing/weighted.js';
+import { openStore } from '../store/open.js';
+import type { ConfigStatus, ManagementContext } from '../api/management.js';
+import type { BudgetsPayload, EventLog, Services } from '../api/services.js';
+import { AdminAuth } from './admin-auth.js';
+import { ensureDataDir, loadOrCreateAdminToken } from './admin-token.js';
+import { Dispatcher } from './dispatch.js';
+import { createDualServer, type DualServer } from './listen.js';
+import type { ServeOptions } from './options.js';
+import { OriginPolicy } from './origin.js';
+import { DashboardUi } from './ui.js';
+
+export const VERSION = '0.1.0';
+
+export interface GatewayDeps {
+  readonly clock?: Clock;
+  readonly rng?: Rng;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly log: EventLog;
+  readonly defaultTags?: Readonly<Record<string, string>>;
+}
+
+export interface RunningGateway {
+  readonly url: string;
+  readonly port: number;
+  readonly adminToken: string;
+  readonly loginUrl: string | undefined;
+  readonly services: Services;
+  reload(): Promise<ConfigStatus>;
+  /** Stop accepting, drain in-flight requests (up to the drain timeout), flush the store. */
+  close(): Promise<void>;
+}
+
+function problemsOf(result: Awaited<ReturnType<typeof loadConfigFile>>): readonly ConfigProblem[] {
+  return result.ok ? result.warnings : result.problems;
+}
+
+export async function startGateway(options: ServeOptions, deps: GatewayDeps): Promise<RunningGateway> {
+  const clock = deps.clock ?? systemClock;
+  const env = deps.env ?? process.env;
+  const log = deps.log;
+  const startedAt = Date.now();
+
+  const first = await loadConfigFile(options.configPath);
+  if (!first.ok) {
+    const detail = first.problems.map((p) => `${options.configPath}:${p.line}:${p.col}: ${p.message}`).join('\n');
+    throw new Error(`config is invalid:\n${detail}`);
+  }
+  let config: Config = first.config;
+  for (const w of first.warnings) log({ level: 'warn', event: 'config_warning', line: w.line, col: w.col, message: w.message });
+  let status: ConfigStatus = { path: options.configPath, loaded_at: new Date().toISOString(), ok: true, problems: first.warnings };
+
+  await ensureDataDir(options.dataDir);
+  const adminToken = await loadOrCreateAdminToken(options.dataDir);
+  const store = await openStore({ url: options.storeUrl ?? config.store.url, dataDir: options.dataDir, clock, log });
+
+  const shutdown = new AbortController();
+  const hub = new LiveHub<BudgetsPayload>({ onListenerError: (err) => log({ level: 'warn', event: 'live_listener_failed', message: String(err) }) });
+  const providerLog = (event: Record<string, unknown>) => log({ component: 'provider', ...event });
+  const providers: Record<ProviderType, Provider> = {
+    anthropic: new AnthropicProvider(),
+    openai: new OpenAIProvider(),
+    bedrock: new BedrockProvider({ env, log: providerLog }),
+  };
+  const ledger = new BudgetLedger(clock, store.quota);
+  const limits = new RateLimiter(clock);
+  const guards = new SpendGuard(clock);
+  const router = new Router(deps.rng ?? Math.random);
+  const breakers = new CircuitBreakers(clock, config.routing.breaker);
+  const services: Services = {
+    clock,
+    rng: deps.rng ?? Math.random,
+    env,
+    config,
+    keys: new KeyRing(config, env),
+    prices: await buildPriceBook(config.pricing),
+    ledger,
+    limits,
+    guards,
+    router,
+    breakers,
+    traffic: new TrafficStats(clock),
+    providers,
+    store,
+    hub,
+    metrics: new GatewayMetrics(),
+    log,
+    shutdown: shutdown.signal,
+    unpricedModels: new Set(),
+    defaultTags: deps.defaultTags ?? {},
+  };
+
+  const apply = (next: Config) => {
+    ledger.configure(next);
+    limits.configure(next);
+    guards.configure(next);
+    router.configure(next);
+    breakers.configure(next.routing.breaker);
+  };
+  apply(config);
+  ledger.restore(await store.loadSpend());
+  ledger.onChange(() => hub.publishBudgets({ tiers: ledger.snapshot() }));
+  guards.onEvent((e) => log({ level: 'warn', event: `guard_${e.type}`, virtual_key: e.keyId, reason: e.reason }));
+  const credentialWarnings = await (providers.bedrock as BedrockProvider).checkCredentials(config.accounts.flatMap((a) => a.providers));
+  for (const message of credentialWarnings) log({ level: 'warn', event: 'credentials', message });
+
+  const reload = async (): Promise<ConfigStatus> => {
+    const result = await loadConfigFile(options.configPath);
+    if (!result.ok) {
+      status = { path: options.configPath, loaded_at: status.loaded_at, ok: false, problems: result.problems };
+      log({ level: 'error', event: 'config_rejected', path: options.configPath, problems: result.problems });
+    } else {
+      config = result.config;
+      services.config = config;
+      services.keys = new KeyRing(config, env);
+      services.prices = await buildPriceBook(config.pricing);
+      apply(config);
+      status = { path: options.configPath, loaded_at: new Date().toISOString(), ok: true, problems: problemsOf(result) };
+      log({ level: 'info', event: 'config_reloaded', path: options.configPath });
+      hub.publishBudgets({ tiers: ledger.snapshot() });
+    }
+    sockets.broadcast({ type: 'config', payload: status });
+    return status;
+  };
+
+  const management: ManagementContext = { services, version: VERSION, startedAt, configStatus: () => status, reload };
+  const auth = new AdminAuth(adminToken);
+  const origin = new OriginPolicy(options.host);
+  const dispatcher = new Dispatcher({
+    management,
+    origin,
+    auth,
+    ui: new DashboardUi(auth),
+    maxBodyBytes: options.maxBodyBytes,
+    maxInFlight: options.maxInFlight,
+  });
+  const sockets = new LiveSocketServer(hub, { onClientError: (err) => log({ level: 'warn', event: 'ws_client_error', message: err.message }) });
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    const refusal = origin.refusal(req.headers);
+    if (url.pathname !== '/ws' || refusal || !auth.authorized(req.headers, url.searchParams.get('token'))) {
+      socket.end(`HTTP/1.1 ${refusal ? 403 : url.pathname !== '/ws' ? 404 : 401} Refused\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+      return;
+    }
+    sockets.handleUpgrade(req, socket, head);
+  };
+  const server: DualServer = createDualServer(dispatcher.handle, onUpgrade);
+  await new Promise<void>((resolve, reject) => {
+    server.tcp.once('error', reject);
+    server.tcp.listen(options.port, options.host, () => {
+      server.tcp.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.tcp.address() as AddressInfo).port;
+  const hostForUrl = options.host.includes(':') && !options.host.startsWith('[') ? `[${options.host}]` : options.host;
+  const url = `http://${hostForUrl}:${port}`;
+
+  const watcher = watchConfig(options.configPath, () => void reload());
+  const retention = new LogRetention(store, {
+    retentionDays: () => services.config.logging.retentionDays,
+    clock,
+    onError: (err: unknown) => log({ level: 'warn', event: 'retention_failed', message: String(err) }),
+  });
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      watcher.close();
+      await retention.stop();
+      const drained = server.close(options.drainMs);
+      const deadline = setTimeout(() => shutdown.abort(), options.drainMs);
+      deadline.unref();
+      await drained;
+      clearTimeout(deadline);
+      sockets.close();
+      hub.close();
+      await Promise.all(Object.values(providers).map((p) => p.close()));
+      await store.close();
+    })());
+
+  return {
+    url,
+    port,
+    adminToken,
+    loginUrl: auth.pendingLoginToken ? `${url}/ui#token=${auth.pendingLoginToken}` : undefined,
+    services,
+    reload,
+    close,
+  };
+}

@@ -1,0 +1,59 @@
+// GET /ui: the dashboard for browsers (the same bundle as the VS Code webview), behind a session cookie.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { renderDashboardHtml } from '../../webview/html.js';
+import { readBody } from './body.js';
+import type { AdminAuth } from './admin-auth.js';
+import { sendApiError, sendText, type AnyRequest, type AnyResponse } from '../api/respond.js';
+
+/** The built webview bundle: next to the bundled CLI (dist/proxy → dist/webview), or dist/ when run from sources. */
+function bundlePath(): string | undefined {
+  const candidates = [join(__dirname, '..', 'webview', 'main.js'), join(__dirname, '..', '..', 'dist', 'webview', 'main.js')];
+  return candidates.find((p) => existsSync(p));
+}
+
+export class DashboardUi {
+  private script: Promise<Buffer> | undefined;
+
+  constructor(private readonly auth: AdminAuth) {}
+
+  async handle(method: string, path: string, req: AnyRequest, res: AnyResponse): Promise<void> {
+    if (method === 'GET' && (path === '/ui' || path === '/ui/')) {
+      const nonce = randomBytes(16).toString('base64');
+      const html = renderDashboardHtml({ cspSource: "'self'", nonce, scriptUri: '/ui/main.js', mode: 'browser' });
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+        'x-frame-options': 'DENY',
+        'referrer-policy': 'no-referrer',
+      });
+      res.end(html);
+      return;
+    }
+    if (method === 'GET' && path === '/ui/main.js') {
+      const file = bundlePath();
+      if (!file) return sendText(res, 404, 'dashboard bundle not built: run npm run build');
+      this.script ??= readFile(file);
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' });
+      res.end(await this.script);
+      return;
+    }
+    if (method === 'POST' && path === '/ui/login') {
+      const raw = await readBody(req, req.headers['content-length'], 4096);
+      let token: unknown;
+      try {
+        token = (JSON.parse(raw.toString('utf8')) as { token?: unknown }).token;
+      } catch {
+        return sendApiError(res, 400, 'invalid_request', 'body must be JSON {"token": "..."}');
+      }
+      const session = typeof token === 'string' ? this.auth.login(token) : undefined;
+      if (!session) return sendApiError(res, 401, 'authentication_error', 'login token is invalid or was already used; restart spendgate serve for a new login URL, or use the admin token');
+      res.writeHead(204, { 'set-cookie': this.auth.sessionCookie(session), 'cache-control': 'no-store' });
+      res.end();
+      return;
+    }
+    sendApiError(res, 404, 'not_found', `no route ${method} ${path}`);
+  }
+}
