@@ -1,0 +1,99 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { GatewayMetrics, escapeLabelValue } from '../../proxy/logs/metrics.js';
+import { generateRecords } from './records.js';
+
+interface PromSample {
+  readonly value?: string;
+  readonly labels?: Record<string, string>;
+  readonly buckets?: Record<string, string>;
+  readonly count?: string;
+  readonly sum?: string;
+}
+interface PromFamily {
+  readonly name: string;
+  readonly type: string;
+  readonly metrics: readonly PromSample[];
+}
+// The package ships no type declarations; this is the slice of its output the tests read.
+const parsePrometheus = require('parse-prometheus-text-format') as (text: string) => PromFamily[];
+
+function family(families: PromFamily[], name: string): PromFamily {
+  const f = families.find((x) => x.name === name);
+  assert.ok(f, `metric ${name} is exposed`);
+  return f;
+}
+
+function sum(f: PromFamily, where: (labels: Record<string, string>) => boolean = () => true): number {
+  return f.metrics.filter((m) => where(m.labels ?? {})).reduce((acc, m) => acc + Number(m.value), 0);
+}
+
+test('counters equal the totals of the observed records and the text parses as Prometheus exposition', () => {
+  const records = generateRecords(400, 11);
+  const metrics = new GatewayMetrics();
+  for (const r of records) metrics.observe(r, 3);
+  const families = parsePrometheus(metrics.render());
+
+  assert.equal(family(families, 'spendgate_requests_total').type, 'COUNTER');
+  assert.equal(sum(family(families, 'spendgate_requests_total')), records.length);
+  assert.equal(
+    sum(family(families, 'spendgate_requests_total'), (l) => l.status === '429'),
+    records.filter((r) => r.status === 429).length,
+  );
+  assert.equal(sum(family(families, 'spendgate_errors_total')), records.filter((r) => r.errorType !== undefined).length);
+  assert.equal(
+    sum(family(families, 'spendgate_errors_total'), (l) => l.error_type === 'budget_exceeded'),
+    records.filter((r) => r.errorType === 'budget_exceeded').length,
+  );
+  const tokens = family(families, 'spendgate_tokens_total');
+  assert.equal(sum(tokens, (l) => l.kind === 'input'), records.reduce((a, r) => a + r.inputTokens, 0));
+  assert.equal(sum(tokens, (l) => l.kind === 'cache_read'), records.reduce((a, r) => a + r.cacheReadTokens, 0));
+  assert.equal(sum(tokens, (l) => l.kind === 'cache_write_1h'), records.reduce((a, r) => a + r.cacheWrite1hTokens, 0));
+  const costMicros = records.reduce((a, r) => a + (r.cost?.total ?? 0), 0);
+  assert.equal(sum(family(families, 'spendgate_cost_micros_total')), costMicros);
+  assert.ok(Math.abs(sum(family(families, 'spendgate_cost_dollars_total')) - costMicros / 1e6) < 1e-6);
+  assert.equal(sum(family(families, 'spendgate_missing_cost_total')), records.filter((r) => r.missingCost).length);
+
+  const overhead = family(families, 'spendgate_overhead_seconds');
+  assert.equal(overhead.type, 'HISTOGRAM');
+  assert.equal(Number(overhead.metrics[0].count), records.length);
+  assert.equal(Number(overhead.metrics[0].buckets?.['0.005']), records.length, 'every 3 ms overhead is within the 5 ms bucket');
+  const upstream = family(families, 'spendgate_upstream_seconds');
+  assert.equal(Number(upstream.metrics[0].count), records.filter((r) => r.providerConfigId !== undefined).length);
+});
+
+test('virtual key labels carry the key id and label values are escaped', () => {
+  const [base] = generateRecords(1, 5);
+  const metrics = new GatewayMetrics();
+  const awkward = 'model "x"\\with\nnewline';
+  metrics.observe({ ...base, virtualKeyId: 'vk-alice', modelServed: awkward, errorType: undefined }, 1);
+  const text = metrics.render();
+  assert.ok(text.includes(`model="${escapeLabelValue(awkward)}"`));
+  const requests = family(parsePrometheus(text), 'spendgate_requests_total');
+  assert.deepEqual(requests.metrics[0].labels, {
+    provider_config: base.providerConfigId ?? '',
+    model: awkward,
+    virtual_key: 'vk-alice',
+    status: String(base.status),
+  });
+});
+
+test('the in-flight gauge follows started and finished requests; budget gauges come from the caller', () => {
+  const metrics = new GatewayMetrics();
+  metrics.requestStarted();
+  metrics.requestStarted();
+  metrics.requestFinished();
+  const families = parsePrometheus(
+    metrics.render([
+      { tier: 'team', id: 'platform', remainingMicros: 12_340_000 },
+      { tier: 'virtual_key', id: 'vk-bob', remainingMicros: -500 },
+    ]),
+  );
+  assert.equal(family(families, 'spendgate_in_flight').metrics[0].value, '1');
+  const budgets = family(families, 'spendgate_budget_remaining_dollars');
+  assert.equal(budgets.type, 'GAUGE');
+  assert.deepEqual(
+    budgets.metrics.map((m) => [m.labels?.tier, m.labels?.id, Number(m.value)]),
+    [['team', 'platform', 12.34], ['virtual_key', 'vk-bob', -0.0005]],
+  );
+});
