@@ -10,6 +10,11 @@ export interface EstimateInput {
 }
 
 const PICO_PER_MICRO = 1_000_000n;
+/**
+ * A prompt split over the four input-side kinds is billed as four items, each rounded half up;
+ * their sum can exceed the rounded-up whole by at most 3 micro-dollars.
+ */
+const SPLIT_ROUNDING_MICROS = 3n;
 const BYTES_PER_TOKEN = 3;
 
 function tokens(value: number): bigint {
@@ -20,14 +25,15 @@ function tokens(value: number): bigint {
  * The reservation for a request: every prompt token at the dearest input-side rate (a cache write
  * can cost up to 2× input, a cache read less) plus the full output cap at the output rate, using
  * the long-context tier when the prompt exceeds its threshold; each part rounded up. Never less
- * than what the request can actually cost in standard (non-batch) mode.
+ * than what the request can actually cost in standard (non-batch) mode with at most that many
+ * prompt and output tokens.
  */
 export function estimateMicros(price: ModelPrice, request: EstimateInput): number {
   const input = tokens(request.inputTokens);
   const tier = price.longContext && input > BigInt(price.longContext.thresholdTokens) ? price.longContext : price;
   const rates = tier.standard;
   const inputRate = Math.max(rates.input, rates.cacheRead, rates.cacheWrite5m, rates.cacheWrite1h);
-  const inputMicros = divideCeil(input * BigInt(inputRate), PICO_PER_MICRO);
+  const inputMicros = divideCeil(input * BigInt(inputRate), PICO_PER_MICRO) + (input > 0n ? SPLIT_ROUNDING_MICROS : 0n);
   const outputMicros = divideCeil(tokens(request.maxOutputTokens) * BigInt(rates.output), PICO_PER_MICRO);
   return toSafeNumber(inputMicros + outputMicros, 'estimated cost');
 }
