@@ -114,7 +114,7 @@ export function generateFilter(rnd: () => number): LogFilter {
   maybe('stream', () => rnd() < 0.5);
   maybe('cache', () => some(CACHES));
   maybe('missingCostOnly', () => rnd() < 0.7);
-  maybe('contentSearch', () => pick(['REFACTOR', 'invoice', 'todo', 'über', '50%', 'a_b', '_', 'budget']));
+  maybe('contentSearch', () => pick(['REFACTOR', 'invoice', 'todo', 'über', '50%', 'a_b', '_', 'failed: TODO']));
   maybe('tags', () => [pick([{ key: 'branch', value: 'main' }, { key: 'branch', value: 'fix "quotes"' }, { key: 'workspace', value: 'web' }])]);
   return f as LogFilter;
 }
