@@ -1,0 +1,137 @@
+// The local attack surface: DNS rebinding, foreign origins, the admin token, file modes, planted secrets.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { stat, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { startAnthropicUpstream } from '../upstreams/anthropic.js';
+import type { TestUpstream } from '../upstreams/common.js';
+import { spawnGateway, type SpawnedGateway } from '../harness/gateway.js';
+
+const UPSTREAM_SECRET = 'sk-ant-PLANTED-upstream-8f3a1c';
+const KEY_SECRET = 'vk-PLANTED-virtual-key-52be9d';
+const AWS_SECRET = 'PLANTEDawsSecretKey0000000000000000000000';
+
+/** A raw HTTP request with exactly the headers given (fetch will not let us forge Host). */
+function rawRequest(port: number, path: string, headers: Record<string, string>, method = 'GET', body?: string): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path, method, headers, setHost: false }, (res) => {
+      let data = '';
+      res.on('data', (c: Buffer) => (data += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('local attack surface', () => {
+  let upstream: TestUpstream;
+  let gw: SpawnedGateway;
+
+  before(async () => {
+    upstream = await startAnthropicUpstream();
+    gw = await spawnGateway({
+      config: `accounts:
+  - id: dev
+    providers:
+      - id: claude
+        type: anthropic
+        model: claude-sonnet-4-20250514
+        base_url: ${upstream.url}
+        api_key: env.PLANTED_UPSTREAM_KEY
+virtual_keys:
+  - id: planted-key
+    key: env.PLANTED_VK
+budgets:
+  virtual_key:
+    - id: planted-key
+      limit: 10
+      period: 1d
+`,
+      env: { PLANTED_UPSTREAM_KEY: UPSTREAM_SECRET, PLANTED_VK: KEY_SECRET, AWS_SECRET_ACCESS_KEY: AWS_SECRET, AWS_ACCESS_KEY_ID: 'AKIDPLANTED' },
+    });
+  });
+
+  after(async () => {
+    await gw.stop();
+    await upstream.close();
+  });
+
+  test('a request with a foreign Host header is refused (DNS rebinding)', async () => {
+    const res = await rawRequest(gw.port, '/health', { host: 'evil.example' });
+    assert.equal(res.status, 403);
+    const ok = await rawRequest(gw.port, '/health', { host: `localhost:${gw.port}` });
+    assert.equal(ok.status, 200);
+  });
+
+  test('a browser request from a foreign Origin is refused, including CORS preflight', async () => {
+    const host = `127.0.0.1:${gw.port}`;
+    const res = await rawRequest(gw.port, '/api/budgets', { host, origin: 'http://evil.example', authorization: `Bearer ${gw.adminToken}` });
+    assert.equal(res.status, 403);
+    const preflight = await rawRequest(gw.port, '/anthropic/v1/messages', { host, origin: 'http://evil.example', 'access-control-request-method': 'POST' }, 'OPTIONS');
+    assert.equal(preflight.status, 403);
+    assert.equal(preflight.headers['access-control-allow-origin'], undefined);
+  });
+
+  test('/api/budgets needs the admin token: 401 without, 401 with a wrong one, 200 with it', async () => {
+    assert.equal((await fetch(`${gw.url}/api/budgets`)).status, 401);
+    assert.equal((await fetch(`${gw.url}/api/budgets`, { headers: { authorization: 'Bearer wrong' } })).status, 401);
+    const ok = await fetch(`${gw.url}/api/budgets`, { headers: { authorization: `Bearer ${gw.adminToken}` } });
+    assert.equal(ok.status, 200);
+    const body = (await ok.json()) as { tiers: { tier: string; id: string }[] };
+    assert.ok(body.tiers.some((t) => t.tier === 'virtual_key' && t.id === 'planted-key'));
+  });
+
+  test('the WebSocket needs the admin token', async () => {
+    const refused = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(`${gw.url.replace('http', 'ws')}/ws`);
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('open', () => resolve(101));
+    });
+    assert.equal(refused, 401);
+    const accepted = await new Promise<boolean>((resolve) => {
+      const ws = new WebSocket(`${gw.url.replace('http', 'ws')}/ws?token=${gw.adminToken}`);
+      ws.on('open', () => {
+        ws.close();
+        resolve(true);
+      });
+      ws.on('error', () => resolve(false));
+    });
+    assert.ok(accepted);
+  });
+
+  test('the admin token file is 0600 and the data dir 0700', async () => {
+    assert.equal((await stat(join(gw.dataDir, 'admin-token'))).mode & 0o777, 0o600);
+    assert.equal((await stat(gw.dataDir)).mode & 0o777, 0o700);
+  });
+
+  test('planted secrets appear in no log line, response, metric or config dump', async () => {
+    const ok = await fetch(`${gw.url}/anthropic/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': KEY_SECRET },
+      body: JSON.stringify({ model: 'claude-sonnet-4-20250514', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    assert.equal(ok.status, 200);
+    const okText = await ok.text();
+    upstream.script({ status: 401, error: { type: 'authentication_error', message: 'invalid x-api-key' } });
+    const failed = await fetch(`${gw.url}/anthropic/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': KEY_SECRET },
+      body: JSON.stringify({ model: 'claude-sonnet-4-20250514', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    const failedText = await failed.text();
+    const wrongKey = await (await fetch(`${gw.url}/anthropic/v1/messages`, { method: 'POST', headers: { 'x-api-key': `${KEY_SECRET}x` }, body: '{}' })).text();
+    const dumps = await Promise.all(
+      ['/api/config', '/api/status', '/api/budgets', '/api/logs?limit=100', '/api/routing', '/api/rate-limits'].map(async (p) => JSON.stringify(await gw.api(p))),
+    );
+    const metrics = await (await fetch(`${gw.url}/metrics`)).text();
+    const journalish = await Promise.all(['admin-token'].map((f) => readFile(join(gw.dataDir, f), 'utf8')));
+    const everything = [okText, failedText, wrongKey, ...dumps, metrics, gw.output.join('\n'), ...journalish].join('\n');
+    for (const secret of [UPSTREAM_SECRET, KEY_SECRET, AWS_SECRET]) {
+      assert.ok(!everything.includes(secret), `secret ${secret.slice(0, 12)}… leaked`);
+    }
+    assert.match(metrics, /virtual_key="planted-key"/, 'metrics name the key by id');
+  });
+});
