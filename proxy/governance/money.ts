@@ -13,6 +13,7 @@ function split(micros: number): { whole: string; fraction: string } {
 /**
  * Decimal US dollars as a JSON number, exact to the micro-dollar: built from the integer's digits
  * (`12_400_000` → `12.4`) rather than by float division, so no accumulated rounding reaches the wire.
+ * A double holds 15 significant digits exactly, so amounts up to $999,999,999.999999 round-trip.
  */
 export function microsToDollars(micros: number): number {
   const { whole, fraction } = split(micros);
