@@ -26,9 +26,9 @@ export function microsToDecimal(micros: number): string {
 }
 
 /**
- * The same amount as a JSON-ready number. The double nearest the decimal prints back as exactly
- * `microsToDecimal(micros)` (at most 15 significant digits below $9 billion), so readers recover
- * the micro-dollars exactly with `dollarsToMicros`.
+ * The same amount as a JSON-ready number. Below $1 billion (at most 15 significant digits) the
+ * double nearest the decimal prints back as exactly `microsToDecimal(micros)`, so readers recover
+ * the micro-dollars exactly with `dollarsToMicros`; beyond that, use the decimal text.
  */
 export function microsToDollars(micros: number): number {
   return Number(microsToDecimal(micros));
