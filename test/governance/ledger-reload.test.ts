@@ -5,6 +5,7 @@ import { BudgetLedger, BudgetRefusal, Reservation, type TierRef } from '../../pr
 import type { SharedQuota, TierPeriod } from '../../proxy/store/quota.js';
 import type { Config } from '../../proxy/config/types.js';
 import { DOLLAR, period, seedConfig } from './seed.js';
+import { charge, tierStatus } from './ledger-helpers.js';
 
 const MONDAY = Date.parse('2026-11-09T00:00:00Z');
 const HOUR = 3_600_000;
@@ -21,18 +22,6 @@ function withKeyBudget(limitDollars: number, periodText: string): Config {
   });
 }
 
-function charge(ledger: BudgetLedger, refs: TierRef[], micros: number): void {
-  const r = ledger.reserve(refs, micros);
-  assert.ok(r instanceof Reservation, r instanceof BudgetRefusal ? r.message : '');
-  ledger.settle(r, micros);
-}
-
-const status = (ledger: BudgetLedger, tier: string, id: string) => {
-  const found = ledger.snapshot().find((t) => t.tier === tier && t.id === id);
-  assert.ok(found, `${tier} ${id}`);
-  return found;
-};
-
 describe('config reload', () => {
   it('keeps the counters of tiers that still exist and applies new limits', () => {
     const clock = new ManualClock(MONDAY + 50 * HOUR);
@@ -40,8 +29,8 @@ describe('config reload', () => {
     ledger.configure(seedConfig());
     charge(ledger, KEY_TEAM, 450 * DOLLAR);
     ledger.configure(withKeyBudget(400, '1w'));
-    assert.equal(status(ledger, 'virtual_key', 'staging-key').spent, 450);
-    assert.equal(status(ledger, 'team', 'ml-engineering').spent, 450);
+    assert.equal(tierStatus(ledger, 'virtual_key', 'staging-key').spent, 450);
+    assert.equal(tierStatus(ledger, 'team', 'ml-engineering').spent, 450);
     const refusal = ledger.reserve(KEY, 1);
     assert.ok(refusal instanceof BudgetRefusal);
     assert.equal(refusal.limitMicros, 400 * DOLLAR);
@@ -60,7 +49,7 @@ describe('config reload', () => {
       ledger.settle(r, 7 * DOLLAR).map((c) => c.tier),
       ['virtual_key', 'team'],
     );
-    assert.equal(status(ledger, 'team', 'ml-engineering').spent, 7);
+    assert.equal(tierStatus(ledger, 'team', 'ml-engineering').spent, 7);
   });
 
   it('a shorter period re-buckets: only spend inside the new period still counts', () => {
@@ -72,7 +61,7 @@ describe('config reload', () => {
     charge(ledger, KEY, 30 * DOLLAR);
     clock.advance(HOUR);
     ledger.configure(withKeyBudget(500, '1d'));
-    const key = status(ledger, 'virtual_key', 'staging-key');
+    const key = tierStatus(ledger, 'virtual_key', 'staging-key');
     assert.equal(key.spent, 30);
     assert.equal(key.period, '1d');
     assert.equal(key.period_start, '2026-11-11T00:00:00Z');
@@ -87,14 +76,14 @@ describe('config reload', () => {
     const inFlight = ledger.reserve(KEY, 5 * DOLLAR);
     assert.ok(inFlight instanceof Reservation);
     ledger.configure(withKeyBudget(500, '1M'));
-    const key = status(ledger, 'virtual_key', 'staging-key');
+    const key = tierStatus(ledger, 'virtual_key', 'staging-key');
     assert.equal(key.spent, 30);
     assert.equal(key.reserved, 5);
     assert.equal(key.period_start, '2026-11-01T00:00:00Z');
     const [keyCharge] = ledger.settle(inFlight, 4 * DOLLAR);
     assert.equal(keyCharge.periodStart, Date.parse('2026-11-01T00:00:00Z'));
-    assert.equal(status(ledger, 'virtual_key', 'staging-key').spent, 34);
-    assert.equal(status(ledger, 'virtual_key', 'staging-key').reserved, 0);
+    assert.equal(tierStatus(ledger, 'virtual_key', 'staging-key').spent, 34);
+    assert.equal(tierStatus(ledger, 'virtual_key', 'staging-key').reserved, 0);
   });
 
   it('re-bucketing counts spend at hour granularity: spend just before the new start counts (errs towards refusing)', () => {
@@ -108,7 +97,7 @@ describe('config reload', () => {
     charge(ledger, KEY, 2 * DOLLAR);
     ledger.configure(withKeyBudget(500, '30m')); // the new period starts 11:30
     // The 10:00 hour ended before 11:30; the 11:00 hour overlaps the new period, so 11:20's $3 counts too.
-    assert.equal(status(ledger, 'virtual_key', 'staging-key').spent, 5);
+    assert.equal(tierStatus(ledger, 'virtual_key', 'staging-key').spent, 5);
   });
 });
 
@@ -123,10 +112,10 @@ describe('restore from the store', () => {
       { tier: 'team', id: 'ml-engineering', periodStart: Date.parse('2026-11-01T00:00:00Z'), spentMicros: 1500 * DOLLAR },
       { tier: 'team', id: 'gone', periodStart: Date.parse('2026-11-01T00:00:00Z'), spentMicros: DOLLAR },
     ]);
-    assert.equal(status(ledger, 'virtual_key', 'staging-key').spent, 123.456789);
-    assert.equal(status(ledger, 'team', 'ml-engineering').spent, 1500);
-    assert.equal(status(ledger, 'team', 'ml-engineering').percent, 75);
-    assert.equal(status(ledger, 'team', 'ml-engineering').remaining, 500);
+    assert.equal(tierStatus(ledger, 'virtual_key', 'staging-key').spent, 123.456789);
+    assert.equal(tierStatus(ledger, 'team', 'ml-engineering').spent, 1500);
+    assert.equal(tierStatus(ledger, 'team', 'ml-engineering').percent, 75);
+    assert.equal(tierStatus(ledger, 'team', 'ml-engineering').remaining, 500);
   });
 });
 
@@ -179,7 +168,7 @@ describe('shared quota (team ledger)', () => {
     assert.equal(third.tier, 'team');
     ledger.settle(first, 50 * DOLLAR);
     assert.deepEqual(quota.spends, [{ tier: 'team', micros: 50 * DOLLAR }], 'only the shared tier spends from the lease');
-    assert.equal(status(ledger, 'team', 'ml-engineering').spent, 1850, 'status shows spend across every gateway');
-    assert.equal(status(ledger, 'virtual_key', 'staging-key').spent, 50);
+    assert.equal(tierStatus(ledger, 'team', 'ml-engineering').spent, 1850, 'status shows spend across every gateway');
+    assert.equal(tierStatus(ledger, 'virtual_key', 'staging-key').spent, 50);
   });
 });

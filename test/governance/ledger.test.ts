@@ -4,6 +4,7 @@ import { ManualClock } from '../../proxy/core/clock.js';
 import { BudgetLedger, BudgetRefusal, Reservation, type TierRef } from '../../proxy/governance/ledger.js';
 import { KeyRing } from '../../proxy/governance/keys.js';
 import { DOLLAR, seedConfig, twoTeamConfig } from './seed.js';
+import { tierStatus } from './ledger-helpers.js';
 
 // Wednesday 2026-11-11 12:00 UTC: mid-week, mid-month.
 const WEDNESDAY = Date.parse('2026-11-11T12:00:00Z');
@@ -43,12 +44,6 @@ function spendRequests(ledger: BudgetLedger, refs: TierRef[], micros: number, co
   return admitted;
 }
 
-const tierOf = (ledger: BudgetLedger, tier: string, id: string) => {
-  const status = ledger.snapshot().find((t) => t.tier === tier && t.id === id);
-  assert.ok(status, `${tier} ${id}`);
-  return status;
-};
-
 describe('budget admission on the seed policy', () => {
   it('staging-key stops at $500 in a week: ten $50 requests pass, the eleventh is refused by the key tier', () => {
     const { ledger, path } = setup();
@@ -87,7 +82,7 @@ describe('budget admission on the seed policy', () => {
     const refusal = refused(ledger.reserve(path('platform-key'), 1));
     assert.equal(refusal.tier, 'customer');
     assert.equal(refusal.id, 'acme-corp');
-    assert.equal(tierOf(ledger, 'team', 'platform').remaining, 1000);
+    assert.equal(tierStatus(ledger, 'team', 'platform').remaining, 1000);
   });
 
   it('bedrock-claude at $1,000 refuses with tier provider_config while the key still has budget, so routing can exclude it', () => {
@@ -107,7 +102,7 @@ describe('budget admission on the seed policy', () => {
     spendRequests(ledger, path('dev-key', 'bedrock-claude'), 1000 * DOLLAR, 1);
     refused(ledger.reserve(path('dev-key', 'bedrock-claude'), 5 * DOLLAR));
     for (const [tier, id] of [['virtual_key', 'dev-key'], ['team', 'ml-engineering'], ['customer', 'acme-corp']]) {
-      assert.equal(tierOf(ledger, tier, id).reserved, 0, `${tier} ${id}`);
+      assert.equal(tierStatus(ledger, tier, id).reserved, 0, `${tier} ${id}`);
     }
   });
 
@@ -128,11 +123,11 @@ describe('periods roll over on the clock', () => {
     assert.equal(refused(ledger.reserve(path('staging-key'), 1)).resetsAt, Date.parse('2026-11-30T00:00:00Z'));
     clock.set(Date.parse('2026-11-30T00:00:00Z'));
     reserved(ledger.reserve(path('staging-key'), 1));
-    const key = tierOf(ledger, 'virtual_key', 'staging-key');
+    const key = tierStatus(ledger, 'virtual_key', 'staging-key');
     assert.equal(key.spent, 0);
     assert.equal(key.period_start, '2026-11-30T00:00:00Z');
     assert.equal(key.resets_at, '2026-12-07T00:00:00Z');
-    assert.equal(tierOf(ledger, 'team', 'ml-engineering').spent, 500);
+    assert.equal(tierStatus(ledger, 'team', 'ml-engineering').spent, 500);
   });
 
   it('the monthly team, customer and provider budgets reset on the 1st', () => {
@@ -144,7 +139,7 @@ describe('periods roll over on the clock', () => {
     for (const status of ledger.snapshot()) {
       assert.equal(status.spent, 0, `${status.tier} ${status.id}`);
     }
-    assert.equal(tierOf(ledger, 'team', 'ml-engineering').period_start, '2026-12-01T00:00:00Z');
+    assert.equal(tierStatus(ledger, 'team', 'ml-engineering').period_start, '2026-12-01T00:00:00Z');
   });
 
   it('a reservation made before the reset settles into the period it was reserved in', () => {
@@ -154,45 +149,42 @@ describe('periods roll over on the clock', () => {
     const charges = ledger.settle(r, 20 * DOLLAR);
     const keyCharge = charges.find((c) => c.tier === 'virtual_key');
     assert.deepEqual(keyCharge, { tier: 'virtual_key', id: 'staging-key', periodStart: Date.parse('2026-11-23T00:00:00Z'), micros: 20 * DOLLAR });
-    const key = tierOf(ledger, 'virtual_key', 'staging-key');
+    const key = tierStatus(ledger, 'virtual_key', 'staging-key');
     assert.equal(key.spent, 0, 'the new week starts clean');
     assert.equal(key.reserved, 0);
-    assert.equal(tierOf(ledger, 'team', 'ml-engineering').spent, 20, 'the month had not ended');
+    assert.equal(tierStatus(ledger, 'team', 'ml-engineering').spent, 20, 'the month had not ended');
   });
 });
+
+/**
+ * `count` requests in flight at once: each reserves, yields to the event loop (so every reservation
+ * is made before any settles), then settles to the estimate. Returns how many were admitted.
+ */
+async function concurrentRequests(ledger: BudgetLedger, refs: TierRef[], cost: number, count: number): Promise<number> {
+  const outcomes = await Promise.all(
+    Array.from({ length: count }, async () => {
+      const r = ledger.reserve(refs, cost);
+      if (r instanceof BudgetRefusal) return false;
+      await new Promise((resolve) => setImmediate(resolve));
+      ledger.settle(r, cost);
+      return true;
+    }),
+  );
+  return outcomes.filter(Boolean).length;
+}
 
 describe('reservations under concurrency', () => {
   it('50 concurrent requests against a budget that fits 10: exactly 10 admitted and spend ends at the limit', async () => {
     const { ledger, path } = setup();
-    const cost = 50 * DOLLAR;
-    const outcomes = await Promise.all(
-      Array.from({ length: 50 }, async () => {
-        const r = ledger.reserve(path('staging-key'), cost);
-        if (r instanceof BudgetRefusal) return false;
-        await new Promise((resolve) => setImmediate(resolve));
-        ledger.settle(r, cost);
-        return true;
-      }),
-    );
-    assert.equal(outcomes.filter(Boolean).length, 10);
-    assert.equal(tierOf(ledger, 'virtual_key', 'staging-key').spent, 500);
+    assert.equal(await concurrentRequests(ledger, path('staging-key'), 50 * DOLLAR, 50), 10);
+    assert.equal(tierStatus(ledger, 'virtual_key', 'staging-key').spent, 500);
   });
 
   it('when the limit is not a multiple of the cost, overshoot is at most one request’s cost', async () => {
     const { ledger, path } = setup();
-    const cost = 45 * DOLLAR;
-    const outcomes = await Promise.all(
-      Array.from({ length: 50 }, async () => {
-        const r = ledger.reserve(path('staging-key'), cost);
-        if (r instanceof BudgetRefusal) return false;
-        await new Promise((resolve) => setImmediate(resolve));
-        ledger.settle(r, cost);
-        return true;
-      }),
-    );
-    const admitted = outcomes.filter(Boolean).length;
+    const admitted = await concurrentRequests(ledger, path('staging-key'), 45 * DOLLAR, 50);
     assert.equal(admitted, 12, '11 × $45 = $495 is still below $500, so a twelfth is admitted');
-    const spent = tierOf(ledger, 'virtual_key', 'staging-key').spent;
+    const spent = tierStatus(ledger, 'virtual_key', 'staging-key').spent;
     assert.equal(spent, 540);
     assert.ok(spent - 500 < 45);
   });
@@ -202,7 +194,7 @@ describe('settling', () => {
   it('settle charges every tier the actual cost exactly once; a second settle or release is a no-op', () => {
     const { ledger, path } = setup();
     const r = reserved(ledger.reserve(path('staging-key', 'bedrock-claude'), 10 * DOLLAR));
-    assert.equal(tierOf(ledger, 'team', 'ml-engineering').reserved, 10);
+    assert.equal(tierStatus(ledger, 'team', 'ml-engineering').reserved, 10);
     const charges = ledger.settle(r, 12_345_678);
     assert.deepEqual(
       charges.map((c) => [c.tier, c.id, c.micros, new Date(c.periodStart).toISOString()]),
@@ -215,7 +207,7 @@ describe('settling', () => {
     );
     assert.deepEqual(ledger.settle(r, 12_345_678), []);
     assert.deepEqual(ledger.release(r), []);
-    const team = tierOf(ledger, 'team', 'ml-engineering');
+    const team = tierStatus(ledger, 'team', 'ml-engineering');
     assert.equal(team.spent, 12.345678);
     assert.equal(team.reserved, 0);
   });
@@ -226,7 +218,7 @@ describe('settling', () => {
     refused(ledger.reserve(path('staging-key'), 1));
     assert.deepEqual(ledger.release(r), []);
     reserved(ledger.reserve(path('staging-key'), 1 * DOLLAR));
-    assert.equal(tierOf(ledger, 'virtual_key', 'staging-key').spent, 0);
+    assert.equal(tierStatus(ledger, 'virtual_key', 'staging-key').spent, 0);
   });
 
   it('money must be whole micro-dollars', () => {
