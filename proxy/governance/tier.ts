@@ -39,6 +39,11 @@ function samePeriod(a: Period, b: Period): boolean {
   return a.count === b.count && a.unit === b.unit;
 }
 
+interface SpendBucket {
+  readonly end: number;
+  micros: number;
+}
+
 /**
  * A budget tier. Besides the current period's totals it keeps the current period's settled spend in
  * time buckets (a minute wide for minute periods, an hour otherwise) so that a reload that changes
@@ -52,11 +57,6 @@ function samePeriod(a: Period, b: Period): boolean {
  * Reservations in flight move to the re-bucketed period. When a period simply ends, the next one
  * starts at zero and reservations made in the old period settle into the old period.
  */
-interface SpendBucket {
-  readonly end: number;
-  micros: number;
-}
-
 export class BudgetTier {
   private def: TierDef;
   private account: PeriodAccount;
