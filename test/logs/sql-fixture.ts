@@ -35,6 +35,11 @@ const COLUMNS: readonly [string, string, string][] = [
   ['cache_write_5m_tokens', 'INTEGER NOT NULL', 'BIGINT NOT NULL'],
   ['cache_write_1h_tokens', 'INTEGER NOT NULL', 'BIGINT NOT NULL'],
   ['total_tokens', 'INTEGER NOT NULL', 'BIGINT NOT NULL'],
+  ['cost_input', 'INTEGER', 'BIGINT'],
+  ['cost_output', 'INTEGER', 'BIGINT'],
+  ['cost_cache_read', 'INTEGER', 'BIGINT'],
+  ['cost_cache_write_5m', 'INTEGER', 'BIGINT'],
+  ['cost_cache_write_1h', 'INTEGER', 'BIGINT'],
   ['cost_total', 'INTEGER', 'BIGINT'],
   ['missing_cost', 'INTEGER NOT NULL', 'BOOLEAN NOT NULL'],
   ['cache', 'TEXT NOT NULL', 'TEXT NOT NULL'],
@@ -49,9 +54,34 @@ function rowValues(r: LogRecord): unknown[] {
     r.accountId ?? null, r.modelRequested, r.modelServed ?? null, r.virtualKeyId ?? null, r.teamId ?? null,
     r.customerId ?? null, r.status, r.errorType ?? null, r.errorMessage ?? null, r.stream, r.latencyMs,
     r.ttftMs ?? null, r.inputTokens, r.outputTokens, r.cacheReadTokens, r.cacheWrite5mTokens, r.cacheWrite1hTokens,
-    recordTotalTokens(r), r.cost?.total ?? null, r.missingCost, r.cache, r.tags ? JSON.stringify(r.tags) : null,
+    recordTotalTokens(r), r.cost?.input ?? null, r.cost?.output ?? null, r.cost?.cacheRead ?? null,
+    r.cost?.cacheWrite5m ?? null, r.cost?.cacheWrite1h ?? null, r.cost?.total ?? null, r.missingCost, r.cache, r.tags ? JSON.stringify(r.tags) : null,
     r.requestBody ?? null, r.responseBody ?? null,
   ];
+}
+
+/** Test-side row mapper for this table (the store ships its own `rowToLogRecord`). */
+export function testRowToRecord(row: Record<string, unknown>): LogRecord {
+  const num = (k: string) => Number(row[k]);
+  const opt = <T>(k: string, f: (v: unknown) => T): T | undefined => (row[k] === null || row[k] === undefined ? undefined : f(row[k]));
+  const str = (v: unknown) => String(v);
+  return {
+    id: str(row.id), requestId: str(row.request_id), attempt: num('attempt'), timestamp: num('timestamp'),
+    route: str(row.route) as LogRecord['route'], providerType: opt('provider_type', str) as LogRecord['providerType'],
+    providerConfigId: opt('provider_config_id', str), accountId: opt('account_id', str), modelRequested: str(row.model_requested),
+    modelServed: opt('model_served', str), virtualKeyId: opt('virtual_key_id', str), teamId: opt('team_id', str),
+    customerId: opt('customer_id', str), status: num('status'), errorType: opt('error_type', str),
+    errorMessage: opt('error_message', str), stream: Boolean(row.stream), latencyMs: num('latency_ms'), ttftMs: opt('ttft_ms', Number),
+    inputTokens: num('input_tokens'), outputTokens: num('output_tokens'), cacheReadTokens: num('cache_read_tokens'),
+    cacheWrite5mTokens: num('cache_write_5m_tokens'), cacheWrite1hTokens: num('cache_write_1h_tokens'),
+    cost: row.cost_total === null ? null : {
+      input: num('cost_input'), output: num('cost_output'), cacheRead: num('cost_cache_read'),
+      cacheWrite5m: num('cost_cache_write_5m'), cacheWrite1h: num('cost_cache_write_1h'), total: num('cost_total'),
+    },
+    missingCost: Boolean(row.missing_cost), cache: str(row.cache) as LogRecord['cache'],
+    tags: opt('tags', (v) => (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, string>),
+    requestBody: opt('request_body', str), responseBody: opt('response_body', str),
+  };
 }
 
 export interface TestLogSource extends LogSource {

@@ -8,11 +8,12 @@ import {
   type LogFilter,
   type LogQuery,
 } from '../../proxy/logs/filters.js';
-import { summarizeLogs } from '../../proxy/logs/query.js';
+import { queryLogs, summarizeLogs } from '../../proxy/logs/query.js';
+import { logRecordToJson } from '../../proxy/logs/json.js';
 import { orderClause, SqlParams, whereClause } from '../../proxy/logs/sql.js';
 import type { LogRecord } from '../../proxy/logs/record.js';
 import { generateFilter, generateRecords, seededRandom } from './records.js';
-import { postgresSource, sqliteSource, type TestLogSource } from './sql-fixture.js';
+import { postgresSource, sqliteSource, testRowToRecord, type TestLogSource } from './sql-fixture.js';
 
 const RECORDS = generateRecords(400, 20250601);
 
@@ -137,6 +138,25 @@ for (const [name, open] of [['sql.js', sqliteSource], ['PostgreSQL', postgresSou
       }
       const none = await summarizeLogs(source, { requestId: 'no-such-request' });
       assert.deepEqual(none, { total_requests: 0, success_rate: 0, average_latency: 0, total_tokens: 0, total_cost: 0 });
+    });
+
+    test('GET /api/logs answers a page of JSON records, pagination over the whole set, and its stats', async () => {
+      const q = parseLogQuery(new URLSearchParams('providers=bedrock&sort_by=cost&order=desc&limit=10&offset=5'));
+      const page = await queryLogs(source, q, testRowToRecord);
+      const set = RECORDS.filter((r) => matches(q, r));
+      // The test table leaves out stop_reason and routing; the store's own tests cover its columns.
+      const expected = referencePage(RECORDS, q).map((r) => logRecordToJson({ ...r, stopReason: undefined, routing: undefined }));
+      assert.deepEqual(page.logs, expected);
+      assert.deepEqual(page.pagination, { total_count: set.length, limit: 10, offset: 5 });
+      assert.deepEqual(page.stats, await summarizeLogs(source, q));
+      const first = page.logs[0];
+      assert.match(first.timestamp, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+      const source0 = RECORDS.find((r) => r.id === first.id)!;
+      assert.equal(first.cost?.total, source0.cost!.total / 1e6);
+      assert.equal(first.cost?.cache_write, (source0.cost!.cacheWrite5m + source0.cost!.cacheWrite1h) / 1e6);
+      const missing = await queryLogs(source, parseLogQuery({ missing_cost_only: 'true', limit: '1' }), testRowToRecord);
+      assert.equal(missing.logs[0].cost, null);
+      assert.equal(missing.logs[0].missing_cost, true);
     });
   });
 }
