@@ -58,13 +58,13 @@ test('a LiteLLM price file overrides the catalog, and config beats both', () => 
     [SONNET_4]: { input_cost_per_token: 2.5e-6, output_cost_per_token: 1.25e-5, litellm_provider: 'bedrock' },
     'gpt-4o': { input_cost_per_token: 2e-6, output_cost_per_token: 8e-6 },
   });
-  const { book: withFile } = PriceBook.fromSettings({ models: {}, unknownModel: 'serve' }, file);
+  const withFile = PriceBook.fromSettings({ models: {}, unknownModel: 'serve' }, file);
   assert.equal(withFile.lookup(SONNET_4)?.origin, 'price_file');
   assert.equal(withFile.lookup(SONNET_4)?.standard.input, 2_500_000);
   assert.equal(withFile.lookup('gpt-4o')?.standard.output, 8_000_000);
   assert.equal(withFile.lookup('claude-opus-4-5')?.origin, 'catalog');
 
-  const { book: withConfig } = PriceBook.fromSettings(
+  const withConfig = PriceBook.fromSettings(
     { models: { [SONNET_4]: { input: 1, output: 2 }, 'gpt-4o': { input: 0.5, output: 1.5, cache_read: 0.25 } }, unknownModel: 'serve' },
     file,
   );
@@ -88,9 +88,9 @@ test('config prices are read as exact decimals', () => {
 
 test('fromSettings reports bad price-file entries and still uses the good ones', () => {
   const file = JSON.stringify({ good: { input_cost_per_token: 1e-6, output_cost_per_token: 2e-6 }, bad: { input_cost_per_token: 'cheap' } });
-  const { book: b, problems } = PriceBook.fromSettings({ models: {}, unknownModel: 'serve' }, file);
+  const b = PriceBook.fromSettings({ models: {}, unknownModel: 'serve' }, file);
   assert.equal(b.lookup('good')?.standard.output, 2_000_000);
-  assert.deepEqual(problems.map((p) => p.key), ['bad']);
+  assert.deepEqual(b.problems.map((p) => p.key), ['bad']);
 });
 
 test('mostExpensive picks the dearest priced model and ignores unpriced ones', () => {
