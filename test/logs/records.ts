@@ -2,18 +2,10 @@
 import type { LogFilter, StatusMatch } from '../../proxy/logs/filters.js';
 import type { CacheStatus, LogRecord } from '../../proxy/logs/record.js';
 import type { ProviderType } from '../../proxy/config/types.js';
+import { seededRng } from '../../proxy/routing/weighted.js';
 
-/** mulberry32: a small deterministic RNG so a failing dataset can be reproduced from its seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The routing module's seeded PRNG: a failing dataset can be reproduced from its seed. */
+export const seededRandom = seededRng;
 
 export const BASE_TIME = Date.UTC(2025, 5, 1, 12, 0, 0);
 export const PROVIDERS: readonly ProviderType[] = ['bedrock', 'anthropic', 'openai'];
