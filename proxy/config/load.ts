@@ -1,0 +1,106 @@
+// Loads bifrost.yaml: YAML with source positions → schema → cross-checks → typed Config (DESIGN §3).
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { isMap, isScalar, LineCounter, parseDocument, type YAMLError } from 'yaml';
+import { assembleConfig } from './assemble.js';
+import { problemsFromIssues } from './issues.js';
+import { SourcePositions, type PathProblem } from './positions.js';
+import { checkReferences } from './references.js';
+import { fileSchema, TOP_LEVEL_KEYS, type FileConfig } from './schema.js';
+import type { ConfigProblem, LoadResult } from './types.js';
+
+export { resolveSecret } from './secrets.js';
+
+export interface LoadOptions {
+  /** Whether a referenced file (pricing_file) exists; loadConfigFile passes the real file system. */
+  readonly fileExists?: (path: string) => boolean;
+}
+
+/** Guards toJS against alias bombs; a real config never needs more. */
+const MAX_ALIAS_COUNT = 1000;
+
+function byPosition(a: ConfigProblem, b: ConfigProblem): number {
+  return a.line - b.line || a.col - b.col;
+}
+
+function yamlProblem(e: YAMLError, text: string, positions: SourcePositions, severity: ConfigProblem['severity']): ConfigProblem {
+  const at = positions.atOffset(e.pos[0]);
+  if (e.code === 'DUPLICATE_KEY') {
+    const key = /^("[^"\n]*"|'[^'\n]*'|[^:\n]*)/.exec(text.slice(e.pos[0]))?.[1].trim() ?? '';
+    return { severity, ...at, message: `duplicate key ${key.startsWith('"') ? key : `"${key}"`}` };
+  }
+  return { severity, ...at, message: `YAML: ${e.message.split('\n')[0]}` };
+}
+
+function placed(problems: readonly PathProblem[], positions: SourcePositions): ConfigProblem[] {
+  return problems.map((p) => ({ severity: p.severity, ...positions.at(p.path, p.part), message: p.message }));
+}
+
+function unknownTopLevelKeys(contents: unknown): PathProblem[] {
+  if (!isMap(contents)) return [];
+  const known = TOP_LEVEL_KEYS as readonly string[];
+  const out: PathProblem[] = [];
+  for (const pair of contents.items) {
+    if (!isScalar(pair.key)) continue;
+    const key = String(pair.key.value);
+    if (!known.includes(key)) out.push({ severity: 'warning', path: [key], part: 'key', message: `unknown top-level key "${key}" is ignored` });
+  }
+  return out;
+}
+
+function missingFiles(file: FileConfig, configDir: string, fileExists: (path: string) => boolean): PathProblem[] {
+  const declared = file.pricing_file !== undefined ? { path: ['pricing_file'], value: file.pricing_file } : file.pricing.pricing_file !== undefined ? { path: ['pricing', 'pricing_file'], value: file.pricing.pricing_file } : undefined;
+  if (!declared) return [];
+  const absolute = resolve(configDir, declared.value);
+  return fileExists(absolute) ? [] : [{ severity: 'error', path: declared.path, part: 'value', message: `pricing_file ${absolute} does not exist` }];
+}
+
+function result(problems: ConfigProblem[], build: () => LoadResult): LoadResult {
+  problems.sort(byPosition);
+  if (problems.some((p) => p.severity === 'error')) return { ok: false, problems };
+  return build();
+}
+
+/** Validates config text; `filePath` anchors relative paths inside it (it is not read). */
+export function loadConfigText(text: string, filePath: string, options: LoadOptions = {}): LoadResult {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const positions = new SourcePositions(doc, lines);
+  const problems: ConfigProblem[] = [
+    ...doc.errors.map((e) => yamlProblem(e, text, positions, 'error')),
+    ...doc.warnings.map((e) => yamlProblem(e, text, positions, 'warning')),
+  ];
+  if (doc.errors.length > 0) return result(problems, () => ({ ok: false, problems }));
+
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (err) {
+    problems.push({ severity: 'error', line: 1, col: 1, message: `YAML: ${err instanceof Error ? err.message : String(err)}` });
+    return result(problems, () => ({ ok: false, problems }));
+  }
+  problems.push(...placed(unknownTopLevelKeys(doc.contents), positions));
+
+  const parsed = fileSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) {
+    problems.push(...placed(problemsFromIssues(parsed.error.issues), positions));
+    return result(problems, () => ({ ok: false, problems }));
+  }
+  const configDir = dirname(resolve(filePath));
+  const fileExists = options.fileExists ?? (() => true);
+  problems.push(...placed([...checkReferences(parsed.data), ...missingFiles(parsed.data, configDir, fileExists)], positions));
+  return result(problems, () => ({ ok: true, config: assembleConfig(parsed.data, configDir), warnings: problems }));
+}
+
+/** Reads and validates a config file; an unreadable file is reported as a problem at 1:1. */
+export async function loadConfigFile(path: string): Promise<LoadResult> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : err instanceof Error ? err.message : String(err);
+    return { ok: false, problems: [{ severity: 'error', line: 1, col: 1, message: `cannot read config: ${reason}` }] };
+  }
+  return loadConfigText(text, path, { fileExists: existsSync });
+}

@@ -1,0 +1,140 @@
+// Checks across a schema-valid file: unique ids, references that resolve, and settings that contradict.
+import type { ConfigPath, PathProblem } from './positions.js';
+import type { FileConfig } from './schema.js';
+import { collectVirtualKeys } from './virtual-keys.js';
+
+interface IdEntry {
+  readonly id: string;
+  readonly path: ConfigPath;
+}
+
+function error(path: ConfigPath, message: string): PathProblem {
+  return { severity: 'error', path, part: 'value', message };
+}
+
+function warning(path: ConfigPath, message: string): PathProblem {
+  return { severity: 'warning', path, part: 'value', message };
+}
+
+function idsOf(items: readonly { readonly id: string }[], prefix: ConfigPath): IdEntry[] {
+  return items.map((item, i) => ({ id: item.id, path: [...prefix, i, 'id'] }));
+}
+
+function duplicates(what: string, entries: readonly IdEntry[]): PathProblem[] {
+  const seen = new Set<string>();
+  const out: PathProblem[] = [];
+  for (const entry of entries) {
+    if (seen.has(entry.id)) out.push(error(entry.path, `duplicate ${what} id "${entry.id}"`));
+    seen.add(entry.id);
+  }
+  return out;
+}
+
+function providerEntries(file: FileConfig): IdEntry[] {
+  return file.accounts.flatMap((account, a) =>
+    account.providers.map((p, i) => ({ id: p.id, path: ['accounts', a, 'providers', i, 'id'] })),
+  );
+}
+
+function uniqueness(file: FileConfig): PathProblem[] {
+  const { budgets, rate_limits } = file;
+  return [
+    ...duplicates('account', idsOf(file.accounts, ['accounts'])),
+    ...duplicates('provider config', providerEntries(file)),
+    ...duplicates('customer budget', idsOf(budgets.customer, ['budgets', 'customer'])),
+    ...duplicates('team budget', idsOf(budgets.team, ['budgets', 'team'])),
+    ...duplicates('virtual key budget', idsOf(budgets.virtual_key, ['budgets', 'virtual_key'])),
+    ...duplicates('provider config budget', idsOf(budgets.provider_config, ['budgets', 'provider_config'])),
+    ...duplicates('virtual key rate limit', idsOf(rate_limits.virtual_key, ['rate_limits', 'virtual_key'])),
+    ...duplicates('provider config rate limit', idsOf(rate_limits.provider_config, ['rate_limits', 'provider_config'])),
+    ...duplicates('virtual key', idsOf(file.virtual_keys, ['virtual_keys'])),
+  ];
+}
+
+function references(file: FileConfig): PathProblem[] {
+  const customers = new Set(file.budgets.customer.map((b) => b.id));
+  const teams = new Set(file.budgets.team.map((b) => b.id));
+  const accounts = new Set(file.accounts.map((a) => a.id));
+  const providers = new Set(providerEntries(file).map((e) => e.id));
+  const out: PathProblem[] = [];
+  file.budgets.team.forEach((team, i) => {
+    if (team.customer_id !== undefined && !customers.has(team.customer_id)) {
+      out.push(error(['budgets', 'team', i, 'customer_id'], `team "${team.id}" names customer "${team.customer_id}", which has no entry in budgets.customer`));
+    }
+  });
+  file.budgets.virtual_key.forEach((key, i) => {
+    if (key.team_id !== undefined && !teams.has(key.team_id)) {
+      out.push(error(['budgets', 'virtual_key', i, 'team_id'], `virtual key "${key.id}" names team "${key.team_id}", which has no entry in budgets.team`));
+    }
+  });
+  const providerRefs: ReadonlyArray<readonly [readonly { readonly id: string }[], ConfigPath, string]> = [
+    [file.budgets.provider_config, ['budgets', 'provider_config'], 'budget'],
+    [file.rate_limits.provider_config, ['rate_limits', 'provider_config'], 'rate limit'],
+  ];
+  for (const [items, prefix, what] of providerRefs) {
+    items.forEach((item, i) => {
+      if (!providers.has(item.id)) {
+        out.push(error([...prefix, i, 'id'], `${what} for provider config "${item.id}", which no account defines`));
+      }
+    });
+  }
+  file.virtual_keys.forEach((vk, i) => {
+    if (vk.account !== undefined && !accounts.has(vk.account)) {
+      out.push(error(['virtual_keys', i, 'account'], `virtual key "${vk.id}" names account "${vk.account}", which is not in accounts`));
+    }
+  });
+  return out;
+}
+
+function secretCollisions(file: FileConfig): PathProblem[] {
+  const owners = new Map<string, string>();
+  const out: PathProblem[] = [];
+  for (const { def, path } of collectVirtualKeys(file)) {
+    if (def.secret.kind !== 'literal') continue;
+    const owner = owners.get(def.secret.value);
+    // Never print the secret itself: name the keys that share it.
+    if (owner !== undefined) out.push(error(path, `virtual key "${def.id}" presents the same secret as virtual key "${owner}"`));
+    else owners.set(def.secret.value, def.id);
+  }
+  return out;
+}
+
+function settings(file: FileConfig): PathProblem[] {
+  const out: PathProblem[] = [];
+  file.guards.forEach((guard, i) => {
+    if (guard.max_spend === undefined && guard.max_requests === undefined) {
+      out.push(error(['guards', i], `guard for virtual key "${guard.virtual_key_id}" needs max_spend, max_requests or both`));
+    }
+  });
+  if (file.routing.backoff_max_ms < file.routing.backoff_base_ms) {
+    out.push(error(['routing', 'backoff_max_ms'], `backoff_max_ms (${file.routing.backoff_max_ms}) must not be below backoff_base_ms (${file.routing.backoff_base_ms})`));
+  }
+  if (file.pricing_file !== undefined && file.pricing.pricing_file !== undefined) {
+    out.push(error(['pricing', 'pricing_file'], 'pricing_file is given both at the top level and inside pricing: keep one'));
+  }
+  return out;
+}
+
+function advice(file: FileConfig): PathProblem[] {
+  const out: PathProblem[] = [];
+  if (file.accounts.length === 0) out.push(warning([], 'no accounts are configured: the gateway has no provider to route to'));
+  file.accounts.forEach((account, a) => {
+    if (account.providers.length === 0) out.push(warning(['accounts', a, 'id'], `account "${account.id}" has no providers`));
+    account.providers.forEach((p, i) => {
+      const at: ConfigPath = ['accounts', a, 'providers', i];
+      if (p.type === 'bedrock' && p.base_url !== undefined) out.push(warning([...at, 'base_url'], 'base_url is for anthropic and openai providers; bedrock uses endpoint'));
+      if (p.type !== 'bedrock' && p.endpoint !== undefined) out.push(warning([...at, 'endpoint'], `endpoint is for bedrock providers; ${p.type} uses base_url`));
+    });
+  });
+  for (const tier of ['virtual_key', 'provider_config'] as const) {
+    file.rate_limits[tier].forEach((r, i) => {
+      if (!r.requests && !r.tokens) out.push(warning(['rate_limits', tier, i, 'id'], `rate limit for "${r.id}" sets neither requests nor tokens`));
+    });
+  }
+  return out;
+}
+
+/** Every cross-section problem of a file that already passed the schema. */
+export function checkReferences(file: FileConfig): PathProblem[] {
+  return [...uniqueness(file), ...references(file), ...secretCollisions(file), ...settings(file), ...advice(file)];
+}

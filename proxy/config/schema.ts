@@ -1,0 +1,166 @@
+// The shape of bifrost.yaml as written (snake_case keys), validated with zod at the config edge.
+import { z } from 'zod';
+import {
+  apiKeyRef,
+  boolean,
+  dollarsAsMicros,
+  httpUrl,
+  keySecret,
+  listOf,
+  nonNegativeInt,
+  oneOf,
+  optional,
+  period,
+  positiveInt,
+  positiveNumber,
+  price,
+  required,
+  text,
+  withDefault,
+} from './fields.js';
+
+/** Keys inside `pricing:` that configure pricing rather than name a model. */
+export const PRICING_RESERVED_KEYS = ['unknown_model', 'pricing_file'] as const;
+
+/** Top-level sections the loader understands; any other top-level key is only a warning. */
+export const TOP_LEVEL_KEYS = [
+  'accounts',
+  'budgets',
+  'rate_limits',
+  'virtual_keys',
+  'pricing',
+  'pricing_file',
+  'store',
+  'logging',
+  'routing',
+  'guards',
+] as const;
+
+function orEmptyMap<S extends z.ZodType>(schema: S) {
+  return z.preprocess((v) => (v === undefined || v === null ? {} : v), schema);
+}
+
+function listOfItems<S extends z.ZodType>(item: S) {
+  return z.preprocess((v) => (v === undefined || v === null ? [] : v), z.array(item));
+}
+
+const timeoutOverrides = z.strictObject({
+  connect_ms: optional(positiveInt),
+  first_byte_ms: optional(positiveInt),
+  idle_ms: optional(positiveInt),
+});
+
+const providerSchema = z.strictObject({
+  id: required(text),
+  type: required(oneOf(['bedrock', 'anthropic', 'openai'] as const)),
+  model: required(text),
+  weight: withDefault(positiveNumber, 1),
+  region: optional(text),
+  endpoint: optional(httpUrl),
+  base_url: optional(httpUrl),
+  api_key: optional(apiKeyRef),
+  credentials: z.strictObject({ profile: optional(text), role_arn: optional(text) }).nullish(),
+  timeouts: timeoutOverrides.nullish(),
+});
+
+const accountSchema = z.strictObject({
+  id: required(text),
+  providers: listOfItems(providerSchema),
+});
+
+const budgetFields = { id: required(text), limit: required(dollarsAsMicros), period: required(period) };
+
+const budgetsSchema = z.strictObject({
+  customer: listOfItems(z.strictObject(budgetFields)),
+  team: listOfItems(z.strictObject({ ...budgetFields, customer_id: optional(text) })),
+  virtual_key: listOfItems(z.strictObject({ ...budgetFields, team_id: optional(text) })),
+  provider_config: listOfItems(z.strictObject(budgetFields)),
+});
+
+const windowLimitSchema = z.strictObject({ limit: required(positiveInt), duration: required(period) });
+
+const rateLimitSchema = z.strictObject({
+  id: required(text),
+  requests: windowLimitSchema.nullish(),
+  tokens: windowLimitSchema.nullish(),
+});
+
+const rateLimitsSchema = z.strictObject({
+  virtual_key: listOfItems(rateLimitSchema),
+  provider_config: listOfItems(rateLimitSchema),
+});
+
+const virtualKeySchema = z.strictObject({
+  id: required(text),
+  key: optional(keySecret),
+  account: optional(text),
+  allowed_models: optional(listOf(text, 'a model name')),
+  description: optional(text),
+});
+
+const priceSchema = z.strictObject({
+  input: required(price),
+  output: required(price),
+  cache_read: optional(price),
+  cache_write_5m: optional(price),
+  cache_write_1h: optional(price),
+  batch_input: optional(price),
+  batch_output: optional(price),
+});
+
+const pricingSchema = z
+  .object({
+    unknown_model: optional(oneOf(['serve', 'reject'] as const)),
+    pricing_file: optional(text),
+  })
+  .catchall(priceSchema);
+
+const routingSchema = z.strictObject({
+  retries: withDefault(nonNegativeInt, 2),
+  fallback: withDefault(boolean, true),
+  backoff_base_ms: withDefault(nonNegativeInt, 100),
+  backoff_max_ms: withDefault(nonNegativeInt, 2000),
+  max_total_ms: withDefault(positiveInt, 60_000),
+  breaker: orEmptyMap(
+    z.strictObject({
+      failures: withDefault(positiveInt, 5),
+      cooldown_ms: withDefault(nonNegativeInt, 30_000),
+    }),
+  ),
+  timeouts: orEmptyMap(
+    z.strictObject({
+      connect_ms: withDefault(positiveInt, 10_000),
+      first_byte_ms: withDefault(positiveInt, 120_000),
+      idle_ms: withDefault(positiveInt, 120_000),
+    }),
+  ),
+});
+
+const guardSchema = z.strictObject({
+  virtual_key_id: required(text),
+  max_spend: optional(dollarsAsMicros),
+  max_requests: optional(positiveInt),
+  window: required(period),
+});
+
+/** Unknown top-level keys are stripped here and reported as warnings by the loader. */
+export const fileSchema = z.object({
+  accounts: listOfItems(accountSchema),
+  budgets: orEmptyMap(budgetsSchema),
+  rate_limits: orEmptyMap(rateLimitsSchema),
+  virtual_keys: listOfItems(virtualKeySchema),
+  pricing: orEmptyMap(pricingSchema),
+  pricing_file: optional(text),
+  store: orEmptyMap(z.strictObject({ url: optional(text) })),
+  logging: orEmptyMap(
+    z.strictObject({
+      retention_days: withDefault(positiveInt, 30),
+      capture_bodies: withDefault(boolean, false),
+    }),
+  ),
+  routing: orEmptyMap(routingSchema),
+  guards: listOfItems(guardSchema),
+});
+
+export type FileConfig = z.output<typeof fileSchema>;
+export type FilePrice = z.output<typeof priceSchema>;
