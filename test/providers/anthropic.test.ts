@@ -1,7 +1,6 @@
 // The Anthropic provider, driven by the real Anthropic SDK through a loopback harness against a scripted upstream.
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
@@ -9,7 +8,7 @@ import { GatewayError } from '../../proxy/core/errors.js';
 import { AnthropicProvider } from '../../proxy/providers/anthropic/index.js';
 import type { ProviderTarget } from '../../proxy/providers/types.js';
 import { startAnthropicUpstream } from '../upstreams/anthropic.js';
-import { startProviderHarness, type ProviderHarness, type TestUpstream } from '../upstreams/common.js';
+import { postAndDisconnect, startProviderHarness, type ProviderHarness, type TestUpstream } from '../upstreams/common.js';
 
 const MODEL = 'claude-sonnet-4-20250514';
 
@@ -151,17 +150,7 @@ describe('anthropic provider', () => {
 
   it('keeps reading after the client disconnects, so the complete billed usage is still reported', async () => {
     upstream.script({ inputTokens: 77, outputTokens: 33, deltas: 20, dripMs: 15 });
-    const body = JSON.stringify({ model: MODEL, max_tokens: 100, stream: true, messages: [{ role: 'user', content: 'long answer' }] });
-    await new Promise<void>((resolve, reject) => {
-      const req = http.request(`${harness.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'vk' } }, (res) => {
-        res.once('data', () => {
-          req.destroy();
-          resolve();
-        });
-      });
-      req.on('error', (err) => (req.destroyed ? undefined : reject(err)));
-      req.end(body);
-    });
+    await postAndDisconnect(`${harness.url}/v1/messages`, { model: MODEL, max_tokens: 100, stream: true, messages: [{ role: 'user', content: 'long answer' }] }, { 'x-api-key': 'vk' });
     const record = await harness.nextSend();
     assert.deepEqual(record.outcome?.usage, { inputTokens: 77, outputTokens: 33, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0 });
     assert.equal(record.outcome?.error, undefined);

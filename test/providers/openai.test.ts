@@ -1,13 +1,12 @@
 // The OpenAI provider, driven by the real OpenAI SDK through a loopback harness against a scripted upstream.
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import OpenAI from 'openai';
 import { GatewayError } from '../../proxy/core/errors.js';
 import { OpenAIProvider } from '../../proxy/providers/openai/index.js';
 import type { ProviderTarget } from '../../proxy/providers/types.js';
 import { startOpenAIUpstream } from '../upstreams/openai.js';
-import { startProviderHarness, type ProviderHarness, type TestUpstream } from '../upstreams/common.js';
+import { postAndDisconnect, startProviderHarness, type ProviderHarness, type TestUpstream } from '../upstreams/common.js';
 
 const MODEL = 'gpt-4.1';
 
@@ -152,17 +151,7 @@ describe('openai provider', () => {
 
   it('keeps reading after the client disconnects, so the usage chunk is still seen', async () => {
     upstream.script({ inputTokens: 64, outputTokens: 20, deltas: 20, dripMs: 15 });
-    const body = JSON.stringify({ model: MODEL, stream: true, messages: [{ role: 'user', content: 'long answer' }] });
-    await new Promise<void>((resolve, reject) => {
-      const req = http.request(`${harness.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
-        res.once('data', () => {
-          req.destroy();
-          resolve();
-        });
-      });
-      req.on('error', (err) => (req.destroyed ? undefined : reject(err)));
-      req.end(body);
-    });
+    await postAndDisconnect(`${harness.url}/v1/chat/completions`, { model: MODEL, stream: true, messages: [{ role: 'user', content: 'long answer' }] });
     const record = await harness.nextSend();
     assert.deepEqual(record.outcome?.usage, { inputTokens: 64, outputTokens: 20, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0 });
     assert.equal(record.outcome?.error, undefined);

@@ -378,3 +378,17 @@ function respondWithError(res: http.ServerResponse, protocol: 'anthropic' | 'ope
   const headers: Record<string, string> = err.retryAfter === undefined ? {} : { 'retry-after': String(err.retryAfter) };
   sendJson(res, err.status, body, headers);
 }
+
+/** Posts a JSON body and drops the connection as soon as the first response bytes arrive (a client walking away). */
+export function postAndDisconnect(url: string, body: unknown, headers: Readonly<Record<string, string>> = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+      res.once('data', () => {
+        req.destroy();
+        resolve();
+      });
+    });
+    req.on('error', (err) => (req.destroyed ? undefined : reject(err)));
+    req.end(JSON.stringify(body));
+  });
+}

@@ -1,9 +1,9 @@
 // Anthropic error bodies ↔ GatewayError: what the upstream said, kept so the client sees the same error shape.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Clock } from '../../core/clock.js';
-import { GatewayError } from '../../core/errors.js';
-import { headerValue } from '../http/headers.js';
-import { retryAfterSeconds, upstreamRetryable } from '../http/retry.js';
+import type { GatewayError } from '../../core/errors.js';
+import { parseJsonObject } from '../http/json.js';
+import { upstreamHttpError } from '../http/retry.js';
 
 /** Anthropic's documented error type for a status, for bodies that do not name one. */
 export function anthropicErrorTypeFor(status: number): string {
@@ -33,14 +33,7 @@ export function anthropicErrorTypeFor(status: number): string {
 
 /** `{type, message}` from `{"type":"error","error":{...}}`, or null when the text is not that shape. */
 export function parseAnthropicError(text: string): { type: string; message: string } | null {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (typeof parsed !== 'object' || parsed === null) return null;
-  const error = (parsed as { error?: unknown }).error;
+  const error = parseJsonObject(text)?.error;
   if (typeof error !== 'object' || error === null) return null;
   const { type, message } = error as { type?: unknown; message?: unknown };
   if (typeof type !== 'string') return null;
@@ -49,15 +42,8 @@ export function parseAnthropicError(text: string): { type: string; message: stri
 
 /** A non-2xx Anthropic answer as the GatewayError the router retries (or not) and the api layer renders. */
 export function anthropicHttpError(status: number, headers: IncomingHttpHeaders, body: string, clock: Clock): GatewayError {
-  const parsed = parseAnthropicError(body);
-  const upstreamType = parsed?.type ?? anthropicErrorTypeFor(status);
-  const message = parsed?.message || body.trim().slice(0, 500) || `anthropic upstream answered HTTP ${status}`;
-  return new GatewayError('upstream', message, {
-    status,
-    upstreamType,
-    retryable: upstreamRetryable(status, headers),
-    retryAfter: retryAfterSeconds(headerValue(headers, 'retry-after'), clock),
-  });
+  const said = parseAnthropicError(body) ?? { type: anthropicErrorTypeFor(status), message: '' };
+  return upstreamHttpError('anthropic', status, headers, said, body, clock);
 }
 
 /** The SSE event that ends a stream which failed after it started. */

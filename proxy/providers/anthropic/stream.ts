@@ -1,6 +1,7 @@
 // Watches an Anthropic Messages SSE stream: usage from message_start and message_delta, stop reason, errors.
 import type { Usage } from '../../core/usage.js';
 import type { StreamObserver } from '../http/relay.js';
+import { parseJsonObject } from '../http/json.js';
 import type { SseEvent } from '../http/sse.js';
 import { anthropicStreamErrorEvent } from './errors.js';
 import { anthropicUsage } from './usage.js';
@@ -22,14 +23,9 @@ export class AnthropicStreamObserver implements StreamObserver {
 
   observe(event: SseEvent): boolean {
     if (event.data === undefined || (event.event !== undefined && IGNORED.has(event.event))) return true;
-    let payload: Record<string, unknown>;
-    try {
-      const parsed: unknown = JSON.parse(event.data);
-      if (typeof parsed !== 'object' || parsed === null) return true;
-      payload = parsed as Record<string, unknown>;
-    } catch {
-      return true; // not ours to judge: the client's SDK sees the same bytes
-    }
+    // A payload that is not JSON is not ours to judge: the client's SDK sees the same bytes.
+    const payload = parseJsonObject(event.data);
+    if (payload === null) return true;
     switch (payload.type) {
       case 'message_start': {
         const message = payload.message as { usage?: unknown } | undefined;

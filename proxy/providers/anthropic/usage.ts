@@ -1,6 +1,7 @@
 // Anthropic usage objects → normalised Usage (input excludes cache reads and writes; writes split 5m/1h).
 import type { Usage } from '../../core/usage.js';
 import { ZERO_USAGE } from '../../core/usage.js';
+import { parseJsonObject } from '../http/json.js';
 
 /** The usage fields Anthropic sends in message JSON, `message_start` and `message_delta`. */
 export interface AnthropicUsageFields {
@@ -51,15 +52,8 @@ export function anthropicUsage(raw: unknown, base: Usage = ZERO_USAGE): Usage {
 
 /** Usage and stop reason of a JSON Messages answer; null usage for answers without one (count_tokens). */
 export function anthropicJsonResult(body: Buffer): { readonly usage: Usage | null; readonly stopReason?: string } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    return { usage: null };
-  }
-  if (typeof parsed !== 'object' || parsed === null) return { usage: null };
-  const message = parsed as { usage?: unknown; stop_reason?: unknown };
-  if (typeof message.usage !== 'object' || message.usage === null) return { usage: null };
+  const message = parseJsonObject(body);
+  if (message === null || typeof message.usage !== 'object' || message.usage === null) return { usage: null };
   return {
     usage: anthropicUsage(message.usage),
     stopReason: typeof message.stop_reason === 'string' ? message.stop_reason : undefined,

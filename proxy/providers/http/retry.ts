@@ -1,6 +1,7 @@
-// Retry signals from an upstream's HTTP answer: which statuses are worth another attempt, and `retry-after`.
+// Retry signals from an upstream's HTTP error answer, and the GatewayError that carries them to the router.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Clock } from '../../core/clock.js';
+import { GatewayError } from '../../core/errors.js';
 import { headerValue } from './headers.js';
 
 /** 408, 429 and every 5xx (Anthropic's 529 overloaded included) may succeed on another attempt. */
@@ -24,4 +25,25 @@ export function retryAfterSeconds(value: string | undefined, clock: Clock): numb
   const at = Date.parse(trimmed);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, Math.ceil((at - clock.now()) / 1000));
+}
+
+/**
+ * A non-2xx upstream answer as the GatewayError the router retries (or not) and the api layer renders with the
+ * upstream's own type and message. `body` is the raw text, used as the message when the protocol parse found none.
+ */
+export function upstreamHttpError(
+  provider: string,
+  status: number,
+  headers: IncomingHttpHeaders,
+  said: { readonly type: string; readonly message: string },
+  body: string,
+  clock: Clock,
+): GatewayError {
+  const message = said.message || body.trim().slice(0, 500) || `${provider} upstream answered HTTP ${status}`;
+  return new GatewayError('upstream', message, {
+    status,
+    upstreamType: said.type,
+    retryable: upstreamRetryable(status, headers),
+    retryAfter: retryAfterSeconds(headerValue(headers, 'retry-after'), clock),
+  });
 }

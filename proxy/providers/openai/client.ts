@@ -1,26 +1,11 @@
-// The connection to OpenAI Chat Completions upstreams: keep-alive pools and where each target's calls go.
-import type { ProviderTarget } from '../types.js';
-import { endpointOf, type Endpoint } from '../http/endpoint.js';
-import { UpstreamPools } from '../http/pools.js';
+// The connection to OpenAI Chat Completions upstreams (keep-alive pools per origin).
+import { HttpUpstreamClient } from '../http/client.js';
 
 /** What `base_url` defaults to, as in OpenAI's own SDK (it includes `/v1`). */
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 
-export class OpenAIClient {
-  readonly pools = new UpstreamPools();
-  private readonly endpoints = new Map<string, Endpoint>();
-
-  endpoint(target: ProviderTarget): Endpoint {
-    const baseUrl = target.baseUrl ?? OPENAI_BASE_URL;
-    let endpoint = this.endpoints.get(baseUrl);
-    if (endpoint === undefined) {
-      endpoint = endpointOf(baseUrl);
-      this.endpoints.set(baseUrl, endpoint);
-    }
-    return endpoint;
-  }
-
-  close(): Promise<void> {
-    return this.pools.close();
+export class OpenAIClient extends HttpUpstreamClient {
+  constructor() {
+    super(OPENAI_BASE_URL);
   }
 }

@@ -1,9 +1,9 @@
 // OpenAI error bodies ↔ GatewayError: what the upstream said, kept so the client sees the same error shape.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Clock } from '../../core/clock.js';
-import { GatewayError } from '../../core/errors.js';
-import { headerValue } from '../http/headers.js';
-import { retryAfterSeconds, upstreamRetryable } from '../http/retry.js';
+import type { GatewayError } from '../../core/errors.js';
+import { parseJsonObject } from '../http/json.js';
+import { upstreamHttpError } from '../http/retry.js';
 
 /** The error type OpenAI uses for a status, for bodies that do not name one. */
 export function openaiErrorTypeFor(status: number): string {
@@ -23,14 +23,7 @@ export interface OpenAIErrorFields {
 
 /** `{message, type, code}` from `{"error":{...}}`, or null when the text is not that shape. */
 export function parseOpenAIError(text: string): OpenAIErrorFields | null {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (typeof parsed !== 'object' || parsed === null) return null;
-  const error = (parsed as { error?: unknown }).error;
+  const error = parseJsonObject(text)?.error;
   if (typeof error !== 'object' || error === null) return null;
   const { message, type, code } = error as { message?: unknown; type?: unknown; code?: unknown };
   if (typeof message !== 'string' && typeof type !== 'string') return null;
@@ -43,14 +36,8 @@ export function parseOpenAIError(text: string): OpenAIErrorFields | null {
 
 export function openaiHttpError(status: number, headers: IncomingHttpHeaders, body: string, clock: Clock): GatewayError {
   const parsed = parseOpenAIError(body);
-  const upstreamType = parsed?.type || parsed?.code || openaiErrorTypeFor(status);
-  const message = parsed?.message || body.trim().slice(0, 500) || `openai upstream answered HTTP ${status}`;
-  return new GatewayError('upstream', message, {
-    status,
-    upstreamType,
-    retryable: upstreamRetryable(status, headers),
-    retryAfter: retryAfterSeconds(headerValue(headers, 'retry-after'), clock),
-  });
+  const type = parsed?.type || parsed?.code || openaiErrorTypeFor(status);
+  return upstreamHttpError('openai', status, headers, { type, message: parsed?.message ?? '' }, body, clock);
 }
 
 /** The SSE event that ends a stream which failed after it started (the OpenAI SDK raises it as an APIError). */

@@ -1,6 +1,7 @@
 // Watches an OpenAI Chat Completions SSE stream: the usage chunk, finish reason, errors and `[DONE]`.
 import type { Usage } from '../../core/usage.js';
 import type { StreamObserver } from '../http/relay.js';
+import { parseJsonObject } from '../http/json.js';
 import type { SseEvent } from '../http/sse.js';
 import { openaiStreamErrorEvent } from './errors.js';
 import { firstFinishReason, openaiUsage } from './usage.js';
@@ -26,14 +27,8 @@ export class OpenAIStreamObserver implements StreamObserver {
     }
     // Most chunks are plain content deltas: parse only those that can carry usage, a finish reason or an error.
     if (!MAY_MATTER.test(data)) return true;
-    let chunk: { usage?: unknown; choices?: unknown; error?: unknown };
-    try {
-      const parsed: unknown = JSON.parse(data);
-      if (typeof parsed !== 'object' || parsed === null) return true;
-      chunk = parsed as typeof chunk;
-    } catch {
-      return true;
-    }
+    const chunk = parseJsonObject(data);
+    if (chunk === null) return true;
     if (typeof chunk.error === 'object' && chunk.error !== null) {
       const { type, message } = chunk.error as { type?: unknown; message?: unknown };
       this.error = {

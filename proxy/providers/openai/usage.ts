@@ -1,5 +1,6 @@
 // OpenAI usage objects → normalised Usage: cached prompt tokens are reads, the rest uncached input.
 import type { Usage } from '../../core/usage.js';
+import { parseJsonObject } from '../http/json.js';
 
 export interface OpenAIUsageFields {
   readonly prompt_tokens?: number | null;
@@ -28,14 +29,8 @@ export function openaiUsage(raw: unknown): Usage | null {
 
 /** Usage and finish reason of a JSON chat completion. */
 export function openaiJsonResult(body: Buffer): { readonly usage: Usage | null; readonly stopReason?: string } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    return { usage: null };
-  }
-  if (typeof parsed !== 'object' || parsed === null) return { usage: null };
-  const completion = parsed as { usage?: unknown; choices?: unknown };
+  const completion = parseJsonObject(body);
+  if (completion === null) return { usage: null };
   return { usage: openaiUsage(completion.usage), stopReason: firstFinishReason(completion.choices) };
 }
 
