@@ -2,12 +2,13 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { isMap, isScalar, LineCounter, parseDocument, type YAMLError } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { assembleConfig } from './assemble.js';
 import { problemsFromIssues } from './issues.js';
 import { SourcePositions, type PathProblem } from './positions.js';
 import { checkReferences } from './references.js';
 import { fileSchema, TOP_LEVEL_KEYS, type FileConfig } from './schema.js';
+import { yamlProblem } from './syntax.js';
 import type { ConfigProblem, LoadResult } from './types.js';
 
 export { resolveSecret } from './secrets.js';
@@ -22,15 +23,6 @@ const MAX_ALIAS_COUNT = 1000;
 
 function byPosition(a: ConfigProblem, b: ConfigProblem): number {
   return a.line - b.line || a.col - b.col;
-}
-
-function yamlProblem(e: YAMLError, text: string, positions: SourcePositions, severity: ConfigProblem['severity']): ConfigProblem {
-  const at = positions.atOffset(e.pos[0]);
-  if (e.code === 'DUPLICATE_KEY') {
-    const key = /^("[^"\n]*"|'[^'\n]*'|[^:\n]*)/.exec(text.slice(e.pos[0]))?.[1].trim() ?? '';
-    return { severity, ...at, message: `duplicate key ${key.startsWith('"') ? key : `"${key}"`}` };
-  }
-  return { severity, ...at, message: `YAML: ${e.message.split('\n')[0]}` };
 }
 
 function placed(problems: readonly PathProblem[], positions: SourcePositions): ConfigProblem[] {

@@ -1,0 +1,207 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadConfigFile, loadConfigText } from '../../proxy/config/load.js';
+import type { Config, ConfigProblem, LoadResult } from '../../proxy/config/types.js';
+
+const root = resolve(__dirname, '..', '..');
+const fixturePath = join(root, 'examples/bifrost.yaml');
+const fixture = readFileSync(fixturePath, 'utf8');
+
+function loaded(result: LoadResult): Config {
+  if (!result.ok) assert.fail(`expected a valid config, got ${JSON.stringify(result.problems)}`);
+  return result.config;
+}
+
+function problemsOf(result: LoadResult): readonly ConfigProblem[] {
+  return result.ok ? result.warnings : result.problems;
+}
+
+test("the team's example bifrost.yaml loads unchanged with no problems", async () => {
+  const result = await loadConfigFile(fixturePath);
+  assert.equal(result.ok, true);
+  assert.deepEqual(problemsOf(result), []);
+});
+
+test('the example maps accounts to provider configs with weights, regions and their account id', () => {
+  const config = loaded(loadConfigText(fixture, fixturePath));
+  assert.deepEqual(config.accounts, [
+    {
+      id: 'ml-team',
+      providers: [
+        { id: 'bedrock-claude', accountId: 'ml-team', type: 'bedrock', model: 'anthropic.claude-sonnet-4-20250514-v1:0', weight: 80, region: 'us-east-1' },
+        { id: 'bedrock-mistral', accountId: 'ml-team', type: 'bedrock', model: 'mistral.mistral-large-2407-v1:0', weight: 20, region: 'us-west-2' },
+      ],
+    },
+  ]);
+});
+
+test('the example budgets are integer micro-dollars with their periods and parents', () => {
+  const { budgets } = loaded(loadConfigText(fixture, fixturePath));
+  const month = { count: 1, unit: 'M', text: '1M' };
+  assert.deepEqual(budgets.customer, [{ id: 'acme-corp', limitMicros: 5_000_000_000, period: month }]);
+  assert.deepEqual(budgets.team, [{ id: 'ml-engineering', limitMicros: 2_000_000_000, period: month, customerId: 'acme-corp' }]);
+  assert.deepEqual(budgets.virtualKey, [
+    { id: 'staging-key', limitMicros: 500_000_000, period: { count: 1, unit: 'w', text: '1w' }, teamId: 'ml-engineering' },
+  ]);
+  assert.deepEqual(budgets.providerConfig, [{ id: 'bedrock-claude', limitMicros: 1_000_000_000, period: month }]);
+});
+
+test('the example rate limits keep request and token windows', () => {
+  const { rateLimits } = loaded(loadConfigText(fixture, fixturePath));
+  const hour = { count: 1, unit: 'h', text: '1h' };
+  assert.deepEqual(rateLimits.virtualKey, [
+    { id: 'staging-key', requests: { limit: 100, duration: hour }, tokens: { limit: 50_000, duration: hour } },
+  ]);
+  assert.deepEqual(rateLimits.providerConfig, [{ id: 'bedrock-claude', requests: { limit: 500, duration: hour } }]);
+});
+
+test('a key named only by a budget exists and presents its own id as its secret', () => {
+  const config = loaded(loadConfigText(fixture, fixturePath));
+  assert.deepEqual(config.virtualKeys, [{ id: 'staging-key', secret: { kind: 'literal', value: 'staging-key' } }]);
+});
+
+test('an empty file is valid, warns that nothing is routable, and takes every default', () => {
+  const result = loadConfigText('', '/tmp/bifrost.yaml');
+  const config = loaded(result);
+  assert.deepEqual(problemsOf(result).map((p) => [p.severity, p.line, p.col]), [['warning', 1, 1]]);
+  assert.match(problemsOf(result)[0].message, /no accounts/);
+  assert.deepEqual(config.routing, {
+    retries: 2,
+    fallback: true,
+    backoffBaseMs: 100,
+    backoffMaxMs: 2000,
+    maxTotalMs: 60_000,
+    breaker: { failures: 5, cooldownMs: 30_000 },
+    timeouts: { connectMs: 10_000, firstByteMs: 120_000, idleMs: 120_000 },
+  });
+  assert.deepEqual(config.logging, { retentionDays: 30, captureBodies: false });
+  assert.deepEqual(config.pricing, { models: {}, unknownModel: 'serve' });
+  assert.deepEqual(config.store, {});
+  assert.deepEqual(config.virtualKeys, []);
+  assert.deepEqual(config.guards, []);
+});
+
+test('every section is read into camelCase settings', () => {
+  const text = `accounts:
+  - id: direct
+    providers:
+      - id: claude-direct
+        type: anthropic
+        model: claude-sonnet-4-20250514
+        base_url: https://api.anthropic.com
+        api_key: env.ANTHROPIC_API_KEY
+        timeouts: {first_byte_ms: 30000}
+      - id: br
+        type: bedrock
+        model: anthropic.claude-3-haiku-20240307-v1:0
+        endpoint: http://127.0.0.1:9999
+        credentials: {profile: dev, role_arn: "arn:aws:iam::1:role/x"}
+virtual_keys:
+  - id: alice
+    key: env.ALICE_KEY
+    account: direct
+    allowed_models: [claude-sonnet-4-20250514]
+    description: Alice's laptop
+  - id: bob
+    key: sha256:${'AB'.repeat(32)}
+pricing:
+  unknown_model: reject
+  my-model: {input: 3, output: 15, cache_read: 0.3, cache_write_5m: 3.75}
+pricing_file: prices/litellm.json
+store: {url: "postgres://postgres@127.0.0.1:5432/test"}
+logging: {retention_days: 7, capture_bodies: true}
+routing:
+  retries: 0
+  fallback: false
+  breaker: {failures: 3}
+  timeouts: {connect_ms: 500}
+guards:
+  - {virtual_key_id: runaway-agent, max_spend: 2.5, window: 15m}
+  - {virtual_key_id: alice, max_requests: 600, window: 1h}
+`;
+  const config = loaded(loadConfigText(text, '/srv/team/bifrost.yaml', { fileExists: () => true }));
+  assert.deepEqual(config.accounts[0].providers, [
+    {
+      id: 'claude-direct',
+      accountId: 'direct',
+      type: 'anthropic',
+      model: 'claude-sonnet-4-20250514',
+      weight: 1,
+      baseUrl: 'https://api.anthropic.com',
+      apiKey: { env: 'ANTHROPIC_API_KEY' },
+      timeouts: { firstByteMs: 30_000 },
+    },
+    {
+      id: 'br',
+      accountId: 'direct',
+      type: 'bedrock',
+      model: 'anthropic.claude-3-haiku-20240307-v1:0',
+      weight: 1,
+      endpoint: 'http://127.0.0.1:9999',
+      credentials: { profile: 'dev', roleArn: 'arn:aws:iam::1:role/x' },
+    },
+  ]);
+  assert.deepEqual(config.virtualKeys, [
+    { id: 'alice', secret: { kind: 'env', name: 'ALICE_KEY' }, accountId: 'direct', allowedModels: ['claude-sonnet-4-20250514'], description: "Alice's laptop" },
+    { id: 'bob', secret: { kind: 'sha256', hex: 'ab'.repeat(32) } },
+    { id: 'runaway-agent', secret: { kind: 'literal', value: 'runaway-agent' } },
+  ]);
+  assert.deepEqual(config.pricing, {
+    models: { 'my-model': { input: 3, output: 15, cache_read: 0.3, cache_write_5m: 3.75 } },
+    file: '/srv/team/prices/litellm.json',
+    unknownModel: 'reject',
+  });
+  assert.deepEqual(config.store, { url: 'postgres://postgres@127.0.0.1:5432/test' });
+  assert.deepEqual(config.logging, { retentionDays: 7, captureBodies: true });
+  assert.equal(config.routing.retries, 0);
+  assert.equal(config.routing.fallback, false);
+  assert.deepEqual(config.routing.breaker, { failures: 3, cooldownMs: 30_000 });
+  assert.deepEqual(config.routing.timeouts, { connectMs: 500, firstByteMs: 120_000, idleMs: 120_000 });
+  assert.deepEqual(config.guards, [
+    { virtualKeyId: 'runaway-agent', maxSpendMicros: 2_500_000, window: { count: 15, unit: 'm', text: '15m' } },
+    { virtualKeyId: 'alice', maxRequests: 600, window: { count: 1, unit: 'h', text: '1h' } },
+  ]);
+});
+
+test('dollar limits become exact micro-dollars; beyond six decimals they round to the nearest micro', () => {
+  const cases: ReadonlyArray<readonly [string, number]> = [
+    ['0.1', 100_000],
+    ['12.345678', 12_345_678],
+    ['0.0000005', 1],
+    ['19.99', 19_990_000],
+    ['1e3', 1_000_000_000],
+  ];
+  for (const [limit, micros] of cases) {
+    const config = loaded(loadConfigText(`budgets:\n  customer:\n    - {id: c, limit: ${limit}, period: 1d}\n`, '/x/bifrost.yaml'));
+    assert.equal(config.budgets.customer[0].limitMicros, micros, `limit ${limit}`);
+  }
+});
+
+test('an unknown top-level key is only a warning, at the key', () => {
+  const result = loadConfigText(`${fixture}\nplugins:\n  - telemetry\n`, fixturePath);
+  assert.equal(result.ok, true);
+  const lines = fixture.split('\n').length;
+  assert.deepEqual(problemsOf(result), [
+    { severity: 'warning', line: lines + 1, col: 1, message: 'unknown top-level key "plugins" is ignored' },
+  ]);
+});
+
+test('a missing pricing_file is an error at its value', () => {
+  const result = loadConfigText('pricing_file: ./nope.json\n', '/x/bifrost.yaml', { fileExists: () => false });
+  assert.equal(result.ok, false);
+  assert.deepEqual(
+    problemsOf(result).filter((p) => p.severity === 'error').map((p) => [p.line, p.col, p.message]),
+    [[1, 15, 'pricing_file /x/nope.json does not exist']],
+  );
+});
+
+test('problems never repeat a literal api_key back', () => {
+  const result = loadConfigText(
+    'accounts:\n  - id: a\n    providers:\n      - {id: p, type: openai, model: gpt-4o, api_key: sk-live-SECRET123}\n',
+    '/x/bifrost.yaml',
+  );
+  assert.equal(result.ok, false);
+  for (const p of problemsOf(result)) assert.doesNotMatch(p.message, /SECRET123/);
+});
