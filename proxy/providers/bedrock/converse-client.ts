@@ -1,0 +1,111 @@
+// Anthropic and OpenAI clients served through Converse: translate the request, call, translate the answer or stream.
+import { randomUUID } from 'node:crypto';
+import {
+  ConverseCommand,
+  ConverseStreamCommand,
+  type ConverseCommandInput,
+  type ConverseStreamOutput,
+} from '@aws-sdk/client-bedrock-runtime';
+import type { Usage } from '../../core/usage.js';
+import { anthropicStreamErrorEvent } from '../anthropic/errors.js';
+import { openaiStreamErrorEvent } from '../openai/errors.js';
+import type { UpstreamOutcome } from '../types.js';
+import { anthropicTypeFor, attempt, EventReader, sdkOptions, type BedrockExchange } from './call.js';
+import { AnthropicStreamTranslator } from './stream-anthropic.js';
+import { OpenAIStreamTranslator } from './stream-openai.js';
+import { anthropicToConverse, converseToAnthropic } from './translate-anthropic.js';
+import { converseToOpenAI, openaiToConverse } from './translate-openai.js';
+
+const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
+
+/** What differs between the two client protocols: translation both ways and the stream's error event. */
+interface ClientDialect {
+  readonly id: string;
+  toConverse(body: Readonly<Record<string, unknown>>, modelId: string): ConverseCommandInput;
+  answer(output: Parameters<typeof converseToAnthropic>[0], servedModel: string): { body: Record<string, unknown>; usage: Usage | null; stopReason: string };
+  translator(servedModel: string): StreamTranslator;
+  errorEvent(message: string, type: string): string;
+}
+
+interface StreamTranslator {
+  readonly usage: Usage | null;
+  readonly stopReason: string | undefined;
+  readonly complete: boolean;
+  push(event: ConverseStreamOutput): string;
+  finish(): string;
+}
+
+function dialect(exchange: BedrockExchange): ClientDialect {
+  const created = Math.floor(exchange.now / 1000);
+  if (exchange.request.protocol === 'openai') {
+    const id = `chatcmpl-${randomUUID().replace(/-/g, '')}`;
+    const includeUsage = (exchange.request.body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
+    return {
+      id,
+      toConverse: openaiToConverse,
+      answer: (output, model) => {
+        const a = converseToOpenAI(output, id, model, created);
+        return { body: a.completion, usage: a.usage, stopReason: a.stopReason };
+      },
+      translator: (model) => new OpenAIStreamTranslator(id, model, created, includeUsage),
+      errorEvent: openaiStreamErrorEvent,
+    };
+  }
+  const id = `msg_bdrk_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
+  return {
+    id,
+    toConverse: anthropicToConverse,
+    answer: (output, model) => {
+      const a = converseToAnthropic(output, id, model);
+      return { body: a.message, usage: a.usage, stopReason: a.stopReason };
+    },
+    translator: (model) => new AnthropicStreamTranslator(id, model),
+    errorEvent: anthropicStreamErrorEvent,
+  };
+}
+
+export async function converseForClient(exchange: BedrockExchange): Promise<UpstreamOutcome> {
+  const { client, sink, options, request } = exchange;
+  const d = dialect(exchange);
+  const input = d.toConverse(request.body, exchange.call.modelId);
+  if (!request.stream) {
+    const { output, servedModel } = await attempt(exchange, (modelId) => client.send(new ConverseCommand({ ...input, modelId }), sdkOptions(exchange)));
+    const answer = d.answer(output, servedModel);
+    if (answer.usage !== null) options.onUsage?.(answer.usage);
+    sink.head(200, { 'content-type': 'application/json', 'x-amzn-requestid': output.$metadata.requestId ?? '' });
+    sink.end(JSON.stringify(answer.body));
+    return { status: 200, usage: answer.usage, servedModel, stopReason: answer.stopReason };
+  }
+
+  const { output, servedModel } = await attempt(exchange, (modelId) => client.send(new ConverseStreamCommand({ ...input, modelId }), sdkOptions(exchange)));
+  if (output.stream === undefined) throw exchange.signal.failure(new Error('Bedrock answered without a stream'), exchange.call);
+  const reader = new EventReader<ConverseStreamOutput>(output.stream, exchange.signal);
+  let event: ConverseStreamOutput | undefined;
+  try {
+    event = await reader.next();
+  } catch (err) {
+    throw exchange.signal.failure(err, { ...exchange.call, modelId: servedModel });
+  }
+  sink.head(200, { ...SSE_HEADERS, 'x-amzn-requestid': output.$metadata.requestId ?? '' });
+  const translator = d.translator(servedModel);
+  let reported: Usage | null = null;
+  try {
+    while (event !== undefined) {
+      const text = translator.push(event);
+      if (translator.usage !== null && translator.usage !== reported) {
+        reported = translator.usage;
+        options.onUsage?.(reported);
+      }
+      if (text !== '') await sink.write(text);
+      event = await reader.next();
+    }
+  } catch (err) {
+    const failure = exchange.signal.failure(err, { ...exchange.call, modelId: servedModel });
+    const type = anthropicTypeFor(failure);
+    await sink.write(d.errorEvent(failure.message, type));
+    sink.end();
+    return { status: 200, usage: translator.usage, servedModel, stopReason: translator.stopReason, error: { type, message: failure.message } };
+  }
+  sink.end(translator.finish());
+  return { status: 200, usage: translator.usage, servedModel, stopReason: translator.stopReason };
+}
