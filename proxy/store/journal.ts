@@ -1,0 +1,106 @@
+// The embedded store's write-ahead journal: one JSON line per entry, appended before the database applies it.
+import { open, readFile, type FileHandle } from 'node:fs/promises';
+import type { LogRecord } from '../logs/record.js';
+import { writeFileAtomic } from './atomic-file.js';
+import type { Charge } from './store.js';
+
+/** One journaled change. `seq` increases by one per entry across the store's whole life. */
+export type JournalEntry =
+  | { readonly seq: number; readonly charges: readonly Charge[]; readonly logs: readonly LogRecord[] }
+  | { readonly seq: number; readonly pruneBefore: number };
+
+export type StoreLog = (event: Record<string, unknown>) => void;
+
+function parseEntry(line: string): JournalEntry | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (typeof v !== 'object' || v === null) return undefined;
+  const e = v as Record<string, unknown>;
+  if (!Number.isSafeInteger(e.seq)) return undefined;
+  if (Array.isArray(e.charges) && Array.isArray(e.logs)) return e as unknown as JournalEntry;
+  if (typeof e.pruneBefore === 'number') return e as unknown as JournalEntry;
+  return undefined;
+}
+
+export class Journal {
+  private constructor(
+    private readonly path: string,
+    private fh: FileHandle,
+    /** Bytes known to end on a complete line; a failed append is cut back to here. */
+    private size: number,
+  ) {}
+
+  /** Set when the journal could not be reopened after compaction; every later append fails with it. */
+  private broken: Error | undefined;
+
+  /**
+   * Read every complete entry and open the file for appending. A torn last line (the process died
+   * mid-write) is cut off with a warning so the next append starts on a clean line.
+   */
+  static async open(path: string, log: StoreLog): Promise<{ journal: Journal; entries: JournalEntry[] }> {
+    let text = '';
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    const entries: JournalEntry[] = [];
+    const end = text.lastIndexOf('\n') + 1;
+    const lines = text.slice(0, end).split('\n');
+    lines.pop();
+    lines.forEach((line, i) => {
+      const entry = parseEntry(line);
+      if (entry === undefined) log({ level: 'warn', event: 'journal_line_skipped', path, line: i + 1, reason: 'unreadable' });
+      else entries.push(entry);
+    });
+    if (end < text.length) {
+      log({ level: 'warn', event: 'journal_torn_tail', path, line: lines.length + 1, bytes: Buffer.byteLength(text.slice(end)) });
+    }
+    const size = Buffer.byteLength(text.slice(0, end));
+    const fh = await open(path, 'a', 0o600);
+    if (end < text.length) await fh.truncate(size);
+    return { journal: new Journal(path, fh, size), entries };
+  }
+
+  /** Append the entries in one write. Resolves once the OS has the bytes (they survive kill -9). */
+  async append(entries: readonly JournalEntry[]): Promise<void> {
+    if (this.broken !== undefined) throw this.broken;
+    const data = Buffer.from(entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    try {
+      await this.fh.appendFile(data);
+    } catch (err) {
+      // A partial line would glue itself to the next append; cut it off.
+      await this.fh.truncate(this.size).catch(() => undefined);
+      throw err;
+    }
+    this.size += data.length;
+  }
+
+  /** Atomically drop entries with seq ≤ `appliedSeq` (they are in a durable snapshot). Call with no append in flight. */
+  async compact(appliedSeq: number, log: StoreLog): Promise<void> {
+    const reopened = await Journal.open(this.path, log);
+    await reopened.journal.close();
+    const kept = reopened.entries.filter((e) => e.seq > appliedSeq);
+    const data = kept.map((e) => `${JSON.stringify(e)}\n`).join('');
+    await writeFileAtomic(this.path, data);
+    const old = this.fh;
+    try {
+      this.fh = await open(this.path, 'a', 0o600);
+    } catch (err) {
+      // The old handle now points at the replaced file: appending there would lose entries.
+      this.broken = new Error(`journal ${this.path} could not be reopened after compaction: ${(err as Error).message}`);
+      throw this.broken;
+    } finally {
+      await old.close();
+    }
+    this.size = Buffer.byteLength(data);
+  }
+
+  async close(): Promise<void> {
+    await this.fh.close();
+  }
+}

@@ -1,0 +1,127 @@
+// The embedded store's in-memory sql.js database: schema, applying journal entries, read-only queries.
+import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
+import type { TierKind } from '../config/types.js';
+import type { JournalEntry } from './journal.js';
+import { LOG_COLUMN_LIST, LOG_COLUMNS, logRecordValues } from './log-columns.js';
+import { SQLITE_MIGRATIONS } from './migrations.js';
+import type { SpendRow } from './store.js';
+
+const INSERT_LOG = `INSERT INTO logs (${LOG_COLUMN_LIST}) VALUES (${LOG_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (id) DO NOTHING`;
+const ADD_SPEND = `INSERT INTO spend (tier, id, period_start, spent_micros) VALUES (?, ?, ?, ?)
+  ON CONFLICT (tier, id, period_start) DO UPDATE SET spent_micros = spent_micros + excluded.spent_micros`;
+
+function sqliteValue(v: unknown): SqlValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'number' || typeof v === 'string' || v instanceof Uint8Array) return v;
+  if (typeof v === 'bigint') return Number(v);
+  throw new TypeError(`cannot bind ${typeof v} to SQLite`);
+}
+
+export class SqliteDatabase {
+  private constructor(private readonly db: Database) {}
+
+  /** Open a snapshot (or an empty database) and bring its schema up to date. */
+  static open(SQL: SqlJsStatic, snapshot: Uint8Array | undefined): SqliteDatabase {
+    const db = new SQL.Database(snapshot);
+    const store = new SqliteDatabase(db);
+    store.migrate();
+    return store;
+  }
+
+  private migrate(): void {
+    this.db.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
+    const applied = new Set(this.rows<{ version: number }>('SELECT version FROM schema_migrations', []).map((r) => r.version));
+    for (const m of SQLITE_MIGRATIONS) {
+      if (applied.has(m.version)) continue;
+      this.transaction(() => {
+        for (const sql of m.statements) this.db.run(sql);
+        this.db.run('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)', [m.version, Date.now()]);
+      });
+    }
+  }
+
+  /** Sequence number of the last journal entry this database contains. */
+  appliedSeq(): number {
+    const [row] = this.rows<{ value: number }>(`SELECT value FROM store_meta WHERE key = 'journal_seq'`, []);
+    return row.value;
+  }
+
+  /** Apply entries in one transaction (all or none), advancing the journal position. Returns rows pruned. */
+  apply(entries: readonly JournalEntry[]): number {
+    let pruned = 0;
+    this.transaction(() => {
+      const insertLog = this.db.prepare(INSERT_LOG);
+      const addSpend = this.db.prepare(ADD_SPEND);
+      try {
+        for (const e of entries) {
+          if ('pruneBefore' in e) {
+            this.db.run('DELETE FROM logs WHERE "timestamp" < ?', [e.pruneBefore]);
+            pruned += this.db.getRowsModified();
+            continue;
+          }
+          for (const c of e.charges) addSpend.run([c.tier, c.id, c.periodStart, c.micros]);
+          for (const r of e.logs) insertLog.run(logRecordValues(r).map(sqliteValue));
+        }
+      } finally {
+        insertLog.free();
+        addSpend.free();
+      }
+      const last = entries[entries.length - 1];
+      if (last !== undefined) this.db.run(`UPDATE store_meta SET value = ? WHERE key = 'journal_seq'`, [last.seq]);
+    });
+    return pruned;
+  }
+
+  loadSpend(): SpendRow[] {
+    return this.rows<{ tier: string; id: string; period_start: number; spent_micros: number }>(
+      'SELECT tier, id, period_start, spent_micros FROM spend ORDER BY tier, id, period_start',
+      [],
+    ).map((r) => ({ tier: r.tier as TierKind, id: r.id, periodStart: r.period_start, spentMicros: r.spent_micros }));
+  }
+
+  /** One read-only statement with `$1..$n` placeholders; `PRAGMA query_only` makes any write fail. */
+  query<T>(sql: string, params: readonly unknown[]): T[] {
+    this.db.run('PRAGMA query_only = ON');
+    try {
+      return this.rows<T>(sql, params);
+    } finally {
+      this.db.run('PRAGMA query_only = OFF');
+    }
+  }
+
+  /** The whole database file, for a snapshot. */
+  export(): Uint8Array {
+    return this.db.export();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private rows<T>(sql: string, params: readonly unknown[]): T[] {
+    const stmt = this.db.prepare(sql);
+    try {
+      // `$n` placeholders are named parameters to SQLite; binding by name lets a placeholder repeat.
+      const named: Record<string, SqlValue> = {};
+      params.forEach((v, i) => (named[`$${i + 1}`] = sqliteValue(v)));
+      if (params.length > 0) stmt.bind(named);
+      const out: T[] = [];
+      while (stmt.step()) out.push(stmt.getAsObject() as T);
+      return out;
+    } finally {
+      stmt.free();
+    }
+  }
+
+  private transaction(body: () => void): void {
+    this.db.run('BEGIN');
+    try {
+      body();
+      this.db.run('COMMIT');
+    } catch (err) {
+      this.db.run('ROLLBACK');
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,22 @@
+// What a commit must look like before it is journaled: whole micro-dollars, known tiers, identifiable records.
+import type { TierKind } from '../config/types.js';
+import type { CommitEntry } from './store.js';
+
+const TIERS: readonly TierKind[] = ['customer', 'team', 'virtual_key', 'provider_config'];
+
+/** Throws a RangeError naming the first problem; a journal must never hold an entry replay would reject. */
+export function validateEntry(entry: CommitEntry): void {
+  for (const c of entry.charges) {
+    if (!TIERS.includes(c.tier)) throw new RangeError(`charge has an unknown tier ${JSON.stringify(c.tier)}`);
+    if (typeof c.id !== 'string' || c.id === '') throw new RangeError(`charge on ${c.tier} has no id`);
+    if (!Number.isSafeInteger(c.periodStart)) throw new RangeError(`charge on ${c.tier} ${c.id} has period start ${c.periodStart}`);
+    if (!Number.isSafeInteger(c.micros) || c.micros < 0) {
+      throw new RangeError(`charge on ${c.tier} ${c.id} must be whole non-negative micro-dollars, got ${c.micros}`);
+    }
+  }
+  for (const r of entry.logs) {
+    if (typeof r.id !== 'string' || r.id === '') throw new RangeError('log record has no id');
+    if (!Number.isSafeInteger(r.timestamp)) throw new RangeError(`log record ${r.id} has timestamp ${r.timestamp}`);
+    if (r.cost !== null && !Number.isSafeInteger(r.cost.total)) throw new RangeError(`log record ${r.id} has cost ${r.cost.total}`);
+  }
+}
