@@ -85,14 +85,22 @@ export function loadConfigText(text: string, filePath: string, options: LoadOpti
   return result(problems, () => ({ ok: true, config: assembleConfig(parsed.data, configDir), warnings: problems }));
 }
 
+/** What the real file system says about referenced files; the watcher loads with it too. */
+export const onDisk: LoadOptions = { fileExists: existsSync };
+
+/** The load result for a config file that could not be read. */
+export function unreadableConfig(err: unknown): LoadResult {
+  const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : err instanceof Error ? err.message : String(err);
+  return { ok: false, problems: [{ severity: 'error', line: 1, col: 1, message: `cannot read config: ${reason}` }] };
+}
+
 /** Reads and validates a config file; an unreadable file is reported as a problem at 1:1. */
 export async function loadConfigFile(path: string): Promise<LoadResult> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : err instanceof Error ? err.message : String(err);
-    return { ok: false, problems: [{ severity: 'error', line: 1, col: 1, message: `cannot read config: ${reason}` }] };
+    return unreadableConfig(err);
   }
-  return loadConfigText(text, path, { fileExists: existsSync });
+  return loadConfigText(text, path, onDisk);
 }

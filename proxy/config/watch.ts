@@ -1,9 +1,9 @@
 // Watches the config file and reloads it when its content changes (DESIGN §3: a valid edit applies within 1 s).
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, unwatchFile, watch, watchFile, type FSWatcher, type Stats } from 'node:fs';
+import { readFileSync, unwatchFile, watch, watchFile, type FSWatcher, type Stats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { loadConfigText } from './load.js';
+import { loadConfigText, onDisk, unreadableConfig } from './load.js';
 import type { LoadResult } from './types.js';
 
 export interface WatchOptions {
@@ -42,7 +42,7 @@ export function watchConfig(path: string, onChange: (result: LoadResult) => void
   const name = basename(file);
   const debounceMs = opts.debounceMs ?? DEFAULT_DEBOUNCE_MS;
   let lastHash: string | undefined = readHashSync(file);
-  let reportedMissing = false;
+  let reportedUnreadable = false;
   let timer: NodeJS.Timeout | undefined;
   let reloading = false;
   let again = false;
@@ -55,24 +55,23 @@ export function watchConfig(path: string, onChange: (result: LoadResult) => void
     }
     reloading = true;
     try {
-      let text: string | undefined;
+      let text: string;
       try {
         text = await readFile(file, 'utf8');
       } catch (err) {
         if (closed) return;
         lastHash = undefined;
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT' && reportedMissing) return;
-        reportedMissing = true;
-        const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : err instanceof Error ? err.message : String(err);
-        onChange({ ok: false, problems: [{ severity: 'error', line: 1, col: 1, message: `cannot read config: ${reason}` }] });
+        if (reportedUnreadable) return;
+        reportedUnreadable = true;
+        onChange(unreadableConfig(err));
         return;
       }
       if (closed) return;
-      reportedMissing = false;
+      reportedUnreadable = false;
       const hash = digest(text);
       if (hash === lastHash) return;
       lastHash = hash;
-      onChange(loadConfigText(text, file, { fileExists: existsSync }));
+      onChange(loadConfigText(text, file, onDisk));
     } finally {
       reloading = false;
       if (again && !closed) {

@@ -205,3 +205,85 @@ test('problems never repeat a literal api_key back', () => {
   assert.equal(result.ok, false);
   for (const p of problemsOf(result)) assert.doesNotMatch(p.message, /SECRET123/);
 });
+
+function errorsOf(text: string): string[] {
+  const result = loadConfigText(text, '/x/bifrost.yaml');
+  assert.equal(result.ok, false, 'expected the config to be refused');
+  return problemsOf(result).filter((p) => p.severity === 'error').map((p) => `${p.line}:${p.col} ${p.message}`);
+}
+
+function warningsOf(text: string): string[] {
+  const result = loadConfigText(text, '/x/bifrost.yaml');
+  assert.equal(result.ok, true, `expected the config to load, got ${JSON.stringify(problemsOf(result))}`);
+  return problemsOf(result).map((p) => `${p.line}:${p.col} ${p.message}`);
+}
+
+const twoAccounts = `accounts:
+  - id: a
+    providers:
+      - {id: p1, type: anthropic, model: m}
+  - id: b
+    providers:
+      - {id: p1, type: openai, model: gpt-4o}
+`;
+
+test('provider config ids must be unique across all accounts, and account ids too', () => {
+  assert.deepEqual(errorsOf(twoAccounts), ['7:14 duplicate provider config id "p1"']);
+  assert.deepEqual(errorsOf(twoAccounts.replace('id: b', 'id: a').replace('id: p1, type: openai', 'id: p2, type: openai')), [
+    '5:9 duplicate account id "a"',
+  ]);
+});
+
+test('two virtual keys may not present the same literal secret', () => {
+  const text = 'virtual_keys:\n  - {id: alice, key: shared}\nbudgets:\n  virtual_key:\n    - {id: shared, limit: 5, period: 1d}\n';
+  assert.deepEqual(errorsOf(text), ['5:12 virtual key "shared" presents the same secret as virtual key "alice"']);
+});
+
+test('prices must be non-negative and name input and output; unknown_model is serve or reject', () => {
+  assert.deepEqual(errorsOf('pricing:\n  m1: {input: -1, output: 2}\n  m2: {input: 1}\n  unknown_model: maybe\n'), [
+    '2:15 pricing.m1.input: expected a price in US dollars per million tokens, 0 or more, got number -1',
+    '3:7 pricing.m2: missing required key "output"',
+    '4:18 pricing.unknown_model: expected one of serve, reject, got string "maybe"',
+  ]);
+});
+
+test('routing settings are checked, including unknown keys in nested sections', () => {
+  assert.deepEqual(errorsOf('routing:\n  retries: -1\n  breaker: {failures: 3, cooldown: 5}\n'), [
+    '2:12 routing.retries: expected a whole number, 0 or more, got number -1',
+    '3:26 unknown key "cooldown" in routing.breaker',
+  ]);
+  assert.deepEqual(errorsOf('routing:\n  backoff_base_ms: 500\n  backoff_max_ms: 100\n'), [
+    '3:19 backoff_max_ms (100) must not be below backoff_base_ms (500)',
+  ]);
+});
+
+test('a section of the wrong shape says what shape it needs', () => {
+  assert.deepEqual(errorsOf('budgets:\n  - acme\n'), ['2:3 budgets: expected a mapping (key: value), got a list']);
+  assert.deepEqual(errorsOf('accounts: {id: a}\n'), ['1:11 accounts: expected a list, got a mapping']);
+});
+
+test('settings that do not apply to a provider type are warnings', () => {
+  const text = `accounts:
+  - id: a
+    providers:
+      - {id: p, type: bedrock, model: m, base_url: "http://127.0.0.1:1"}
+      - {id: q, type: openai, model: m, endpoint: "http://127.0.0.1:1"}
+  - id: empty
+    providers: []
+rate_limits:
+  virtual_key:
+    - {id: k}
+`;
+  assert.deepEqual(warningsOf(text), [
+    '4:52 base_url is for anthropic and openai providers; bedrock uses endpoint',
+    '5:51 endpoint is for bedrock providers; openai uses base_url',
+    '6:9 account "empty" has no providers',
+    '10:12 rate limit for "k" sets neither requests nor tokens',
+  ]);
+});
+
+test('empty section headers count as absent sections', () => {
+  const config = loaded(loadConfigText('accounts:\nbudgets:\n  customer:\nrouting:\nguards:\n', '/x/bifrost.yaml'));
+  assert.deepEqual(config.budgets.customer, []);
+  assert.equal(config.routing.retries, 2);
+});
