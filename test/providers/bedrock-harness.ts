@@ -1,0 +1,151 @@
+// A loopback "gateway" in front of one BedrockProvider target, speaking all three client protocols over HTTP/1.1 and
+// HTTP/2, so real Anthropic, OpenAI and AWS SDK clients can drive the provider the way the server will.
+import { GatewayError } from '../../proxy/core/errors.js';
+import type { Usage } from '../../proxy/core/usage.js';
+import { bedrockErrorResponse } from '../../proxy/providers/bedrock/errors.js';
+import type { BedrockProvider } from '../../proxy/providers/bedrock/index.js';
+import type { ClientProtocol, ClientRequest, Operation, ProviderTarget, ResponseSink, Timeouts, UpstreamOutcome } from '../../proxy/providers/types.js';
+import { listenHttp1And2, type Response } from '../upstreams/bedrock.js';
+
+class DualSink implements ResponseSink {
+  private headSent = false;
+  private gone = false;
+
+  constructor(private readonly res: Response) {
+    res.on('close', () => {
+      if (!res.writableFinished) this.gone = true;
+    });
+  }
+
+  get started(): boolean {
+    return this.headSent;
+  }
+
+  get clientGone(): boolean {
+    return this.gone;
+  }
+
+  head(status: number, headers: Readonly<Record<string, string>>): void {
+    this.headSent = true;
+    if (!this.gone) this.res.writeHead(status, headers);
+  }
+
+  write(chunk: Uint8Array | string): Promise<void> {
+    if (this.gone) return Promise.resolve();
+    return new Promise((resolve) => (this.res as import('node:http').ServerResponse).write(chunk, () => resolve()));
+  }
+
+  end(chunk?: Uint8Array | string): void {
+    if (this.gone) return;
+    if (chunk === undefined) this.res.end();
+    else this.res.end(chunk);
+  }
+}
+
+export interface SendRecord {
+  readonly request: ClientRequest;
+  readonly outcome?: UpstreamOutcome;
+  readonly error?: unknown;
+  readonly usageReports: readonly Usage[];
+  readonly sawFirstByte: boolean;
+}
+
+export interface BedrockHarness {
+  /** Anthropic SDK baseURL: `${url}/anthropic`; OpenAI: `${url}/openai/v1`; AWS SDK endpoint: `${url}/bedrock`. */
+  readonly url: string;
+  readonly sends: SendRecord[];
+  close(): Promise<void>;
+}
+
+const BEDROCK_OPS: Readonly<Record<string, Operation>> = {
+  converse: 'converse',
+  'converse-stream': 'converse_stream',
+  invoke: 'invoke',
+  'invoke-with-response-stream': 'invoke_stream',
+};
+
+function route(path: string): { protocol: ClientProtocol; operation: Operation; pathModel?: string } | undefined {
+  if (path === '/anthropic/v1/messages') return { protocol: 'anthropic', operation: 'messages' };
+  if (path === '/openai/v1/chat/completions') return { protocol: 'openai', operation: 'chat_completions' };
+  const bedrock = /^\/bedrock\/model\/([^/]+)\/([a-z-]+)$/.exec(path);
+  const operation = bedrock ? BEDROCK_OPS[bedrock[2]] : undefined;
+  if (bedrock && operation) return { protocol: 'bedrock', operation, pathModel: decodeURIComponent(bedrock[1]) };
+  return undefined;
+}
+
+const DROPPED_HEADERS = new Set(['authorization', 'x-api-key', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256']);
+
+export async function startBedrockHarness(
+  provider: BedrockProvider,
+  target: ProviderTarget,
+  timeouts: Timeouts = { connectMs: 2_000, firstByteMs: 10_000, idleMs: 10_000 },
+): Promise<BedrockHarness> {
+  const sends: SendRecord[] = [];
+  const server = await listenHttp1And2((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://gateway.test');
+      const matched = route(url.pathname);
+      if (matched === undefined) {
+        res.writeHead(404);
+        res.end();
+        return;
+      }
+      const raw = Buffer.concat(chunks);
+      const body = raw.length === 0 ? {} : (JSON.parse(raw.toString('utf8')) as Record<string, unknown>);
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (value === undefined || name.startsWith(':') || DROPPED_HEADERS.has(name)) continue;
+        headers[name] = Array.isArray(value) ? value.join(', ') : value;
+      }
+      const request: ClientRequest = {
+        protocol: matched.protocol,
+        operation: matched.operation,
+        model: matched.pathModel ?? (typeof body.model === 'string' ? body.model : ''),
+        stream: matched.operation === 'converse_stream' || matched.operation === 'invoke_stream' || body.stream === true,
+        body,
+        raw,
+        headers,
+        query: url.search.replace(/^\?/, ''),
+      };
+      const usageReports: Usage[] = [];
+      let sawFirstByte = false;
+      const sink = new DualSink(res);
+      const controller = new AbortController();
+      provider
+        .send(request, target, sink, { timeouts, signal: controller.signal, onUsage: (u) => usageReports.push(u), onFirstByte: () => { sawFirstByte = true; } })
+        .then(
+          (outcome) => sends.push({ request, outcome, usageReports, sawFirstByte }),
+          (err: unknown) => {
+            sends.push({ request, error: err, usageReports, sawFirstByte });
+            if (!(err instanceof GatewayError)) {
+              res.destroy();
+              return;
+            }
+            const wire = renderError(matched.protocol, err);
+            res.writeHead(wire.status, wire.headers);
+            res.end(wire.body);
+          },
+        );
+    });
+  });
+  return {
+    url: `http://127.0.0.1:${server.port}`,
+    sends,
+    close: async () => {
+      await server.close();
+      await provider.close();
+    },
+  };
+}
+
+/** The client protocol's error body, as the gateway's wire-error mapping renders an upstream failure. */
+function renderError(protocol: ClientProtocol, err: GatewayError): { status: number; headers: Record<string, string>; body: string } {
+  if (protocol === 'bedrock') return bedrockErrorResponse(err);
+  const type = err.status === 429 ? 'rate_limit_error' : err.status === 400 ? 'invalid_request_error' : err.status === 403 ? 'permission_error' : 'api_error';
+  const body = protocol === 'anthropic'
+    ? { type: 'error', error: { type, message: err.message } }
+    : { error: { message: err.message, type, code: 'upstream_error' } };
+  return { status: err.status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
