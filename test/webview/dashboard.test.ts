@@ -1,0 +1,167 @@
+// The built dashboard in headless Chromium against recorded API data: what each tab shows, live updates,
+// the signed-out state, and a clean CSP. Screenshots of each tab go to docs/dashboard-<tab>.png.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { buildDashboardBundle } from './bundle.js';
+import { loadFixture, LOGIN_TOKEN, startFixtureServer, type FixtureServer } from './fixture-server.js';
+
+const DOCS = join(__dirname, '..', '..', 'docs');
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const fixture = loadFixture();
+
+describe('dashboard in a browser', () => {
+  let browser: Browser;
+  let server: FixtureServer;
+  let page: Page;
+  const problems: string[] = [];
+
+  before(async () => {
+    server = await startFixtureServer(fixture, await buildDashboardBundle());
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(m.text());
+    });
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(`${server.url}/ui#token=${LOGIN_TOKEN}`);
+    await page.locator('.tier-row').first().waitFor();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const tab = (title: string) => page.locator('vscode-tab-header', { hasText: title }).click();
+  const shoot = async (name: string) => {
+    mkdirSync(DOCS, { recursive: true });
+    await page.screenshot({ path: join(DOCS, `dashboard-${name}.png`) });
+  };
+
+  test('signing in removes the one-time token from the address bar', () => {
+    assert.equal(new URL(page.url()).hash, '');
+  });
+
+  test('budgets tab shows team ml-engineering at $1,234.56 of $2,000.00 (61.7%) with remaining, reserve and reset', async () => {
+    const team = page.locator('.tier-row[data-tier="team"][data-id="ml-engineering"]');
+    assert.equal(await team.locator('.tier-spent').textContent(), '$1,234.56 of $2,000.00');
+    assert.equal(await team.locator('.tier-percent').textContent(), '61.7%');
+    assert.equal(await team.locator('.tier-remaining').textContent(), '$765.44 left');
+    assert.equal(await team.locator('.tier-reserved').textContent(), '$0.418734 reserved');
+    assert.equal(await team.locator('.tier-reset').textContent(), 'resets 2025-12-01 00:00 UTC');
+    assert.equal(await team.locator('[role="meter"]').getAttribute('aria-valuenow'), '61.7');
+  });
+
+  test('budgets tab nests key under team under customer, with provider configs beside the tree', async () => {
+    const nested = page.locator('li:has(> .tier-row[data-id="acme-corp"]) li:has(> .tier-row[data-id="ml-engineering"]) .tier-row[data-id="staging-key"]');
+    assert.equal(await nested.count(), 1);
+    const key = page.locator('.tier-row[data-tier="virtual_key"][data-id="staging-key"]');
+    assert.equal(await key.locator('.tier-spent').textContent(), '$412.34 of $500.00');
+    assert.equal(await key.locator('.tier-reset').textContent(), 'resets 2025-11-24 00:00 UTC');
+    const provider = page.locator('.tier-row[data-tier="provider_config"][data-id="bedrock-claude"]');
+    assert.equal(await provider.locator('.tier-percent').textContent(), '91.7%');
+    assert.match((await provider.locator('[role="meter"]').getAttribute('class')) ?? '', /level-critical/);
+    await shoot('budgets');
+  });
+
+  test('live requests tab lists recorded requests newest first with model, provider, status, tokens, cost, latency', async () => {
+    await tab('Live requests');
+    const rows = page.locator('.live-table tbody tr');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), fixture.logs.logs.length);
+    const first = await rows.first().locator('td').allTextContents();
+    assert.deepEqual(first, ['13:59:42', 'staging-key', 'claude-sonnet-4-20250514 → anthropic.claude-sonnet-4-20250514-v1:0', 'bedrock-claude', '200', '50,446', '$0.026112', '3,120 ms']);
+    const refused = page.locator('.live-table tbody tr.failed', { hasText: '429' });
+    assert.equal(await refused.locator('td.status').textContent(), '429 rate_limit_error');
+  });
+
+  test('clicking a request shows its routing decision with excluded providers and reasons', async () => {
+    await page.locator('.live-table tbody tr').first().click();
+    const detail = page.locator('.log-detail');
+    await detail.locator('.routing-decision').waitFor();
+    assert.match((await detail.textContent()) ?? '', /Candidates: bedrock-claude, bedrock-mistral/);
+    assert.equal(await detail.locator('.excluded li').textContent(), 'bedrock-mistral: rate limit: 60 requests per 1m reached (Bedrock ThrottlingException)');
+    await shoot('live');
+  });
+
+  test('the filter box narrows the table', async () => {
+    await page.locator('vscode-textfield.live-filter input').fill('mistral');
+    const rows = page.locator('.live-table tbody tr');
+    const expected = fixture.logs.logs.filter((l) => `${l.model_requested} ${l.model_served ?? ''} ${l.provider_config_id ?? ''}`.includes('mistral')).length;
+    await page.waitForFunction((n) => document.querySelectorAll('.live-table tbody tr').length === n, expected);
+    assert.equal(await page.locator('.live-count').textContent(), `${expected} of ${fixture.logs.logs.length} requests`);
+    for (const text of await rows.allTextContents()) assert.match(text, /mistral/);
+    await page.locator('vscode-textfield.live-filter input').fill('');
+  });
+
+  test('a live log message streams in on top and a budgets message redraws the tiers', async () => {
+    await server.connected();
+    server.pushLive();
+    const top = page.locator('.live-table tbody tr').first();
+    await page.waitForFunction(() => document.querySelector('.live-table tbody tr')?.getAttribute('data-id') === 'log_9200');
+    assert.equal(await top.locator('td.model').textContent(), 'claude-opus-4-1 → anthropic.claude-sonnet-4-20250514-v1:0');
+    assert.equal(await page.locator('.connection').textContent(), 'live');
+    await tab('Budgets');
+    const team = page.locator('.tier-row[data-tier="team"][data-id="ml-engineering"]');
+    await page.waitForFunction(() => document.querySelector('.tier-row[data-id="ml-engineering"] .tier-reserved')?.textContent === '');
+    assert.equal(await team.locator('.tier-spent').textContent(), '$1,234.56 of $2,000.00');
+  });
+
+  test('routing tab compares configured weight with actual share and says why a provider is excluded', async () => {
+    await tab('Routing');
+    const claude = page.locator('.routing-table tr[data-id="bedrock-claude"]');
+    await claude.waitFor();
+    const cells = await claude.locator('td').allTextContents();
+    assert.deepEqual(cells.slice(2, 6), ['80', '80.0%', '76.5%', '81.2%']);
+    assert.match(cells[6], /^eligible/);
+    assert.equal(cells[7], '1.9%');
+    assert.equal(cells[8], '2,140 ms / 7,810 ms');
+    const mistral = page.locator('.routing-table tr[data-id="bedrock-mistral"]');
+    assert.equal(await mistral.locator('.state .reason').textContent(), 'rate limit: 60 requests per 1m reached (Bedrock ThrottlingException)');
+    assert.match((await mistral.locator('td.state').textContent()) ?? '', /excluded/);
+    await shoot('routing');
+  });
+
+  test('spend tab charts cost per hour by model and totals each series', async () => {
+    await tab('Spend over time');
+    await page.locator('.chart canvas').waitFor();
+    const expected = (key: string, group: string) => {
+      const micros = fixture.stats[key].series.find((s) => s.group === group)?.points.reduce((sum, p) => sum + Math.round(p.cost * 1e6), 0) ?? 0;
+      return new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(micros / 1e6);
+    };
+    const model = 'anthropic.claude-sonnet-4-20250514-v1:0';
+    assert.equal(await page.locator(`.spend-totals li[data-group="${model}"] strong`).textContent(), expected('hour/model', model));
+    assert.ok(server.requests.some((r) => r.startsWith('/api/logs/stats?interval=hour&group_by=model&start_time=')));
+    await shoot('spend');
+    await page.locator('select.spend-group').selectOption('team');
+    await page.locator('select.spend-interval').selectOption('day');
+    await page.locator('.spend-totals li[data-group="ml-engineering"]').waitFor();
+    assert.equal(await page.locator('.spend-totals li[data-group="ml-engineering"] strong').textContent(), expected('day/team', 'ml-engineering'));
+  });
+
+  test('the page ran under its CSP without errors', () => {
+    assert.deepEqual(problems, []);
+  });
+});
+
+describe('dashboard in a browser without a session', () => {
+  test('says it is not signed in, points at the login URL, and shows no data', async () => {
+    const server = await startFixtureServer(fixture, await buildDashboardBundle());
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${server.url}/ui`);
+      const notice = page.locator('.signed-out');
+      await notice.waitFor();
+      assert.match((await notice.textContent()) ?? '', /Not signed in.*open the login URL printed by spendgate serve/i);
+      assert.equal(await page.locator('.tier-row').count(), 0);
+      assert.deepEqual(server.requests, ['/api/status']);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  });
+});

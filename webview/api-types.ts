@@ -1,0 +1,192 @@
+// The engine's management API as the dashboard and the extension read it (DESIGN §4): JSON wire shapes only.
+
+export type TierKind = 'customer' | 'team' | 'virtual_key' | 'provider_config';
+
+/** One budget tier; money in decimal US dollars, times ISO 8601 UTC, percent 0–100. */
+export interface BudgetTierJson {
+  readonly tier: TierKind;
+  readonly id: string;
+  readonly parent: string | null;
+  readonly limit: number;
+  readonly spent: number;
+  readonly reserved: number;
+  readonly remaining: number;
+  readonly period: string;
+  readonly period_start: string;
+  readonly resets_at: string;
+  readonly percent: number;
+}
+
+export interface BudgetsJson {
+  readonly tiers: readonly BudgetTierJson[];
+}
+
+export interface ConfigProblemJson {
+  readonly severity: 'error' | 'warning';
+  /** 1-based. */
+  readonly line: number;
+  /** 1-based. */
+  readonly col: number;
+  readonly message: string;
+}
+
+export interface ConfigStatusJson {
+  readonly path: string;
+  readonly loaded_at: string;
+  readonly ok: boolean;
+  readonly problems: readonly ConfigProblemJson[];
+}
+
+export interface StatusJson {
+  readonly version: string;
+  readonly uptime_seconds: number;
+  readonly store: 'sqlite' | 'postgres';
+  readonly config: ConfigStatusJson;
+  readonly unpriced_models: readonly string[];
+}
+
+export interface ProviderRoutingJson {
+  readonly id: string;
+  readonly type: string;
+  readonly model: string;
+  readonly region?: string | null;
+  readonly weight: number;
+  /** Fractions 0–1. */
+  readonly configured_share: number;
+  readonly actual_share_1h: number;
+  readonly actual_share_today: number;
+  readonly state: 'eligible' | 'excluded' | 'cooldown';
+  readonly reason: string | null;
+  readonly cooldown_until: string | null;
+  readonly requests_1h?: number;
+  readonly requests_today?: number;
+  /** Fraction 0–1. */
+  readonly error_rate: number;
+  readonly latency_p50_ms: number | null;
+  readonly latency_p95_ms: number | null;
+}
+
+export interface RoutingJson {
+  readonly accounts: readonly { readonly id: string; readonly providers: readonly ProviderRoutingJson[] }[];
+}
+
+export interface CostJson {
+  readonly input: number;
+  readonly output: number;
+  readonly cache_read: number;
+  readonly cache_write: number;
+  readonly total: number;
+}
+
+export interface RoutingDecisionJson {
+  readonly candidates: readonly string[];
+  readonly excluded: readonly { readonly id: string; readonly reason: string }[];
+  readonly chosen: string | null;
+}
+
+export interface LogJson {
+  readonly id: string;
+  readonly request_id: string;
+  readonly attempt: number;
+  readonly timestamp: string;
+  readonly route: string;
+  readonly provider_type: string | null;
+  readonly provider_config_id: string | null;
+  readonly model_requested: string;
+  readonly model_served: string | null;
+  readonly virtual_key_id: string | null;
+  readonly team_id: string | null;
+  readonly customer_id: string | null;
+  readonly status: number;
+  readonly error_type: string | null;
+  readonly error_message?: string | null;
+  readonly stream: boolean;
+  readonly latency_ms: number;
+  readonly ttft_ms: number | null;
+  readonly input_tokens: number;
+  readonly output_tokens: number;
+  readonly cache_read_tokens: number;
+  readonly cache_write_5m_tokens: number;
+  readonly cache_write_1h_tokens: number;
+  readonly cost: CostJson | null;
+  readonly missing_cost: boolean;
+  readonly cache: 'hit' | 'write' | 'none';
+  readonly routing: RoutingDecisionJson | null;
+  readonly stop_reason: string | null;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface LogSummaryJson {
+  readonly total_requests: number;
+  readonly success_rate: number;
+  readonly average_latency: number;
+  readonly total_tokens: number;
+  readonly total_cost: number;
+}
+
+export interface LogPageJson {
+  readonly logs: readonly LogJson[];
+  readonly pagination: { readonly total_count: number; readonly limit: number; readonly offset: number };
+  readonly stats: LogSummaryJson;
+}
+
+export interface StatsPointJson {
+  /** Bucket start, ISO 8601 UTC. */
+  readonly time: string;
+  readonly requests: number;
+  readonly tokens: number;
+  /** Decimal US dollars. */
+  readonly cost: number;
+  readonly latency_p50: number | null;
+  readonly latency_p95: number | null;
+}
+
+export interface StatsSeriesJson {
+  readonly group: string | null;
+  readonly points: readonly StatsPointJson[];
+}
+
+export interface StatsJson {
+  readonly interval: 'minute' | 'hour' | 'day';
+  readonly group_by: string | null;
+  readonly series: readonly StatsSeriesJson[];
+}
+
+/** A message on `GET /ws`. */
+export type LiveMessage =
+  | { readonly type: 'log'; readonly operation: 'create' | 'update'; readonly payload: LogJson }
+  | { readonly type: 'budgets'; readonly payload: BudgetsJson }
+  | { readonly type: 'config'; readonly payload: ConfigStatusJson };
+
+/** The GET routes the dashboard reads, and what each answers. */
+export interface ApiResponses {
+  readonly '/api/status': StatusJson;
+  readonly '/api/budgets': BudgetsJson;
+  readonly '/api/routing': RoutingJson;
+  readonly '/api/logs': LogPageJson;
+  readonly '/api/logs/stats': StatsJson;
+}
+
+export type ApiRoute = keyof ApiResponses;
+
+export const API_ROUTES: readonly ApiRoute[] = ['/api/status', '/api/budgets', '/api/routing', '/api/logs', '/api/logs/stats'];
+
+export function isApiRoute(path: unknown): path is ApiRoute {
+  return typeof path === 'string' && (API_ROUTES as readonly string[]).includes(path);
+}
+
+/** Recognises the WebSocket messages the dashboard uses; others (subscribed, error) are ignored. */
+export function parseLiveMessage(text: string): LiveMessage | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const type = (value as { type?: unknown }).type;
+  const payload = (value as { payload?: unknown }).payload;
+  if (typeof payload !== 'object' || payload === null) return undefined;
+  if (type === 'log' || type === 'budgets' || type === 'config') return value as LiveMessage;
+  return undefined;
+}

@@ -1,0 +1,164 @@
+// The dashboard shell: header, four tabs, initial loads from the API and live updates from the WebSocket.
+import '@vscode-elements/elements/dist/vscode-tabs/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
+import type { LiveMessage, StatusJson } from './api-types.js';
+import { renderBudgets } from './budgets-tab.js';
+import type { DataSource } from './data-source.js';
+import { el } from './element.js';
+import { LiveRequests } from './live-tab.js';
+import type { ConnectionState } from './protocol.js';
+import { renderRouting } from './routing-tab.js';
+import { SpendChart, type SpendGroup, type SpendInterval } from './spend-chart.js';
+
+const TABS = [
+  { id: 'budgets', title: 'Budgets' },
+  { id: 'live', title: 'Live requests' },
+  { id: 'routing', title: 'Routing' },
+  { id: 'spend', title: 'Spend over time' },
+] as const;
+
+/** How far back the spend chart looks for each bucket size. */
+const SPEND_WINDOW_MS: Record<SpendInterval, number> = { hour: 48 * 3_600_000, day: 30 * 86_400_000 };
+const ROUTING_REFRESH_MS = 10_000;
+
+export function renderSignedOut(root: HTMLElement): void {
+  root.replaceChildren(
+    el(
+      'div',
+      { class: 'signed-out', role: 'alert' },
+      el('h1', {}, 'Not signed in'),
+      el('p', {}, 'Open the login URL printed by ', el('code', {}, 'spendgate serve'), ' (the line starting with ', el('code', {}, 'dashboard:'), ') to sign in to this dashboard.'),
+    ),
+  );
+}
+
+export class Dashboard {
+  private readonly panels = new Map<string, HTMLElement>(TABS.map((t) => [t.id, el('section', { class: 'tab-body', 'data-tab': t.id })]));
+  private readonly connection = el('vscode-badge', { class: 'connection', variant: 'counter' }, 'connecting');
+  private readonly banner = el('div', { class: 'banner', role: 'status' });
+  private readonly meta = el('span', { class: 'meta' });
+  private readonly live: LiveRequests;
+  private readonly chart: SpendChart;
+  private interval: SpendInterval = 'hour';
+  private group: SpendGroup = 'model';
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly source: DataSource,
+    private readonly now: () => number = Date.now,
+  ) {
+    const tabs = el('vscode-tabs', { panel: true, 'selected-index': 0 });
+    for (const t of TABS) {
+      tabs.append(el('vscode-tab-header', { slot: 'header', id: `tab-${t.id}` }, t.title));
+      tabs.append(el('vscode-tab-panel', { 'aria-labelledby': `tab-${t.id}` }, this.panels.get(t.id) ?? null));
+    }
+    root.replaceChildren(el('header', { class: 'top' }, el('h1', {}, 'spendgate'), this.meta, this.connection), this.banner, tabs);
+    for (const p of this.panels.values()) p.append(el('vscode-progress-ring', { class: 'loading' }));
+    this.live = new LiveRequests(this.panel('live'));
+    this.chart = new SpendChart(this.panel('spend'), this.spendControls());
+  }
+
+  /** Loads every tab and follows live updates. */
+  async start(): Promise<void> {
+    this.source.onConnection((state) => this.showConnection(state));
+    this.source.onLive((message) => this.onLive(message));
+    await Promise.all([this.loadStatus(), this.loadBudgets(), this.loadLogs(), this.loadRouting(), this.loadSpend()]);
+    setInterval(() => void this.loadRouting(), ROUTING_REFRESH_MS);
+  }
+
+  private panel(id: (typeof TABS)[number]['id']): HTMLElement {
+    const panel = this.panels.get(id);
+    if (!panel) throw new Error(`no panel ${id}`);
+    return panel;
+  }
+
+  private onLive(message: LiveMessage): void {
+    switch (message.type) {
+      case 'budgets':
+        renderBudgets(this.panel('budgets'), message.payload.tiers);
+        return;
+      case 'log':
+        this.live.apply(message.payload);
+        return;
+      case 'config':
+        this.showConfig(message.payload);
+        return;
+    }
+  }
+
+  private showConnection(state: ConnectionState): void {
+    this.connection.textContent = state === 'up' ? 'live' : state === 'down' ? 'offline' : 'connecting';
+    this.connection.dataset.state = state;
+  }
+
+  private showConfig(config: StatusJson['config']): void {
+    const errors = config.problems.filter((p) => p.severity === 'error');
+    this.banner.replaceChildren(
+      ...(config.ok
+        ? []
+        : [el('p', { class: 'error' }, `${config.path} has ${errors.length} error(s); the previous configuration keeps serving. `, errors[0] ? `Line ${errors[0].line}: ${errors[0].message}` : '')]),
+    );
+  }
+
+  private async guarded(what: string, target: HTMLElement, load: () => Promise<void>): Promise<void> {
+    try {
+      await load();
+    } catch (err) {
+      target.replaceChildren(el('p', { class: 'error' }, `Could not load ${what}: ${(err as Error).message}`));
+    }
+  }
+
+  private loadStatus(): Promise<void> {
+    return this.guarded('status', this.banner, async () => {
+      const status = await this.source.get('/api/status');
+      this.meta.textContent = `v${status.version} · ${status.store} store`;
+      this.showConfig(status.config);
+      if (status.unpriced_models.length) {
+        this.banner.append(el('p', { class: 'warning' }, `No price for ${status.unpriced_models.join(', ')}: their requests are logged without a cost.`));
+      }
+    });
+  }
+
+  private loadBudgets(): Promise<void> {
+    const panel = this.panel('budgets');
+    return this.guarded('budgets', panel, async () => renderBudgets(panel, (await this.source.get('/api/budgets')).tiers));
+  }
+
+  private loadLogs(): Promise<void> {
+    return this.guarded('requests', this.panel('live'), async () => this.live.load((await this.source.get('/api/logs', { limit: '200', sort_by: 'timestamp', order: 'desc' })).logs));
+  }
+
+  private loadRouting(): Promise<void> {
+    const panel = this.panel('routing');
+    return this.guarded('routing', panel, async () => renderRouting(panel, await this.source.get('/api/routing')));
+  }
+
+  private loadSpend(): Promise<void> {
+    const start = new Date(this.now() - SPEND_WINDOW_MS[this.interval]).toISOString();
+    return this.guarded('spend', this.panel('spend'), async () =>
+      this.chart.render(await this.source.get('/api/logs/stats', { interval: this.interval, group_by: this.group, start_time: start })),
+    );
+  }
+
+  private spendControls(): HTMLElement {
+    const select = <T extends string>(label: string, options: readonly T[], initial: T, onChange: (v: T) => void) => {
+      const s = el('select', { 'aria-label': label, class: `spend-${label}` }, ...options.map((o) => el('option', { value: o, selected: o === initial }, o)));
+      s.addEventListener('change', () => {
+        onChange(s.value as T);
+        void this.loadSpend();
+      });
+      return el('label', {}, `${label} `, s);
+    };
+    return el(
+      'div',
+      { class: 'toolbar' },
+      el('span', {}, 'Cost per'),
+      select<SpendInterval>('interval', ['hour', 'day'], this.interval, (v) => (this.interval = v)),
+      select<SpendGroup>('group', ['model', 'team'], this.group, (v) => (this.group = v)),
+    );
+  }
+}
