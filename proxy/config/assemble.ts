@@ -1,6 +1,6 @@
 // Turns a validated file into the typed Config the engine uses: camelCase, defaults, resolved paths.
 import { resolve } from 'node:path';
-import { PRICING_RESERVED_KEYS, type FileConfig, type FilePrice } from './schema.js';
+import type { FileConfig } from './schema.js';
 import type { Account, BudgetDef, Config, PriceDef, ProviderConfig, RateLimitDef, Timeouts } from './types.js';
 import { collectVirtualKeys } from './virtual-keys.js';
 
@@ -56,16 +56,10 @@ function rateLimit(r: FileRateLimit): RateLimitDef {
   };
 }
 
-function isReserved(key: string): boolean {
-  return (PRICING_RESERVED_KEYS as readonly string[]).includes(key);
-}
-
-function priceModels(pricing: FileConfig['pricing']): Record<string, PriceDef> {
-  const models: Record<string, PriceDef> = {};
-  for (const [model, value] of Object.entries(pricing)) {
-    if (isReserved(model)) continue;
-    const p = value as FilePrice;
-    models[model] = {
+function priceModels(models: FileConfig['pricing']['models']): Record<string, PriceDef> {
+  const out: Record<string, PriceDef> = {};
+  for (const [model, p] of Object.entries(models)) {
+    out[model] = {
       input: p.input,
       output: p.output,
       ...(p.cache_read !== undefined && { cache_read: p.cache_read }),
@@ -75,7 +69,7 @@ function priceModels(pricing: FileConfig['pricing']): Record<string, PriceDef> {
       ...(p.batch_output !== undefined && { batch_output: p.batch_output }),
     };
   }
-  return models;
+  return out;
 }
 
 /** The typed Config of a file that passed every check; `configDir` anchors relative paths. */
@@ -96,7 +90,7 @@ export function assembleConfig(file: FileConfig, configDir: string): Config {
     },
     virtualKeys: collectVirtualKeys(file).map((k) => k.def),
     pricing: {
-      models: priceModels(file.pricing),
+      models: priceModels(file.pricing.models),
       ...(pricingFile !== undefined && { file: resolve(configDir, pricingFile) }),
       unknownModel: file.pricing.unknown_model ?? 'serve',
     },

@@ -42,16 +42,20 @@ function unknownTopLevelKeys(contents: unknown): PathProblem[] {
 }
 
 function missingFiles(file: FileConfig, configDir: string, fileExists: (path: string) => boolean): PathProblem[] {
-  const declared = file.pricing_file !== undefined ? { path: ['pricing_file'], value: file.pricing_file } : file.pricing.pricing_file !== undefined ? { path: ['pricing', 'pricing_file'], value: file.pricing.pricing_file } : undefined;
+  const declared =
+    file.pricing_file !== undefined
+      ? { path: ['pricing_file'], value: file.pricing_file }
+      : file.pricing.pricing_file !== undefined
+        ? { path: ['pricing', 'pricing_file'], value: file.pricing.pricing_file }
+        : undefined;
   if (!declared) return [];
   const absolute = resolve(configDir, declared.value);
-  return fileExists(absolute) ? [] : [{ severity: 'error', path: declared.path, part: 'value', message: `pricing_file ${absolute} does not exist` }];
+  if (fileExists(absolute)) return [];
+  return [{ severity: 'error', path: declared.path, part: 'value', message: `pricing_file ${absolute} does not exist` }];
 }
 
-function result(problems: ConfigProblem[], build: () => LoadResult): LoadResult {
-  problems.sort(byPosition);
-  if (problems.some((p) => p.severity === 'error')) return { ok: false, problems };
-  return build();
+function refused(problems: ConfigProblem[]): LoadResult {
+  return { ok: false, problems: problems.sort(byPosition) };
 }
 
 /** Validates config text; `filePath` anchors relative paths inside it (it is not read). */
@@ -63,26 +67,27 @@ export function loadConfigText(text: string, filePath: string, options: LoadOpti
     ...doc.errors.map((e) => yamlProblem(e, text, positions, 'error')),
     ...doc.warnings.map((e) => yamlProblem(e, text, positions, 'warning')),
   ];
-  if (doc.errors.length > 0) return result(problems, () => ({ ok: false, problems }));
+  if (doc.errors.length > 0) return refused(problems);
 
   let raw: unknown;
   try {
     raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
   } catch (err) {
     problems.push({ severity: 'error', line: 1, col: 1, message: `YAML: ${err instanceof Error ? err.message : String(err)}` });
-    return result(problems, () => ({ ok: false, problems }));
+    return refused(problems);
   }
   problems.push(...placed(unknownTopLevelKeys(doc.contents), positions));
 
   const parsed = fileSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
     problems.push(...placed(problemsFromIssues(parsed.error.issues), positions));
-    return result(problems, () => ({ ok: false, problems }));
+    return refused(problems);
   }
   const configDir = dirname(resolve(filePath));
   const fileExists = options.fileExists ?? (() => true);
   problems.push(...placed([...checkReferences(parsed.data), ...missingFiles(parsed.data, configDir, fileExists)], positions));
-  return result(problems, () => ({ ok: true, config: assembleConfig(parsed.data, configDir), warnings: problems }));
+  if (problems.some((p) => p.severity === 'error')) return refused(problems);
+  return { ok: true, config: assembleConfig(parsed.data, configDir), warnings: problems.sort(byPosition) };
 }
 
 /** What the real file system says about referenced files; the watcher loads with it too. */

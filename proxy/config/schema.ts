@@ -19,9 +19,6 @@ import {
   withDefault,
 } from './fields.js';
 
-/** Keys inside `pricing:` that configure pricing rather than name a model. */
-export const PRICING_RESERVED_KEYS = ['unknown_model', 'pricing_file'] as const;
-
 /** Top-level sections the loader understands; any other top-level key is only a warning. */
 export const TOP_LEVEL_KEYS = [
   'accounts',
@@ -108,12 +105,14 @@ const priceSchema = z.strictObject({
   batch_output: optional(price),
 });
 
+/** Inside `pricing:`, unknown_model and pricing_file configure pricing; every other key names a model. */
 const pricingSchema = z
   .object({
     unknown_model: optional(oneOf(['serve', 'reject'] as const)),
     pricing_file: optional(text),
   })
-  .catchall(priceSchema);
+  .catchall(priceSchema)
+  .transform(({ unknown_model, pricing_file, ...models }) => ({ unknown_model, pricing_file, models }));
 
 const routingSchema = z.strictObject({
   retries: withDefault(nonNegativeInt, 2),
@@ -163,4 +162,3 @@ export const fileSchema = z.object({
 });
 
 export type FileConfig = z.output<typeof fileSchema>;
-export type FilePrice = z.output<typeof priceSchema>;
