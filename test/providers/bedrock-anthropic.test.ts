@@ -110,7 +110,7 @@ describe('Mistral on Bedrock for Anthropic clients (Converse)', () => {
       model: 'mistral-large',
       max_tokens: 100,
       system: 'Be brief.',
-      temperature: 0.2,
+      stop_sequences: ['END'],
       messages: [{ role: 'user', content: 'Hello' }],
     });
     assert.equal((message.content[0] as Anthropic.TextBlock).text, `Reply from ${MISTRAL_MODEL}.`);
@@ -119,7 +119,7 @@ describe('Mistral on Bedrock for Anthropic clients (Converse)', () => {
     assert.equal(upstream?.operation, 'converse');
     assert.deepEqual(upstream?.auth, { scheme: 'sigv4', accessKeyId: 'AKIDTESTSPENDGATE', region: 'us-west-2', service: 'bedrock' });
     assert.deepEqual(upstream?.json?.system, [{ text: 'Be brief.' }]);
-    assert.deepEqual(upstream?.json?.inferenceConfig, { maxTokens: 100, temperature: 0.2 });
+    assert.deepEqual(upstream?.json?.inferenceConfig, { maxTokens: 100, stopSequences: ['END'] });
     assert.ok(message.usage.input_tokens > 0);
   });
 

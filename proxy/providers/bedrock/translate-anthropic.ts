@@ -23,9 +23,13 @@ import {
 import { isClaudeModel } from './models.js';
 import { converseUsage, anthropicUsageObject } from './usage.js';
 
-/** Body fields that do not change what the model does, or that the route already consumed. */
-const IGNORED_FIELDS = new Set(['model', 'stream', 'metadata', 'max_tokens', 'messages', 'system', 'tools', 'tool_choice',
-  'temperature', 'top_p', 'top_k', 'stop_sequences', 'thinking', 'anthropic_version', 'service_tier']);
+/**
+ * Body fields the translation consumes, or that do not change what the model generates (routing, caching and
+ * telemetry hints). Any other field has no Converse equivalent and is refused rather than silently dropped.
+ */
+const KNOWN_FIELDS = new Set(['model', 'stream', 'max_tokens', 'messages', 'system', 'tools', 'tool_choice', 'temperature',
+  'top_p', 'top_k', 'stop_sequences', 'thinking', 'anthropic_version', 'metadata', 'service_tier', 'cache_control',
+  'inference_geo', 'speed', 'diagnostics']);
 
 interface Translation {
   readonly claude: boolean;
@@ -190,7 +194,7 @@ export function anthropicToConverse(body: Readonly<Record<string, unknown>>, mod
     additional.thinking = body.thinking;
   }
   for (const key of Object.keys(body)) {
-    if (!IGNORED_FIELDS.has(key)) throw untranslatable(`the field ${key}`, 'Converse has no equivalent');
+    if (!KNOWN_FIELDS.has(key)) throw untranslatable(`the field ${key}`, 'Converse has no equivalent');
   }
 
   const specs = tools(body.tools);
