@@ -50,7 +50,9 @@ export async function handleClient(
   } catch (err) {
     const error = asGatewayError(err);
     const wire = toWireError(route.protocol, error);
-    sink.respond(wire.status, { ...wire.headers, connection: error.kind === 'too_large' ? 'close' : 'keep-alive' }, wire.body);
+    // The rest of an oversized body is discarded by node:http as it arrives (bounded by the server's
+    // requestTimeout), so the client can finish sending and read the 413 instead of a reset.
+    sink.respond(wire.status, wire.headers, wire.body);
     s.log({ level: 'info', event: 'rejected', path, status: error.status, message: error.message });
     return;
   }

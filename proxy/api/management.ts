@@ -3,6 +3,7 @@ import type { ConfigProblem } from '../config/types.js';
 import { GatewayError } from '../core/errors.js';
 import { parseLogQuery, LogFilterError } from '../logs/filters.js';
 import { queryLogs } from '../logs/query.js';
+import { rowToLogRecord } from '../store/log-columns.js';
 import { logStats, parseStatsRequest } from '../logs/stats.js';
 import { readBody } from '../server/body.js';
 import { redactedConfig } from './config-view.js';
@@ -44,7 +45,7 @@ const ROUTES: Record<string, Handler> = {
   'GET /api/budgets': (m, _url, _req, res) => sendJson(res, 200, { tiers: m.services.ledger.snapshot() }),
   'GET /api/rate-limits': (m, _url, _req, res) => sendJson(res, 200, { limits: m.services.limits.snapshot() }),
   'GET /api/routing': (m, _url, _req, res) => sendJson(res, 200, routingView(m.services)),
-  'GET /api/logs': async (m, url, _req, res) => sendJson(res, 200, await queryLogs(m.services.store, parseLogQuery(url.searchParams))),
+  'GET /api/logs': async (m, url, _req, res) => sendJson(res, 200, await queryLogs(m.services.store, parseLogQuery(url.searchParams), rowToLogRecord)),
   'GET /api/logs/stats': async (m, url, _req, res) =>
     sendJson(res, 200, await logStats(m.services.store, parseStatsRequest(url.searchParams))),
   'GET /api/config': (m, _url, _req, res) => sendJson(res, 200, { path: m.configStatus().path, config: redactedConfig(m.services.config) }),

@@ -22,6 +22,7 @@ export interface LiveSocketOptions {
 export type ServerMessage<B> =
   | { readonly type: 'log'; readonly operation: LogOperation; readonly payload: ReturnType<typeof logRecordToJson> }
   | { readonly type: 'budgets'; readonly payload: B }
+  | { readonly type: 'config'; readonly payload: unknown }
   | { readonly type: 'subscribed' }
   | { readonly type: 'error'; readonly error: { readonly type: 'invalid_request'; readonly parameter?: string; readonly message: string } };
 
@@ -59,6 +60,11 @@ export class LiveSocketServer<B = unknown> {
   /** Completes a WebSocket upgrade the HTTP server has already authorised (admin token, origin). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     this.wss.handleUpgrade(req, socket, head, (ws) => this.wss.emit('connection', ws, req));
+  }
+
+  /** Tells every client the outcome of a config (re)load (the extension shows problems as diagnostics). */
+  broadcastConfig(payload: unknown): void {
+    this.broadcast(JSON.stringify({ type: 'config', payload } satisfies ServerMessage<B>), () => true);
   }
 
   get clientCount(): number {

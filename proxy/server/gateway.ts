@@ -143,7 +143,7 @@ export async function startGateway(options: ServeOptions, deps: GatewayDeps): Pr
       log({ level: 'info', event: 'config_reloaded', path: options.configPath });
       hub.publishBudgets({ tiers: ledger.snapshot() });
     }
-    sockets.broadcast({ type: 'config', payload: status });
+    sockets.broadcastConfig(status);
     return status;
   };
 
@@ -197,7 +197,7 @@ export async function startGateway(options: ServeOptions, deps: GatewayDeps): Pr
       deadline.unref();
       await drained;
       clearTimeout(deadline);
-      sockets.close();
+      await sockets.close();
       hub.close();
       await Promise.all(Object.values(providers).map((p) => p.close()));
       await store.close();

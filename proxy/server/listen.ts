@@ -21,7 +21,8 @@ export interface DualServer {
 }
 
 export function createDualServer(handler: RequestHandler, onUpgrade: UpgradeHandler): DualServer {
-  const h1 = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 }, handler);
+  // requestTimeout bounds how long a client may take to send a request (not how long we stream back).
+  const h1 = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 300_000, headersTimeout: 60_000 }, handler);
   h1.on('upgrade', onUpgrade);
   const h2 = http2.createServer({ maxSessionMemory: 64 }, handler);
   const sessions = new Set<http2.ServerHttp2Session>();

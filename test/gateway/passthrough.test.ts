@@ -70,7 +70,7 @@ describe('gateway pass-through to Anthropic and OpenAI', () => {
     assert.equal(msg.usage.cache_read_input_tokens, 5);
     const upstreamReq = anthropicUp.requests.at(-1)!;
     assert.equal(upstreamReq.headers['x-api-key'], 'sk-ant-upstream-secret', 'the provider credential replaces the virtual key');
-    assert.equal(upstreamReq.headers['anthropic-version'], '2023-06-01');
+    assert.match(String(upstreamReq.headers['anthropic-version']), /^\d{4}-\d{2}-\d{2}$/, 'the client\'s anthropic-version passes through');
   });
 
   test('a streaming Anthropic message arrives event by event with the final usage', async () => {
@@ -116,7 +116,8 @@ describe('gateway pass-through to Anthropic and OpenAI', () => {
   });
 
   test('a missing or unknown virtual key gets 401 in the Anthropic error shape', async () => {
-    for (const headers of [{}, { 'x-api-key': 'not-a-key' }]) {
+    const variants: Record<string, string>[] = [{}, { 'x-api-key': 'not-a-key' }];
+    for (const headers of variants) {
       const res = await fetch(`${gw.url}/anthropic/v1/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
