@@ -48,6 +48,8 @@ export interface SendRecord {
   readonly error?: unknown;
   readonly usageReports: readonly Usage[];
   readonly sawFirstByte: boolean;
+  /** The HTTP version the client spoke ('1.1' or '2.0'). */
+  readonly httpVersion: string;
 }
 
 export interface BedrockHarness {
@@ -116,9 +118,9 @@ export async function startBedrockHarness(
       provider
         .send(request, target, sink, { timeouts, signal: controller.signal, onUsage: (u) => usageReports.push(u), onFirstByte: () => { sawFirstByte = true; } })
         .then(
-          (outcome) => sends.push({ request, outcome, usageReports, sawFirstByte }),
+          (outcome) => sends.push({ request, outcome, usageReports, sawFirstByte, httpVersion: req.httpVersion }),
           (err: unknown) => {
-            sends.push({ request, error: err, usageReports, sawFirstByte });
+            sends.push({ request, error: err, usageReports, sawFirstByte, httpVersion: req.httpVersion });
             if (!(err instanceof GatewayError)) {
               res.destroy();
               return;
