@@ -1,5 +1,6 @@
 // spendgate's own in-process overhead from GET /metrics: the `spendgate_overhead_seconds` histogram, differenced
 // between two scrapes so warm-up is excluded, with a Prometheus-style (histogram_quantile) p50 estimate.
+import { requestOnce } from './http-once.js';
 
 export interface HistogramSnapshot {
   /** Upper bounds in seconds, ascending, ending with +Infinity. */
@@ -65,7 +66,7 @@ export function lowestBucketShare(h: HistogramSnapshot): number {
 }
 
 export async function scrapeOverhead(baseUrl: string): Promise<HistogramSnapshot> {
-  const res = await fetch(`${baseUrl}/metrics`);
-  if (!res.ok) throw new Error(`GET /metrics: HTTP ${res.status}`);
-  return parseHistogram(await res.text(), OVERHEAD_METRIC);
+  const res = await requestOnce(`${baseUrl}/metrics`);
+  if (res.status !== 200) throw new Error(`GET /metrics: HTTP ${res.status}`);
+  return parseHistogram(res.text, OVERHEAD_METRIC);
 }

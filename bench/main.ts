@@ -1,0 +1,80 @@
+// `npm run bench`: overhead and throughput of spendgate side by side with a bare pass-through and Portkey,
+// all on loopback against the same test upstream; writes bench/results/latest.json and bench/RESULTS.md.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { runLoad } from './load.js';
+import { describeMachine } from './machine.js';
+import { benchWorkloads, requestBody } from './plan.js';
+import { profileSpendgate } from './profile.js';
+import { MAIN_JSON, RESULTS_DIR, writeResultsMarkdown, type BenchReport } from './report.js';
+import { runRounds } from './rounds.js';
+import { overheadEstimates, ratios, summarise } from './summary.js';
+import { directTarget, startPassthroughTarget, startPortkeyTarget, startSpendgate, startUpstream, type Target } from './targets.js';
+
+const progress = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      rounds: { type: 'string', default: '3' },
+      duration: { type: 'string', default: '4' },
+      warmup: { type: 'string', default: '3' },
+      rates: { type: 'string', default: '500,2000,5000' },
+      'no-profile': { type: 'boolean', default: false },
+      'no-portkey': { type: 'boolean', default: false },
+    },
+  });
+  const rounds = Number(values.rounds);
+  const durationS = Number(values.duration);
+  const warmupS = Number(values.warmup);
+  const requestedRates = values.rates.split(',').map(Number).filter((r) => r > 0);
+  const machine = describeMachine();
+  const started = Date.now();
+
+  const upstream = await startUpstream();
+  const targets: Target[] = [directTarget(upstream.url)];
+  try {
+    targets.push(await startPassthroughTarget(upstream.url));
+    const spendgate = await startSpendgate({ upstream: upstream.url, virtualKeys: 10 });
+    targets.push(spendgate);
+    if (!values['no-portkey']) targets.push(await startPortkeyTarget(upstream.url));
+
+    // Rates above what the bare pass-through sustains on this machine measure saturation, not overhead.
+    const passthrough = targets.find((t) => t.name === 'passthrough')!;
+    const calibration = await runLoad({ url: passthrough.messagesUrl, headers: passthrough.headers, body: requestBody(false), connections: 32, durationS: warmupS });
+    const rates = requestedRates.filter((r) => r * 1.2 <= calibration.throughput);
+    const dropped = requestedRates.filter((r) => !rates.includes(r));
+    progress(`pass-through sustains ~${calibration.throughput.toFixed(0)}/s; rates ${rates.join(', ')}${dropped.length ? ` (dropped ${dropped.join(', ')})` : ''}`);
+
+    const result = await runRounds({ targets, spendgate, workloads: benchWorkloads(rates), rounds, durationS, warmupS, progress });
+    for (const t of targets.slice(1).reverse()) await t.stop();
+    targets.length = 0;
+
+    const profile = values['no-profile'] ? undefined : await profileSpendgate(upstream.url, { json: 8, sse: 4 }, progress);
+    const rows = summarise(result.samples);
+    const report: BenchReport = {
+      date: new Date(started).toISOString(),
+      command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+      machine,
+      settings: { rounds, durationS, warmupS, rates },
+      rows,
+      ratios: ratios(rows),
+      overhead: overheadEstimates(result.overhead),
+      peakRssBytes: result.peakRss,
+      streaming: result.streaming,
+      profile: profile && { summary: profile.summary, requests: profile.requests },
+    };
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    writeFileSync(MAIN_JSON, `${JSON.stringify(report, null, 2)}\n`);
+    writeResultsMarkdown();
+    progress(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; wrote bench/RESULTS.md${profile ? `; profile ${profile.profilePath}` : ''}`);
+  } finally {
+    for (const t of targets.slice(1).reverse()) await t.stop().catch((err: unknown) => progress(`stop ${t.name}: ${String(err)}`));
+    await upstream.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,155 @@
+// Renders bench/RESULTS.md from the latest saved results (bench/results/*.json) and the hand-written findings.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ProfileSummary } from './cpu-profile.js';
+import type { MachineInfo } from './machine.js';
+import type { StreamingProbe } from './rounds.js';
+import type { OverheadEstimate, SummaryRow, WorkloadRatios } from './summary.js';
+import type { TargetName } from './targets.js';
+
+export interface BenchReport {
+  readonly date: string;
+  readonly command: string;
+  readonly machine: MachineInfo;
+  readonly settings: { readonly rounds: number; readonly durationS: number; readonly warmupS: number; readonly rates: readonly number[] };
+  readonly rows: readonly SummaryRow[];
+  readonly ratios: readonly WorkloadRatios[];
+  readonly overhead: readonly OverheadEstimate[];
+  readonly peakRssBytes: Partial<Record<TargetName, number>>;
+  readonly streaming: readonly StreamingProbe[];
+  readonly profile?: { readonly summary: ProfileSummary; readonly requests: number };
+}
+
+export interface ScaleReport {
+  readonly date: string;
+  readonly command: string;
+  readonly machine: MachineInfo;
+  /** Added p50/p99 and throughput with few vs many virtual keys in the config. */
+  readonly virtualKeys: readonly { readonly keys: number; readonly workload: string; readonly addedP50: number; readonly addedP99: number; readonly throughput: number; readonly startMs: number }[];
+  readonly logQueries?: {
+    readonly rows: number;
+    readonly fillSeconds: number;
+    readonly startSeconds: number;
+    readonly queries: readonly { readonly name: string; readonly query: string; readonly p50Ms: number; readonly maxMs: number; readonly totalCount: number }[];
+  };
+  readonly logQueryError?: string;
+  readonly rss: readonly { readonly atSeconds: number; readonly requests: number; readonly rssMiB: number }[];
+}
+
+export const RESULTS_DIR = join(__dirname, 'results');
+export const MAIN_JSON = join(RESULTS_DIR, 'latest.json');
+export const SCALE_JSON = join(RESULTS_DIR, 'scale.json');
+const RESULTS_MD = join(__dirname, 'RESULTS.md');
+const FINDINGS_MD = join(__dirname, 'findings.md');
+
+const f = (v: number, digits = 3): string => (Number.isFinite(v) ? v.toFixed(digits) : '—');
+const x = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '—');
+const mib = (b: number | undefined): string => (b === undefined ? '—' : `${(b / 2 ** 20).toFixed(0)} MiB`);
+const verdict = (ok: boolean | undefined): string => (ok === undefined ? 'n/a' : ok ? 'met' : '**not met**');
+
+function machineLine(m: MachineInfo): string {
+  return `${m.nproc} × ${m.cpuModel}, ${m.memoryGiB} GiB RAM, Node ${m.node}, ${m.kernel}`;
+}
+
+function renderMain(r: BenchReport): string[] {
+  const out: string[] = [];
+  out.push('## Overhead and throughput', '');
+  out.push(`- Date: ${r.date}`, `- Command: \`${r.command}\``, `- Machine: ${machineLine(r.machine)}`);
+  out.push(
+    `- Method: ${r.settings.rounds} rounds × ${r.settings.durationS} s per (workload, target), targets interleaved (order rotates each round), ` +
+      `${r.settings.warmupS} s warm-up per target excluded. Latency is autocannon's per-response time (send → last byte) kept at sub-ms ` +
+      'resolution; first byte is an undici open-loop client. Values are medians over rounds; "added" is target − direct in the same round.',
+    `- Everything (load generator, upstream, proxies) shares the same ${r.machine.nproc} cores, so absolute numbers are loopback-bound; compare columns.`,
+    '',
+  );
+  out.push('| workload | target | p50 ms | p99 ms | added p50 ms | added p99 ms | throughput /s | failed |', '|---|---|---:|---:|---:|---:|---:|---:|');
+  for (const row of r.rows) {
+    out.push(`| ${row.workload} | ${row.target} | ${f(row.p50)} | ${f(row.p99)} | ${f(row.addedP50)} | ${f(row.addedP99)} | ${f(row.throughput, 0)} | ${row.failed} |`);
+  }
+  out.push('', '### Ratios', '', '| workload | spendgate ÷ pass-through added p50 | Portkey ÷ spendgate added p50 | spendgate ÷ pass-through throughput |', '|---|---:|---:|---:|');
+  for (const q of r.ratios) out.push(`| ${q.workload} | ${x(q.spendgateOverPassthroughAdded)} | ${x(q.portkeyOverSpendgateAdded)} | ${x(q.spendgateOverPassthroughThroughput)} |`);
+
+  out.push('', '### spendgate in-process overhead (`spendgate_overhead_seconds` from `/metrics`, measured runs only)', '');
+  out.push('| workload | requests | p50 µs (estimate) | p99 µs (estimate) | mean µs (sum/count) | share in lowest bucket |', '|---|---:|---:|---:|---:|---:|');
+  for (const o of r.overhead) {
+    out.push(`| ${o.workload} | ${o.count} | ${f(o.p50Us, 0)} | ${f(o.p99Us, 0)} | ${f(o.meanUs, 1)} | ${(o.lowestBucketShare * 100).toFixed(1)}% ≤ ${f(o.lowestBoundUs, 0)} µs |`);
+  }
+  out.push(
+    '',
+    'The p50 estimate interpolates linearly inside the bucket (as `histogram_quantile` does). The lowest bucket bound is ' +
+      `${f(r.overhead[0]?.lowestBoundUs ?? Number.NaN, 0)} µs, so when most requests fall in it the p50 is an interpolation, not a measurement; ` +
+      'the mean from `_sum/_count` is exact.',
+  );
+
+  const jsonMax = r.ratios.find((q) => q.workload === 'json@max');
+  const json500 = r.ratios.find((q) => q.workload === 'json@500');
+  const jsonOverhead = r.overhead.filter((o) => o.workload.startsWith('json@'));
+  const overheadMean = jsonOverhead.reduce((s, o) => s + o.meanUs * o.count, 0) / Math.max(1, jsonOverhead.reduce((s, o) => s + o.count, 0));
+  out.push('', '### Targets (recorded, not asserted)', '', '| target | value | verdict |', '|---|---:|---|');
+  const addedRatio = json500?.spendgateOverPassthroughAdded ?? Number.NaN;
+  out.push(`| spendgate added p50 ≤ 1.3× pass-through's (json@500) | ${x(addedRatio)} | ${verdict(Number.isFinite(addedRatio) ? addedRatio <= 1.3 : undefined)} |`);
+  out.push(`| in-process overhead ≤ 50 µs (JSON runs, mean from /metrics) | ${f(overheadMean, 1)} µs | ${verdict(Number.isFinite(overheadMean) ? overheadMean <= 50 : undefined)} |`);
+  const pk = json500?.portkeyOverSpendgateAdded ?? Number.NaN;
+  out.push(`| ≥ 5× less added latency than Portkey (json@500) | ${x(pk)} | ${verdict(Number.isFinite(pk) ? pk >= 5 : undefined)} |`);
+  const tp = jsonMax?.spendgateOverPassthroughThroughput ?? Number.NaN;
+  out.push(`| throughput ≥ 80% of pass-through (json@max) | ${x(tp)} | ${verdict(Number.isFinite(tp) ? tp >= 0.8 : undefined)} |`);
+
+  out.push('', '### Streaming probe', '');
+  for (const p of r.streaming) out.push(`- ${p.target}: ${p.ok ? 'streams SSE' : `**cannot stream** — ${p.detail.replace(/\|/g, '\\|')}`}`);
+  out.push('', `Peak RSS during the run: ${Object.entries(r.peakRssBytes).map(([t, b]) => `${t} ${mib(b)}`).join(', ')}.`);
+
+  if (r.profile !== undefined) {
+    const p = r.profile.summary;
+    out.push('', '### CPU profile of spendgate under load', '');
+    out.push(
+      `\`node --cpu-prof\` on a separate spendgate process at max throughput (JSON then SSE), ${r.profile.requests} requests; ` +
+        `${f(p.totalMs / 1000, 1)} s sampled, ${(p.idleShare * 100).toFixed(1)}% idle, GC ${(p.gcShare * 100).toFixed(1)}% of busy time. Self time, share of busy time:`,
+      '',
+      '| # | function | location | self ms | share |',
+      '|---:|---|---|---:|---:|',
+    );
+    p.top.forEach((h, i) => out.push(`| ${i + 1} | \`${h.name}\` | ${h.location} | ${f(h.selfMs, 0)} | ${(h.share * 100).toFixed(1)}% |`));
+    out.push('', 'By area:', '', '| area | self ms | share |', '|---|---:|---:|');
+    for (const a of p.byArea.slice(0, 15)) out.push(`| ${a.area} | ${f(a.selfMs, 0)} | ${(a.share * 100).toFixed(1)}% |`);
+  }
+  return out;
+}
+
+function renderScale(s: ScaleReport): string[] {
+  const out: string[] = ['## Scale checks', '', `- Date: ${s.date}`, `- Command: \`${s.command}\``, `- Machine: ${machineLine(s.machine)}`, ''];
+  out.push('### Virtual keys in config', '', '| keys | workload | start ms | added p50 ms | added p99 ms | throughput /s |', '|---:|---|---:|---:|---:|---:|');
+  for (const v of s.virtualKeys) out.push(`| ${v.keys} | ${v.workload} | ${f(v.startMs, 0)} | ${f(v.addedP50)} | ${f(v.addedP99)} | ${f(v.throughput, 0)} |`);
+  out.push('', '### `GET /api/logs` on a large store', '');
+  if (s.logQueries !== undefined) {
+    const q = s.logQueries;
+    out.push(`${q.rows.toLocaleString('en-US')} rows written through the store API in ${f(q.fillSeconds, 1)} s; spendgate started on that store in ${f(q.startSeconds, 1)} s.`, '');
+    out.push('| query | filters | p50 ms | max ms | total_count |', '|---|---|---:|---:|---:|');
+    for (const x2 of q.queries) out.push(`| ${x2.name} | \`${x2.query}\` | ${f(x2.p50Ms, 1)} | ${f(x2.maxMs, 1)} | ${x2.totalCount} |`);
+  } else out.push(`Not measured: ${s.logQueryError ?? 'unknown reason'}`);
+  out.push('', '### RSS during a long run', '', '| seconds | requests so far | RSS |', '|---:|---:|---:|');
+  for (const r of s.rss) out.push(`| ${r.atSeconds} | ${r.requests} | ${r.rssMiB.toFixed(0)} MiB |`);
+  return out;
+}
+
+function readJson<T>(path: string): T | undefined {
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : undefined;
+}
+
+/** Rewrites bench/RESULTS.md from whatever results exist. */
+export function writeResultsMarkdown(): void {
+  const main = readJson<BenchReport>(MAIN_JSON);
+  const scale = readJson<ScaleReport>(SCALE_JSON);
+  const out: string[] = [
+    '# spendgate benchmarks',
+    '',
+    'Generated by `npm run bench` (and `npm run bench -- --scale`) from `bench/results/*.json`; findings at the end are written by hand.',
+    'Targets on loopback: **direct** (the test upstream itself), **passthrough** (bench/passthrough.ts: node:http + undici Pool, no logic), ' +
+      '**spendgate** (built CLI, seed config: four budget tiers, rate limits, two providers 80/20, routing and logging on, embedded store), ' +
+      '**portkey** (`@portkey-ai/gateway` offline, headless).',
+    '',
+  ];
+  if (main) out.push(...renderMain(main), '');
+  if (scale) out.push(...renderScale(scale), '');
+  if (existsSync(FINDINGS_MD)) out.push(readFileSync(FINDINGS_MD, 'utf8').trim(), '');
+  writeFileSync(RESULTS_MD, out.join('\n'));
+}
