@@ -1,0 +1,39 @@
+// The five commands (DESIGN §7), each a thin call into the parts activate() wired together.
+import * as vscode from 'vscode';
+import { clientEnvironment, exportLines, VIRTUAL_KEY_SECRET } from './terminal-env.js';
+
+export interface CommandTargets {
+  openDashboard(): void;
+  restartGateway(): Promise<void>;
+  showLogs(): void;
+  /** Called after a new key is stored (or cleared). */
+  keyChanged(secret: string | undefined): Promise<void>;
+  port(): number;
+}
+
+export function registerCommands(context: vscode.ExtensionContext, targets: CommandTargets): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand('spendgate.openDashboard', () => targets.openDashboard()),
+    vscode.commands.registerCommand('spendgate.restartGateway', () => targets.restartGateway()),
+    vscode.commands.registerCommand('spendgate.showLogs', () => targets.showLogs()),
+    vscode.commands.registerCommand('spendgate.setVirtualKey', async () => {
+      const secret = await vscode.window.showInputBox({
+        title: 'spendgate: virtual key',
+        prompt: 'The virtual key your AI clients present to the gateway (stored in VS Code secret storage). Leave empty to remove it.',
+        password: true,
+        ignoreFocusOut: true,
+      });
+      if (secret === undefined) return;
+      if (secret.trim()) await context.secrets.store(VIRTUAL_KEY_SECRET, secret.trim());
+      else await context.secrets.delete(VIRTUAL_KEY_SECRET);
+      await targets.keyChanged(secret.trim() || undefined);
+    }),
+    vscode.commands.registerCommand('spendgate.copyClientEnv', async () => {
+      const key = await context.secrets.get(VIRTUAL_KEY_SECRET);
+      const lines = exportLines(clientEnvironment(targets.port(), key));
+      await vscode.env.clipboard.writeText(lines);
+      void vscode.window.showInformationMessage(key ? 'spendgate: client environment (with your virtual key) copied.' : 'spendgate: client environment copied; set a virtual key to include ANTHROPIC_API_KEY.');
+      return lines;
+    }),
+  ];
+}
