@@ -1,12 +1,12 @@
 // The `spendgate` command: serve, check, status, logs (DESIGN §2).
 import { parseArgs } from 'node:util';
-import { runCheck } from './config/check.js';
 import { locateConfig } from './config/locate.js';
 import { createEventLog } from './server/event-log.js';
 import { startGateway } from './server/gateway.js';
 import { resolveServeOptions, type ServeFlags } from './server/options.js';
 import { runStatus } from './cli/status.js';
 import { runLogs } from './cli/logs.js';
+import { runCheckCommand } from './cli/check.js';
 
 const USAGE = `usage: spendgate <command> [options]
 
@@ -64,7 +64,7 @@ async function check(argv: string[]): Promise<number> {
     process.stderr.write('spendgate check: no config found (pass --config FILE)\n');
     return 1;
   }
-  return runCheck(file, (line) => process.stdout.write(`${line}\n`));
+  return runCheckCommand(file, (line) => process.stdout.write(`${line}\n`));
 }
 
 export async function main(argv: string[]): Promise<number> {

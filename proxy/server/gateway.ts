@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
-import type { Config, ConfigProblem, ProviderType } from '../config/types.js';
+import type { Config, ConfigProblem, LoadResult, ProviderType } from '../config/types.js';
 import { loadConfigFile } from '../config/load.js';
 import { watchConfig } from '../config/watch.js';
 import { systemClock, type Clock } from '../core/clock.js';
@@ -14,7 +14,7 @@ import { LiveHub } from '../logs/hub.js';
 import { LiveSocketServer } from '../logs/ws.js';
 import { GatewayMetrics } from '../logs/metrics.js';
 import { LogRetention } from '../logs/retention.js';
-import { buildPriceBook } from '../pricing/catalog.js';
+import { buildPriceBook, type PriceBook } from '../pricing/catalog.js';
 import { AnthropicProvider } from '../providers/anthropic/index.js';
 import { OpenAIProvider } from '../providers/openai/index.js';
 import { BedrockProvider } from '../providers/bedrock/index.js';
@@ -55,8 +55,10 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-function problemsOf(result: Awaited<ReturnType<typeof loadConfigFile>>): readonly ConfigProblem[] {
-  return result.ok ? result.warnings : result.problems;
+/** Problems that do not stop a config from loading but that a user must hear about. */
+function reportConfigWarnings(s: Services, prices: PriceBook): void {
+  for (const problem of s.keys.problems) s.log({ level: 'warn', event: 'virtual_key_problem', message: problem });
+  for (const problem of prices.problems) s.log({ level: 'warn', event: 'price_file_problem', model: problem.key, message: problem.message });
 }
 
 export async function startGateway(options: ServeOptions, deps: GatewayDeps): Promise<RunningGateway> {
@@ -122,30 +124,42 @@ export async function startGateway(options: ServeOptions, deps: GatewayDeps): Pr
     breakers.configure(next.routing.breaker);
   };
   apply(config);
+  reportConfigWarnings(services, services.prices);
   ledger.restore(await store.loadSpend());
   ledger.onChange(() => hub.publishBudgets({ tiers: ledger.snapshot() }));
   guards.onEvent((e) => log({ level: 'warn', event: `guard_${e.type}`, virtual_key: e.keyId, reason: e.reason }));
   const credentialWarnings = await (providers.bedrock as BedrockProvider).checkCredentials(config.accounts.flatMap((a) => a.providers));
   for (const message of credentialWarnings) log({ level: 'warn', event: 'credentials', message });
 
-  const reload = async (): Promise<ConfigStatus> => {
-    const result = await loadConfigFile(options.configPath);
-    if (!result.ok) {
-      status = { path: options.configPath, loaded_at: status.loaded_at, ok: false, problems: result.problems };
-      log({ level: 'error', event: 'config_rejected', path: options.configPath, problems: result.problems });
+  /** Apply a load result: a valid config swaps in atomically (counters kept); an invalid one is reported and ignored. */
+  const applyResult = async (result: LoadResult): Promise<ConfigStatus> => {
+    let prices: PriceBook | undefined;
+    let problems: readonly ConfigProblem[] = result.ok ? result.warnings : result.problems;
+    if (result.ok) {
+      try {
+        prices = await buildPriceBook(result.config.pricing);
+      } catch (err) {
+        problems = [{ severity: 'error', line: 1, col: 1, message: (err as Error).message }];
+      }
+    }
+    if (!result.ok || !prices) {
+      status = { path: options.configPath, loaded_at: status.loaded_at, ok: false, problems };
+      log({ level: 'error', event: 'config_rejected', path: options.configPath, problems });
     } else {
       config = result.config;
       services.config = config;
       services.keys = new KeyRing(config, env);
-      services.prices = await buildPriceBook(config.pricing);
+      services.prices = prices;
       apply(config);
-      status = { path: options.configPath, loaded_at: new Date().toISOString(), ok: true, problems: problemsOf(result) };
+      reportConfigWarnings(services, prices);
+      status = { path: options.configPath, loaded_at: new Date().toISOString(), ok: true, problems };
       log({ level: 'info', event: 'config_reloaded', path: options.configPath });
       hub.publishBudgets({ tiers: ledger.snapshot() });
     }
     sockets.broadcastConfig(status);
     return status;
   };
+  const reload = async (): Promise<ConfigStatus> => applyResult(await loadConfigFile(options.configPath));
 
   const management: ManagementContext = { services, version: VERSION, startedAt, configStatus: () => status, reload };
   const auth = new AdminAuth(adminToken);
@@ -180,7 +194,7 @@ export async function startGateway(options: ServeOptions, deps: GatewayDeps): Pr
   const hostForUrl = options.host.includes(':') && !options.host.startsWith('[') ? `[${options.host}]` : options.host;
   const url = `http://${hostForUrl}:${port}`;
 
-  const watcher = watchConfig(options.configPath, () => void reload());
+  const watcher = watchConfig(options.configPath, (result) => void applyResult(result));
   const retention = new LogRetention(store, {
     retentionDays: () => services.config.logging.retentionDays,
     clock,
