@@ -62,8 +62,10 @@ function sumCharges(charges: readonly Charge[]): Charge[] {
 }
 
 export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Store> {
-  const pool = new pg.Pool({ connectionString: opts.url, max: 4 });
-  const readPool = new pg.Pool({ connectionString: opts.url, max: 4 });
+  // Bounded waits: an unreachable or wedged database fails commits and queries instead of hanging them.
+  const limits = { max: 4, connectionTimeoutMillis: 10_000, statement_timeout: 30_000 };
+  const pool = new pg.Pool({ connectionString: opts.url, ...limits });
+  const readPool = new pg.Pool({ connectionString: opts.url, ...limits });
   for (const p of [pool, readPool]) {
     // An idle connection dropped by the server must not crash the gateway; the next query reconnects.
     p.on('error', (err) => opts.log({ level: 'warn', event: 'postgres_connection_error', message: err.message }));
