@@ -46,6 +46,8 @@ export function createDualServer(handler: RequestHandler, onUpgrade: UpgradeHand
     });
     socket.on('error', () => socket.destroy());
   });
+  // h1 never listens itself; node starts its connection tracking (headersTimeout, requestTimeout, closeIdleConnections) on 'listening'.
+  tcp.on('listening', () => h1.emit('listening'));
 
   return {
     http1: h1,

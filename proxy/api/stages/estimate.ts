@@ -6,11 +6,13 @@ import type { ModelPrice } from '../../pricing/catalog.js';
 import type { Services } from '../services.js';
 
 const DEFAULT_MAX_OUTPUT = 4096;
+/** No model writes more than this in one response; an absurd max_tokens (2^53) must not overflow the exact estimate. */
+const MAX_OUTPUT_CEILING = 1_000_000;
 
 function maxOutputTokens(request: ClientRequest): number {
   const body = request.body;
   const candidates = [body.max_tokens, body.max_completion_tokens, (body.inferenceConfig as { maxTokens?: unknown } | undefined)?.maxTokens];
-  for (const value of candidates) if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
+  for (const value of candidates) if (typeof value === 'number' && Number.isFinite(value) && value > 0) return Math.min(value, MAX_OUTPUT_CEILING);
   return DEFAULT_MAX_OUTPUT;
 }
 
