@@ -1,4 +1,5 @@
 // Converse building blocks shared by the Anthropic and OpenAI translations: images, documents, tools, stop reasons.
+import type { DocumentType } from '@smithy/types';
 import type { ContentBlock, DocumentFormat, ImageFormat, StopReason, Tool } from '@aws-sdk/client-bedrock-runtime';
 import { GatewayError } from '../../core/errors.js';
 
@@ -59,7 +60,7 @@ export function toolSpec(name: string, description: string | undefined, schema: 
     toolSpec: {
       name,
       ...(description === undefined || description === '' ? {} : { description }),
-      inputSchema: { json: json as never },
+      inputSchema: { json: json as DocumentType },
     },
   };
 }

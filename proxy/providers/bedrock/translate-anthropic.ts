@@ -1,4 +1,5 @@
 // Anthropic Messages ↔ Converse, as pure functions: the request into ConverseCommand input, the answer back to a Message.
+import type { DocumentType } from '@smithy/types';
 import type {
   ContentBlock,
   ConverseCommandInput,
@@ -92,7 +93,7 @@ function contentBlock(block: unknown, t: Translation): ContentBlock | undefined 
         toolUse: {
           toolUseId: text(block.id, 'a tool_use id'),
           name: text(block.name, 'a tool_use name'),
-          input: (isRecord(block.input) ? block.input : {}) as never,
+          input: (isRecord(block.input) ? block.input : {}) as DocumentType,
         },
       };
     case 'tool_result':
@@ -204,7 +205,7 @@ export function anthropicToConverse(body: Readonly<Record<string, unknown>>, mod
     messages,
     ...(systemBlocks(body.system) === undefined ? {} : { system: systemBlocks(body.system) }),
     ...(Object.keys(inference).length === 0 ? {} : { inferenceConfig: inference }),
-    ...(Object.keys(additional).length === 0 ? {} : { additionalModelRequestFields: additional as never }),
+    ...(Object.keys(additional).length === 0 ? {} : { additionalModelRequestFields: additional as DocumentType }),
   };
   // tool_choice none has no Converse form: leave the tools out unless the history needs their definitions.
   if (specs !== undefined && specs.length > 0 && (choice !== 'none' || usesTools(messages))) {

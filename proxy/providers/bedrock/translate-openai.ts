@@ -1,4 +1,5 @@
 // OpenAI Chat Completions ↔ Converse, as pure functions: the request into ConverseCommand input, the answer back.
+import type { DocumentType } from '@smithy/types';
 import type {
   ContentBlock,
   ConverseCommandInput,
@@ -62,7 +63,7 @@ function toolCalls(raw: unknown): ContentBlock[] {
     } catch {
       throw untranslatable(`the arguments of tool call ${String(call.id)}`, 'they are not valid JSON');
     }
-    return { toolUse: { toolUseId: text(call.id, 'a tool call id'), name: text(call.function.name, 'a tool call name'), input: input as never } };
+    return { toolUse: { toolUseId: text(call.id, 'a tool call id'), name: text(call.function.name, 'a tool call name'), input: input as DocumentType } };
   });
 }
 
