@@ -7,6 +7,7 @@ import { resolveServeOptions, type ServeFlags } from './server/options.js';
 import { runStatus } from './cli/status.js';
 import { runLogs } from './cli/logs.js';
 import { runCheckCommand } from './cli/check.js';
+import { runDiff } from './cli/diff.js';
 
 const USAGE = `usage: spendgate <command> [options]
 
@@ -14,6 +15,7 @@ const USAGE = `usage: spendgate <command> [options]
   check   [--config FILE]
   status  [--port N] [--json]
   logs    [--follow] [--limit N] [--models M] [--virtual-key-ids K] [--status S] [...filters]
+  diff    REV1 [REV2] [--config FILE] [--port N] [--json]
 `;
 
 async function serve(argv: string[]): Promise<number> {
@@ -78,6 +80,8 @@ export async function main(argv: string[]): Promise<number> {
       return runStatus(rest);
     case 'logs':
       return runLogs(rest);
+    case 'diff':
+      return runDiff(rest, (line) => process.stdout.write(`${line}\n`));
     case undefined:
     case 'help':
     case '--help':

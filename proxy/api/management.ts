@@ -1,7 +1,9 @@
 // Management routes under /api (admin token or dashboard session required; checked by the caller).
 import type { ConfigProblem } from '../config/types.js';
 import { GatewayError } from '../core/errors.js';
-import { parseLogQuery, LogFilterError } from '../logs/filters.js';
+import { parseLogFilter, parseLogQuery, LogFilterError } from '../logs/filters.js';
+import { withRunways } from '../insights/runway.js';
+import { cacheReport } from '../insights/cache-report.js';
 import { queryLogs } from '../logs/query.js';
 import { rowToLogRecord } from '../store/log-columns.js';
 import { logStats, parseStatsRequest } from '../logs/stats.js';
@@ -9,7 +11,7 @@ import { readBody } from '../server/body.js';
 import { redactedConfig } from './config-view.js';
 import { routingView } from './routing-view.js';
 import { sendApiError, sendJson, type AnyRequest, type AnyResponse } from './respond.js';
-import type { Services } from './services.js';
+import type { BudgetsPayload, Services } from './services.js';
 
 export interface ConfigStatus {
   readonly path: string;
@@ -27,6 +29,24 @@ export interface ManagementContext {
   reload(): Promise<ConfigStatus>;
 }
 
+/** A string field of a small JSON request body. */
+async function readJsonField(req: AnyRequest, field: string): Promise<string> {
+  const raw = await readBody(req, req.headers['content-length'], 64 * 1024);
+  let value: unknown;
+  try {
+    value = (JSON.parse(raw.toString('utf8')) as Record<string, unknown>)[field];
+  } catch {
+    value = undefined;
+  }
+  if (typeof value !== 'string') throw new GatewayError('invalid_request', `body must be JSON {"${field}": "..."}`);
+  return value;
+}
+
+/** GET /api/budgets and the WebSocket `budgets` message: every tier with its runway. */
+export function budgetsPayload(s: Services): BudgetsPayload {
+  return { tiers: withRunways(s.ledger.snapshot(), s.burn, s.clock.now()) };
+}
+
 type Handler = (m: ManagementContext, url: URL, req: AnyRequest, res: AnyResponse) => Promise<void> | void;
 
 const ROUTES: Record<string, Handler> = {
@@ -42,7 +62,20 @@ const ROUTES: Record<string, Handler> = {
       virtual_keys: s.config.virtualKeys.map((k) => k.id),
     });
   },
-  'GET /api/budgets': (m, _url, _req, res) => sendJson(res, 200, { tiers: m.services.ledger.snapshot() }),
+  'GET /api/budgets': (m, _url, _req, res) => sendJson(res, 200, budgetsPayload(m.services)),
+  'GET /api/guards': (m, _url, _req, res) => sendJson(res, 200, { paused: m.services.guards.pausedKeys() }),
+  'POST /api/guards/resume': async (m, _url, req, res) => {
+    const keyId = await readJsonField(req, 'virtual_key_id');
+    m.services.guards.resume(keyId, 'resumed through the API');
+    sendJson(res, 200, { paused: m.services.guards.pausedKeys() });
+  },
+  'GET /api/insights/cache': async (m, url, _req, res) => {
+    const s = m.services;
+    const now = s.clock.now();
+    const filter = parseLogFilter(url.searchParams);
+    const range = { start: filter.startTime ?? now - 7 * 86_400_000, end: filter.endTime ?? now };
+    sendJson(res, 200, await cacheReport(s.store, s.prices, range, { now, filter }));
+  },
   'GET /api/rate-limits': (m, _url, _req, res) => sendJson(res, 200, { limits: m.services.limits.snapshot() }),
   'GET /api/routing': (m, _url, _req, res) => sendJson(res, 200, routingView(m.services)),
   'GET /api/logs': async (m, url, _req, res) => sendJson(res, 200, await queryLogs(m.services.store, parseLogQuery(url.searchParams), rowToLogRecord)),
@@ -54,14 +87,7 @@ const ROUTES: Record<string, Handler> = {
     sendJson(res, status.ok ? 200 : 422, status);
   },
   'POST /api/keys/identify': async (m, _url, req, res) => {
-    const raw = await readBody(req, req.headers['content-length'], 64 * 1024);
-    let presented: unknown;
-    try {
-      presented = (JSON.parse(raw.toString('utf8')) as { key?: unknown }).key;
-    } catch {
-      throw new GatewayError('invalid_request', 'body must be JSON {"key": "<virtual key>"}');
-    }
-    if (typeof presented !== 'string') throw new GatewayError('invalid_request', 'body must be JSON {"key": "<virtual key>"}');
+    const presented = await readJsonField(req, 'key');
     const key = m.services.keys.authenticate(presented);
     if (!key) return sendApiError(res, 404, 'not_found', 'no virtual key matches');
     sendJson(res, 200, { id: key.id, team_id: key.teamId ?? null, customer_id: key.customerId ?? null });

@@ -12,6 +12,7 @@ import type { Router } from '../routing/router.js';
 import type { TrafficStats } from '../routing/traffic.js';
 import type { Rng } from '../routing/weighted.js';
 import type { Store } from '../store/store.js';
+import type { BurnTracker } from '../insights/burn.js';
 import type { LiveHub } from '../logs/hub.js';
 import type { GatewayMetrics } from '../logs/metrics.js';
 import type { TierStatus } from '../governance/ledger.js';
@@ -32,6 +33,8 @@ export interface Services {
   keys: KeyRing;
   prices: PriceBook;
   readonly ledger: BudgetLedger;
+  /** Recent spend per tier, for burn rates and runway projections. */
+  readonly burn: BurnTracker;
   readonly limits: RateLimiter;
   readonly guards: SpendGuard;
   readonly router: Router;

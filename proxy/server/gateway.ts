@@ -24,7 +24,11 @@ import { Router } from '../routing/router.js';
 import { TrafficStats } from '../routing/traffic.js';
 import type { Rng } from '../routing/weighted.js';
 import { openStore } from '../store/open.js';
-import type { ConfigStatus, ManagementContext } from '../api/management.js';
+import type { Store } from '../store/store.js';
+import { periodStart } from '../governance/periods.js';
+import { budgetsPayload, type ConfigStatus, type ManagementContext } from '../api/management.js';
+import { BurnTracker } from '../insights/burn.js';
+import { backfillBurn } from '../insights/burn-backfill.js';
 import type { BudgetsPayload, EventLog, Services } from '../api/services.js';
 import { AdminAuth } from './admin-auth.js';
 import { ensureDataDir, loadOrCreateAdminToken } from './admin-token.js';
@@ -53,6 +57,20 @@ export interface RunningGateway {
   reload(): Promise<ConfigStatus>;
   /** Stop accepting, drain in-flight requests (up to the drain timeout), flush the store. */
   close(): Promise<void>;
+}
+
+/**
+ * Claim this gateway's first lease on every shared tier (team ledger only), so the first request of
+ * each tier is not refused while the claim is in flight. Later claims renew in the background.
+ */
+async function warmLeases(store: Store, config: Config, now: number): Promise<void> {
+  if (!store.quota) return;
+  const quota = store.quota;
+  const shared = [
+    ...config.budgets.customer.map((b) => ({ tier: 'customer' as const, b })),
+    ...config.budgets.team.map((b) => ({ tier: 'team' as const, b })),
+  ];
+  await Promise.all(shared.map(({ tier, b }) => quota.ready({ tier, id: b.id, periodStart: periodStart(b.period, now), limitMicros: b.limitMicros })));
 }
 
 /** Problems that do not stop a config from loading but that a user must hear about. */
@@ -101,6 +119,7 @@ export async function startGateway(options: ServeOptions, deps: GatewayDeps): Pr
     keys: new KeyRing(config, env),
     prices: await buildPriceBook(config.pricing),
     ledger,
+    burn: new BurnTracker(clock.now()),
     limits,
     guards,
     router,
@@ -124,9 +143,11 @@ export async function startGateway(options: ServeOptions, deps: GatewayDeps): Pr
     breakers.configure(next.routing.breaker);
   };
   apply(config);
+  await warmLeases(store, config, clock.now());
   reportConfigWarnings(services, services.prices);
   ledger.restore(await store.loadSpend());
-  ledger.onChange(() => hub.publishBudgets({ tiers: ledger.snapshot() }));
+  await backfillBurn(store, services.burn, config, clock.now());
+  ledger.onChange(() => hub.publishBudgets(budgetsPayload(services)));
   guards.onEvent((e) => log({ level: 'warn', event: `guard_${e.type}`, virtual_key: e.keyId, reason: e.reason }));
   const credentialWarnings = await (providers.bedrock as BedrockProvider).checkCredentials(config.accounts.flatMap((a) => a.providers));
   for (const message of credentialWarnings) log({ level: 'warn', event: 'credentials', message });
@@ -151,10 +172,11 @@ export async function startGateway(options: ServeOptions, deps: GatewayDeps): Pr
       services.keys = new KeyRing(config, env);
       services.prices = prices;
       apply(config);
+      await warmLeases(store, config, clock.now());
       reportConfigWarnings(services, prices);
       status = { path: options.configPath, loaded_at: new Date().toISOString(), ok: true, problems };
       log({ level: 'info', event: 'config_reloaded', path: options.configPath });
-      hub.publishBudgets({ tiers: ledger.snapshot() });
+      hub.publishBudgets(budgetsPayload(services));
     }
     sockets.broadcastConfig(status);
     return status;

@@ -41,4 +41,5 @@ function settleAttempt(ctx: RequestContext, s: Services, attempt: Attempt, accou
 export function account(ctx: RequestContext, s: Services): void {
   const accountModels = ctx.plan?.account.providers.map((p) => p.model) ?? [];
   ctx.charges = ctx.attempts.flatMap((attempt) => settleAttempt(ctx, s, attempt, accountModels));
+  if (ctx.charges.length > 0) s.burn.recordCharges(ctx.charges, s.clock.now());
 }
