@@ -20,6 +20,14 @@ export interface SpendgateApi {
   statusBarText(): string;
   /** The config file served, or undefined when the workspace has none. */
   readonly configPath: string | undefined;
+  /** The variables this extension sets for integrated terminals. */
+  terminalEnvironment(): Record<string, string>;
+}
+
+function collectionValues(collection: vscode.EnvironmentVariableCollection): Record<string, string> {
+  const values: Record<string, string> = {};
+  collection.forEach((name, mutator) => (values[name] = mutator.value));
+  return values;
 }
 
 const DEFAULT_PORT = 8080;
@@ -89,7 +97,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Spendg
 
   if (!config) {
     statusBar.setDown('no bifrost.yaml in this workspace');
-    return { whenReady: () => Promise.reject(new Error('no bifrost.yaml in this workspace')), statusBarText: () => statusBar.text, configPath: undefined };
+    return { whenReady: () => Promise.reject(new Error('no bifrost.yaml in this workspace')), statusBarText: () => statusBar.text, configPath: undefined, terminalEnvironment: () => collectionValues(context.environmentVariableCollection) };
   }
 
   const dataDir = context.globalStorageUri.fsPath;
@@ -127,6 +135,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Spendg
     },
     statusBarText: () => statusBar.text,
     configPath: config.fsPath,
+    terminalEnvironment: () => collectionValues(context.environmentVariableCollection),
   };
 }
 

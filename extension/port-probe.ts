@@ -15,9 +15,9 @@ export async function probePort(port: number, host = '127.0.0.1'): Promise<PortO
   if (await canListen(port, host)) return { kind: 'free' };
   try {
     const res = await fetch(`http://${host}:${port}/health`, { signal: AbortSignal.timeout(2_000) });
-    const body = (await res.json()) as { status?: unknown; version?: unknown; name?: unknown };
-    // /health answers {"status":"ok","version":"x"}; the listening check above already ruled out a free port.
-    if (res.ok && body.status === 'ok' && typeof body.version === 'string' && res.headers.get('content-type')?.includes('json')) {
+    const body = (await res.json()) as { status?: unknown; version?: unknown; service?: unknown };
+    // spendgate's /health answers {"status":"ok","service":"spendgate","version":"x"}.
+    if (res.ok && body.status === 'ok' && body.service === 'spendgate' && typeof body.version === 'string') {
       return { kind: 'spendgate', version: body.version };
     }
   } catch {

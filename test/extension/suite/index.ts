@@ -1,0 +1,135 @@
+// Runs inside VS Code's extension host (extensionTestsPath) against the real `vscode` API: activation, the spawned
+// gateway, the status bar, terminal environment, config diagnostics and clean shutdown. Results go to
+// $SPENDGATE_E2E_OUT/extension-tests.json for the runner (test/extension/extension-host.test.ts).
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { SpendgateApi } from '../../../extension/extension.js';
+
+interface Result {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly error?: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+export async function run(): Promise<void> {
+  const results: Result[] = [];
+  const test = async (name: string, fn: () => Promise<void> | void) => {
+    try {
+      await fn();
+      results.push({ name, ok: true });
+    } catch (err) {
+      results.push({ name, ok: false, error: String((err as Error).stack ?? err) });
+    }
+  };
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  const configUri = folder ? vscode.Uri.joinPath(folder.uri, 'bifrost.yaml') : undefined;
+  const original = configUri ? Buffer.from(await vscode.workspace.fs.readFile(configUri)).toString('utf8') : '';
+  const port = vscode.workspace.getConfiguration('spendgate').get<number>('port');
+  let api: SpendgateApi | undefined;
+  let ready: { url: string; pid: number | undefined } | undefined;
+  let extensionPath = '';
+
+  await test('the extension activates in a workspace containing bifrost.yaml and starts the gateway', async () => {
+    const ext = vscode.extensions.getExtension<SpendgateApi>('spendgate.spendgate');
+    assert.ok(ext, 'extension spendgate.spendgate is not installed');
+    extensionPath = ext.extensionPath;
+    api = await ext.activate();
+    assert.equal(api.configPath, configUri?.fsPath);
+    ready = await Promise.race([api.whenReady(), sleep(45_000).then(() => Promise.reject(new Error('gateway not ready within 45 s')))]);
+    assert.equal(ready.url, `http://127.0.0.1:${port}`);
+    assert.ok(ready.pid && ready.pid !== process.pid, 'the gateway runs in its own process');
+  });
+
+  await test('the gateway answers /health', async () => {
+    assert.ok(ready);
+    const res = await fetch(`${ready.url}/health`);
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as { status: string };
+    assert.equal(body.status, 'ok');
+  });
+
+  await test('the status bar shows the tightest tier and asks for a key when none is set', async () => {
+    assert.ok(api);
+    const current = api;
+    const text = await until(() => /^set key · /.test(current.statusBarText()) && current.statusBarText(), 'budget text in the status bar');
+    assert.match(text, /^set key · (customer|team|provider) 0%$/);
+  });
+
+  await test('integrated terminals get ANTHROPIC_BASE_URL and OPENAI_BASE_URL for the gateway', () => {
+    assert.ok(api);
+    const env = api.terminalEnvironment();
+    assert.equal(env.ANTHROPIC_BASE_URL, `http://127.0.0.1:${port}/anthropic`);
+    assert.equal(env.OPENAI_BASE_URL, `http://127.0.0.1:${port}/openai/v1`);
+    assert.equal(env.ANTHROPIC_API_KEY, undefined, 'no key is set yet');
+  });
+
+  await test('all five commands are registered', async () => {
+    const all = new Set(await vscode.commands.getCommands(true));
+    for (const c of ['spendgate.openDashboard', 'spendgate.restartGateway', 'spendgate.showLogs', 'spendgate.setVirtualKey', 'spendgate.copyClientEnv']) assert.ok(all.has(c), c);
+  });
+
+  await test('a broken bifrost.yaml is reported at its line and column, and fixing it clears the problem', async () => {
+    assert.ok(configUri);
+    const broken = original.replace('customer_id: "acme-corp"', 'customer_id: "acme-corpp"');
+    assert.notEqual(broken, original);
+    const line = broken.split('\n').findIndex((l) => l.includes('"acme-corpp"'));
+    const col = broken.split('\n')[line].indexOf('"acme-corpp"');
+    await vscode.workspace.fs.writeFile(configUri, Buffer.from(broken));
+    const [problem] = await until(() => {
+      const d = vscode.languages.getDiagnostics(configUri);
+      return d.length > 0 && d;
+    }, 'a diagnostic on bifrost.yaml');
+    assert.equal(problem.severity, vscode.DiagnosticSeverity.Error);
+    assert.match(problem.message, /acme-corpp/);
+    assert.equal(problem.source, 'spendgate');
+    assert.deepEqual([problem.range.start.line, problem.range.start.character], [line, col]);
+    await vscode.workspace.fs.writeFile(configUri, Buffer.from(original));
+    await until(() => vscode.languages.getDiagnostics(configUri).length === 0, 'the diagnostic to clear');
+  });
+
+  await test('deactivation stops the gateway process', async () => {
+    assert.ok(ready?.pid);
+    const pid = ready.pid;
+    const main = require(join(extensionPath, 'dist', 'extension.js')) as { deactivate(): Promise<void> };
+    await main.deactivate();
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await until(() => !alive(), `pid ${pid} to exit`, 10_000);
+    await until(async () => {
+      try {
+        await fetch(`${ready?.url}/health`, { signal: AbortSignal.timeout(1_000) });
+        return false;
+      } catch {
+        return true;
+      }
+    }, 'the port to stop answering', 10_000);
+  });
+
+  const out = process.env.SPENDGATE_E2E_OUT;
+  if (out) {
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'extension-tests.json'), JSON.stringify(results, null, 2));
+  }
+  const failed = results.filter((r) => !r.ok);
+  if (failed.length) throw new Error(`${failed.length} extension-host test(s) failed: ${failed.map((f) => f.name).join('; ')}`);
+}
