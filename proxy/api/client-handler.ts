@@ -1,7 +1,7 @@
 // Client routes (/anthropic, /openai, /bedrock): read and validate the body, then run the pipeline.
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { GatewayError } from '../core/errors.js';
+import { GatewayError, isGatewayError } from '../core/errors.js';
 import { readBody } from '../server/body.js';
 import { HttpSink } from '../server/sink.js';
 import { matchClientRoute, parseClientRequest, presentedKey, type ClientRoute } from './client-request.js';
@@ -48,6 +48,11 @@ export async function handleClient(
       charges: [],
     };
   } catch (err) {
+    if (!isGatewayError(err) && req.destroyed) {
+      // The client went away before its body arrived: nobody to answer, nothing was spent.
+      s.log({ level: 'debug', event: 'client_aborted', path });
+      return;
+    }
     const error = asGatewayError(err);
     const wire = toWireError(route.protocol, error);
     // The rest of an oversized body is discarded by node:http as it arrives (bounded by the server's

@@ -45,10 +45,14 @@ export function matchClientRoute(path: string): ClientRoute | undefined {
 
 const message = z.object({ role: z.string(), content: z.unknown() }).passthrough();
 
+/** No model produces more than this; a larger value is a client bug, and would make the reservation meaningless. */
+export const MAX_OUTPUT_TOKENS = 1_000_000;
+const maxTokens = z.number().int().positive().max(MAX_OUTPUT_TOKENS);
+
 const anthropicMessages = z
   .object({
     model: z.string().min(1),
-    max_tokens: z.number().int().positive(),
+    max_tokens: maxTokens,
     messages: z.array(message),
     stream: z.boolean().optional(),
   })
@@ -61,12 +65,17 @@ const openaiChat = z
     model: z.string().min(1),
     messages: z.array(message).min(1),
     stream: z.boolean().nullish(),
-    max_tokens: z.number().int().positive().nullish(),
-    max_completion_tokens: z.number().int().positive().nullish(),
+    max_tokens: maxTokens.nullish(),
+    max_completion_tokens: maxTokens.nullish(),
   })
   .passthrough();
 
-const bedrockConverse = z.object({ messages: z.array(z.object({ role: z.string() }).passthrough()) }).passthrough();
+const bedrockConverse = z
+  .object({
+    messages: z.array(z.object({ role: z.string() }).passthrough()),
+    inferenceConfig: z.object({ maxTokens: maxTokens.optional() }).passthrough().optional(),
+  })
+  .passthrough();
 const bedrockInvoke = z.object({}).passthrough();
 
 function schemaFor(route: ClientRoute): z.ZodType<Record<string, unknown>> {

@@ -4,15 +4,18 @@ import type { ClientRequest } from '../../providers/types.js';
 import { approxInputTokens } from '../../pricing/catalog.js';
 import type { ModelPrice } from '../../pricing/catalog.js';
 import type { Services } from '../services.js';
+import { MAX_OUTPUT_TOKENS } from '../client-request.js';
 
 const DEFAULT_MAX_OUTPUT = 4096;
-/** No model writes more than this in one response; an absurd max_tokens (2^53) must not overflow the exact estimate. */
-const MAX_OUTPUT_CEILING = 1_000_000;
 
 function maxOutputTokens(request: ClientRequest): number {
   const body = request.body;
   const candidates = [body.max_tokens, body.max_completion_tokens, (body.inferenceConfig as { maxTokens?: unknown } | undefined)?.maxTokens];
-  for (const value of candidates) if (typeof value === 'number' && Number.isFinite(value) && value > 0) return Math.min(value, MAX_OUTPUT_CEILING);
+  // Routes that pass bodies through unvalidated (Bedrock invoke) may carry absurd values: cap them so
+  // the exact estimate cannot overflow.
+  for (const value of candidates) {
+    if (typeof value === 'number' && Number.isFinite(value) && value > 0) return Math.min(Math.ceil(value), MAX_OUTPUT_TOKENS);
+  }
   return DEFAULT_MAX_OUTPUT;
 }
 
