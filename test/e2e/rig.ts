@@ -42,6 +42,8 @@ export interface PolicyText {
   readonly budgets?: string;
   readonly rateLimits?: string;
   readonly routing?: string;
+  /** YAML lines of the `virtual_keys:` section body, or ''. */
+  readonly virtualKeys?: string;
 }
 
 /** The seed's account and two providers, pointed at the upstreams, with the given policy sections. */
@@ -64,7 +66,7 @@ export function configText(claudeUrl: string, mistralUrl: string, policy: Policy
 pricing:
   ${CLAUDE_MODEL}: {${PRICE}}
   ${MISTRAL_MODEL}: {${PRICE}}
-${policy.budgets ? `budgets:\n${policy.budgets}\n` : ''}${policy.rateLimits ? `rate_limits:\n${policy.rateLimits}\n` : ''}routing:
+${policy.virtualKeys ? `virtual_keys:\n${policy.virtualKeys}\n` : ''}${policy.budgets ? `budgets:\n${policy.budgets}\n` : ''}${policy.rateLimits ? `rate_limits:\n${policy.rateLimits}\n` : ''}routing:
 ${policy.routing ?? '  retries: 0\n  backoff_base_ms: 1\n  backoff_max_ms: 2'}
 `;
 }
