@@ -39,12 +39,17 @@ async function main(): Promise<void> {
     targets.push(spendgate);
     if (!values['no-portkey']) targets.push(await startPortkeyTarget(upstream.url));
 
-    // Rates above what the bare pass-through sustains on this machine measure saturation, not overhead.
+    // Rates above what the bare pass-through sustains here measure saturation, not overhead: a fixed rate is kept
+    // when the warm pass-through managed 1.2× it (rates up to 2000 are always kept). The first run warms it up.
     const passthrough = targets.find((t) => t.name === 'passthrough')!;
-    const calibration = await runLoad({ url: passthrough.messagesUrl, headers: passthrough.headers, body: requestBody(false), connections: 32, durationS: warmupS });
-    const rates = requestedRates.filter((r) => r * 1.2 <= calibration.throughput);
+    let sustained = 0;
+    for (let i = 0; i < 2; i++) {
+      const run = await runLoad({ url: passthrough.messagesUrl, headers: passthrough.headers, body: requestBody(false), connections: 32, durationS: warmupS });
+      sustained = Math.max(sustained, run.throughput);
+    }
+    const rates = requestedRates.filter((r) => r <= 2000 || r * 1.2 <= sustained);
     const dropped = requestedRates.filter((r) => !rates.includes(r));
-    progress(`pass-through sustains ~${calibration.throughput.toFixed(0)}/s; rates ${rates.join(', ')}${dropped.length ? ` (dropped ${dropped.join(', ')})` : ''}`);
+    progress(`pass-through sustains ~${sustained.toFixed(0)}/s; rates ${rates.join(', ')}${dropped.length ? ` (dropped ${dropped.join(', ')})` : ''}`);
 
     const result = await runRounds({ targets, spendgate, workloads: benchWorkloads(rates), rounds, durationS, warmupS, progress });
     for (const t of targets.slice(1).reverse()) await t.stop();
