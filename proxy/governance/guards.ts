@@ -2,7 +2,7 @@
 import type { Config, GuardDef } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import { GatewayError } from '../core/errors.js';
-import { formatDollars } from './money.js';
+import { formatUsd } from '../pricing/money.js';
 import { windowMs } from './periods.js';
 import { SlidingWindow } from './window.js';
 
@@ -60,7 +60,7 @@ export class SpendGuard {
     const requests = watch.requests.total(now);
     let reason: string | undefined;
     if (maxSpendMicros !== undefined && spent >= maxSpendMicros) {
-      reason = `spent ${formatDollars(spent)} within ${window.text} (guard: ${formatDollars(maxSpendMicros)})`;
+      reason = `spent ${formatUsd(spent)} within ${window.text} (guard: ${formatUsd(maxSpendMicros)})`;
     } else if (maxRequests !== undefined && requests >= maxRequests) {
       reason = `made ${requests} requests within ${window.text} (guard: ${maxRequests})`;
     }

@@ -3,7 +3,7 @@ import type { BudgetDef, Config, TierKind } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import type { SharedQuota, TierPeriod } from '../store/quota.js';
 import type { ResolvedKey } from './keys.js';
-import { microsToDollars } from './money.js';
+import { microsToDollars } from '../pricing/money.js';
 import { isoSeconds } from './periods.js';
 import { BudgetRefusal, type TierRef } from './refusal.js';
 import { BudgetTier, type PeriodAccount, type TierDef } from './tier.js';

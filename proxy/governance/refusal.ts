@@ -1,7 +1,7 @@
 // Why a budget tier refused a request, as a value the pipeline can map to a 402 or a routing exclusion.
 import type { TierKind } from '../config/types.js';
 import { GatewayError } from '../core/errors.js';
-import { formatDollars } from './money.js';
+import { formatUsd } from '../pricing/money.js';
 import { isoSeconds } from './periods.js';
 
 /** One budget tier, by kind and id. */
@@ -51,10 +51,10 @@ export class BudgetRefusal implements BudgetRefusalInit {
    * 2026-12-01T00:00:00Z` — with the in-flight amount when reservations, not spend, filled the tier.
    */
   get message(): string {
-    const inFlight = this.reservedMicros > 0 ? ` (+${formatDollars(this.reservedMicros)} in flight)` : '';
+    const inFlight = this.reservedMicros > 0 ? ` (+${formatUsd(this.reservedMicros)} in flight)` : '';
     return (
-      `budget exceeded: ${TIER_LABEL[this.tier]} "${this.id}" spent ${formatDollars(this.spentMicros)}${inFlight}` +
-      ` of ${formatDollars(this.limitMicros)} this period (${this.period}); resets ${isoSeconds(this.resetsAt)}`
+      `budget exceeded: ${TIER_LABEL[this.tier]} "${this.id}" spent ${formatUsd(this.spentMicros)}${inFlight}` +
+      ` of ${formatUsd(this.limitMicros)} this period (${this.period}); resets ${isoSeconds(this.resetsAt)}`
     );
   }
 

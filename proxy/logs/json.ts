@@ -3,6 +3,7 @@ import type { ProviderType } from '../config/types.js';
 import type { ClientProtocol } from '../providers/types.js';
 import { recordTotalTokens } from './filters.js';
 import type { CacheStatus, LogRecord } from './record.js';
+import { microsToDollars } from '../pricing/money.js';
 
 /** Itemised cost in decimal US dollars; `cache_write` is the 5-minute plus the 1-hour writes. */
 export interface CostJson {
@@ -56,14 +57,6 @@ export interface LogRecordJson {
   /** Present only when bodies were captured and the caller asked for them. */
   readonly request_body?: string | null;
   readonly response_body?: string | null;
-}
-
-/**
- * Integer micro-dollars → decimal dollars. Dividing an integer by 1e6 yields the double nearest the
- * exact decimal, which JSON prints as that decimal, so the value is exact to the micro-dollar.
- */
-export function microsToDollars(micros: number): number {
-  return micros / 1_000_000;
 }
 
 export interface JsonOptions {

@@ -1,7 +1,8 @@
 // GET /api/logs: one filtered, sorted page of records plus stats over the whole filtered set.
 import type { LogFilter, LogQuery } from './filters.js';
 import type { LogRecord } from './record.js';
-import { logRecordToJson, microsToDollars, type LogRecordJson } from './json.js';
+import { microsToDollars } from '../pricing/money.js';
+import { logRecordToJson, type LogRecordJson } from './json.js';
 import { orderClause, SqlParams, sqlNumber, whereClause, type SqlDialect } from './sql.js';
 
 /** The part of the store the log API reads through (the store's `Store` satisfies it). */

@@ -1,6 +1,6 @@
 // GET /api/logs/stats: totals and time-bucketed series (requests, tokens, cost, latency percentiles).
 import { LogFilterError, parseLogFilter, type FilterInput, type LogFilter } from './filters.js';
-import { microsToDollars } from './json.js';
+import { microsToDollars } from '../pricing/money.js';
 import { SUMMARY_COLUMNS, summaryFromRow, type LogSource, type LogSummary } from './query.js';
 import { SqlParams, sqlNumber, sqlTagValue, whereClause, type SqlDialect } from './sql.js';
 
