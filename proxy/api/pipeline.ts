@@ -46,12 +46,14 @@ export async function runPipeline(ctx: RequestContext, s: Services): Promise<voi
       await stage.run(ctx, s);
     } catch (err) {
       const error = asGatewayError(err);
+      if (!isGatewayError(err)) {
+        s.log({ level: 'error', event: 'internal_error', stage: stage.name, request_id: ctx.requestId, message: error.message });
+      }
       if (ctx.error) {
         // A failure while settling or logging: keep the first error for the client, report this one.
         s.log({ level: 'error', event: 'stage_failed', stage: stage.name, request_id: ctx.requestId, message: error.message });
       } else {
         ctx.error = error;
-        if (error.status >= 500 && error.kind !== 'upstream') s.log({ level: 'error', event: 'internal_error', request_id: ctx.requestId, message: error.message });
       }
     }
   }

@@ -36,8 +36,7 @@ export function routingView(s: Services): { accounts: { id: string; providers: P
         providers: account.providers.map((p, i) => {
           const breaker = s.breakers.state(p.id);
           const limited = s.limits.providerExcluded(p.id);
-          const refusal = s.ledger.check([{ tier: 'provider_config', id: p.id }]);
-          const reason = breaker.state === 'open' ? 'circuit open after repeated failures' : (limited ?? refusal?.toError().message ?? null);
+          const reason = breaker.state === 'open' ? 'circuit open after repeated failures' : (limited ?? s.ledger.providerExcluded(p.id));
           const t = traffic[i];
           return {
             id: p.id,

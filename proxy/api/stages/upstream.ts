@@ -20,8 +20,8 @@ function eligibility(ctx: RequestContext, s: Services) {
     if (breaker) return breaker;
     const limited = s.limits.providerExcluded(p.id);
     if (limited) return limited;
-    const refusal = s.ledger.check([{ tier: 'provider_config', id: p.id }]);
-    if (refusal) return refusal.toError().message;
+    const overBudget = s.ledger.providerExcluded(p.id);
+    if (overBudget) return overBudget;
     if (s.config.pricing.unknownModel === 'reject' && !s.prices.lookup(p.model)) return `model "${p.model}" has no price`;
     return null;
   };
@@ -69,7 +69,7 @@ export async function callUpstream(ctx: RequestContext, s: Services): Promise<vo
       retriesHere = 0;
     }
     const { price } = priceForTarget(s, current, accountModels);
-    const tiers: TierRef[] = [...ctx.keyTiers, { tier: 'provider_config', id: current.id }];
+    const tiers: TierRef[] = [...ctx.keyTiers, ...s.ledger.providerPath(current.id)];
     const reservation = s.ledger.reserve(tiers, estimateReservation(s, ctx.request, price));
     if (isBudgetRefusal(reservation)) {
       const refusal = reservation;
