@@ -1,5 +1,6 @@
 // The published seed policy (examples/bifrost.yaml, unchanged) on Bedrock: a loopback Bedrock Runtime
 // reached through AWS_ENDPOINT_URL_BEDROCK_RUNTIME with static credentials, the built-in price catalog.
+import { getEventListeners } from 'node:events';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -23,7 +24,7 @@ const MISTRAL = 'mistral.mistral-large-2407-v1:0';
 const micros = (dollars: number) => Math.round(dollars * 1_000_000);
 
 describe('the seed policy on Bedrock', () => {
-  test('examples/bifrost.yaml loads unchanged, routes 80/20 over Bedrock, charges all four tiers and stops the 101st request in the hour', async () => {
+  test('examples/bifrost.yaml loads unchanged, routes 80/20 over Bedrock, charges all four tiers and stops the 101st request in the hour', async (t) => {
     const upstream = await startBedrockUpstream();
     const dir = await mkdtemp(join(tmpdir(), 'spendgate-e2e-seed-'));
     const env: NodeJS.ProcessEnv = {
@@ -91,8 +92,14 @@ describe('the seed policy on Bedrock', () => {
         '2025-01-20T00:00:00Z',
         '2025-02-01T00:00:00Z',
       ]);
-      for (const t of [customer, team, key]) assert.equal(micros(t.spent), total, `${t.tier} is charged every request`);
+      for (const charged of [customer, team, key]) assert.equal(micros(charged.spent), total, `${charged.tier} is charged every request`);
       assert.equal(micros(provider.spent), claudeTotal, 'the provider tier is charged only what claude served');
+
+      await t.test('finished Bedrock calls leave no abort listener on the gateway\'s shutdown signal', {
+        todo: 'CallSignal (proxy/providers/bedrock/call.ts) adds one per call and never removes it',
+      }, () => {
+        assert.equal(getEventListeners(gateway.services.shutdown, 'abort').length, 0);
+      });
     } finally {
       await gateway.close();
       await upstream.close();
