@@ -58,8 +58,21 @@ function refused(problems: ConfigProblem[]): LoadResult {
   return { ok: false, problems: problems.sort(byPosition) };
 }
 
-/** Validates config text; `filePath` anchors relative paths inside it (it is not read). */
+/** Validates config text; `filePath` anchors relative paths inside it (it is not read). Never throws. */
 export function loadConfigText(text: string, filePath: string, options: LoadOptions = {}): LoadResult {
+  try {
+    return validate(text, filePath, options);
+  } catch (err) {
+    // The YAML parser and the schema recurse per nesting level: a pathologically deep document
+    // overflows the stack. That is a property of the file, so it is reported like any other problem.
+    if (err instanceof RangeError) {
+      return refused([{ severity: 'error', line: 1, col: 1, message: `the file is nested too deeply to be a config (${err.message})` }]);
+    }
+    throw err;
+  }
+}
+
+function validate(text: string, filePath: string, options: LoadOptions): LoadResult {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const positions = new SourcePositions(doc, lines);
