@@ -118,6 +118,21 @@ describe('budgets through the gateway', () => {
 
       assert.equal((await rig.budget('customer', 'acme-corp')).spent, 50);
       assert.equal((await rig.budget('team', 'data-science')).spent, 10);
+
+      // Monday resets the weekly keys but not the monthly customer.
+      rig.clock.set(Date.UTC(2025, 0, 20, 0, 0, 0));
+      assert.equal((await rig.budget('virtual_key', 'analyst-key')).spent, 0);
+      assertRefusedBy(await rig.send('analyst-key'), 'customer', 'acme-corp', '2025-02-01T00:00:00Z');
+
+      // The 1st resets the customer and both teams.
+      rig.clock.set(Date.UTC(2025, 1, 1, 0, 0, 0));
+      assert.equal((await rig.send('analyst-key')).status, 200);
+      assert.equal((await rig.send('staging-key')).status, 200);
+      const customer = await rig.budget('customer', 'acme-corp');
+      assert.equal(customer.spent, 2 * REQUEST_COST);
+      assert.equal(customer.period_start, '2025-02-01T00:00:00Z');
+      assert.equal(customer.resets_at, '2025-03-01T00:00:00Z');
+      assert.equal((await rig.budget('team', 'ml-engineering')).spent, REQUEST_COST);
     } finally {
       await rig.close();
     }
