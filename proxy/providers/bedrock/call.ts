@@ -66,10 +66,12 @@ export class CallSignal {
   private timer: NodeJS.Timeout | undefined;
   private idle = false;
 
+  private readonly onOuterAbort = () => this.controller.abort(this.options.signal.reason);
+
   constructor(private readonly options: SendOptions) {
     const outer = options.signal;
     if (outer.aborted) this.controller.abort(outer.reason);
-    else outer.addEventListener('abort', () => this.controller.abort(outer.reason), { once: true });
+    else outer.addEventListener('abort', this.onOuterAbort, { once: true });
   }
 
   get signal(): AbortSignal {
@@ -87,6 +89,12 @@ export class CallSignal {
 
   stop(): void {
     clearTimeout(this.timer);
+  }
+
+  /** The call is over: stop the idle timer and detach from the gateway's long-lived shutdown signal. */
+  dispose(): void {
+    this.stop();
+    this.options.signal.removeEventListener('abort', this.onOuterAbort);
   }
 
   /** The GatewayError for a stream failure, naming an idle timeout when that is what aborted it. */

@@ -69,6 +69,7 @@ export class BedrockProvider implements Provider {
         call: { ...call, region: settings.region },
       };
     } catch (err) {
+      signal.dispose();
       throw bedrockGatewayError(err, call, options.signal);
     }
     try {
@@ -76,7 +77,7 @@ export class BedrockProvider implements Provider {
       if (request.protocol === 'anthropic' && isClaudeModel(target.model)) return await invokeClaude(exchange, this.betas);
       return await converseForClient(exchange);
     } finally {
-      signal.stop();
+      signal.dispose();
     }
   }
 
