@@ -27,6 +27,13 @@ export function problemWith(result: LoadResult): string | undefined {
   return undefined;
 }
 
+/** The failure report, with the (possibly megabyte-long) counterexample cut short. */
+function reportOf(details: fc.RunDetails<[string]>): string {
+  const error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+  const input = details.counterexample?.[0] ?? '';
+  return `${error}\ncounterexample (${input.length} chars, first 1500):\n${input.slice(0, 1500)}`;
+}
+
 let index = 0;
 const details = fc.check(
   fc.property(hostileConfigText(), (text) => {
@@ -39,6 +46,6 @@ const details = fc.check(
     const keysNow = Object.getOwnPropertyNames(Object.prototype).sort().join(',');
     if (keysNow !== prototypeKeysBefore || ({} as Record<string, unknown>).polluted !== undefined) throw new Error('Object.prototype was polluted');
   }),
-  { seed: Number(seedText), numRuns: Number(runsText) },
+  { seed: Number(seedText), numRuns: Number(runsText), includeErrorInReport: true },
 );
-writeSync(1, `result ${JSON.stringify({ cases: index, failed: details.failed, report: details.failed ? fc.defaultReportMessage(details) ?? '' : '' })}\n`);
+writeSync(1, `result ${JSON.stringify({ cases: index, failed: details.failed, report: details.failed ? reportOf(details) : '' })}\n`);

@@ -5,6 +5,7 @@
 //   SPENDGATE_FUZZ_RUNS=100000 node --import tsx --test test/fuzz/config-loader.test.ts
 // A failure prints its seed; SPENDGATE_FUZZ_SEED=<seed> replays it.
 import { test } from 'node:test';
+import { loadConfigText } from '../../proxy/config/load.js';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -56,7 +57,7 @@ test('the config loader answers every hostile text with a LoadResult (never thro
     }
   });
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (c, s) => resolve([c, s])));
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('close', (c, s) => resolve([c, s])));
   clearTimeout(watchdog);
   try {
     if (hung) {
@@ -73,4 +74,19 @@ test('the config loader answers every hostile text with a LoadResult (never thro
   } finally {
     await removeDir(dir);
   }
+});
+
+test('a mapping nested 5000 levels deep is a problem at a line, not a thrown RangeError', () => {
+  const text = `${Array.from({ length: 5000 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')}\naccounts: []\n`;
+  let result;
+  assert.doesNotThrow(() => {
+    result = loadConfigText(text, '/fuzz/bifrost.yaml');
+  });
+  assert.equal(result!.ok, false);
+});
+
+test('a flow sequence nested 100000 levels deep is a problem at a line, not a thrown RangeError', () => {
+  const depth = 100_000;
+  const result = loadConfigText(`accounts: ${'['.repeat(depth)}${']'.repeat(depth)}`, '/fuzz/bifrost.yaml');
+  assert.equal(result.ok, false);
 });
