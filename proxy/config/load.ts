@@ -1,6 +1,7 @@
 // Loads bifrost.yaml: YAML with source positions → schema → cross-checks → typed Config (DESIGN §3).
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { isUtf8 } from 'node:buffer';
 import { dirname, resolve } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { assembleConfig } from './assemble.js';
@@ -114,11 +115,24 @@ export function unreadableConfig(err: unknown): LoadResult {
 
 /** Reads and validates a config file; an unreadable file is reported as a problem at 1:1. */
 export async function loadConfigFile(path: string): Promise<LoadResult> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (err) {
     return unreadableConfig(err);
+  }
+  return loadConfigBytes(bytes, path);
+}
+
+/** Validates config bytes, which must be UTF-8: a corrupted file is refused, not read with replacement characters. */
+export function loadConfigBytes(bytes: Buffer, path: string): LoadResult {
+  const text = bytes.toString('utf8');
+  if (!isUtf8(bytes)) {
+    const at = text.indexOf('\uFFFD');
+    const before = text.slice(0, Math.max(0, at));
+    const line = before.split('\n').length;
+    const col = before.length - before.lastIndexOf('\n');
+    return { ok: false, problems: [{ severity: 'error', line, col, message: 'the file is not valid UTF-8' }] };
   }
   return loadConfigText(text, path, onDisk);
 }

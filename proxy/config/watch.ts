@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, unwatchFile, watch, watchFile, type FSWatcher, type Stats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { loadConfigText, onDisk, unreadableConfig } from './load.js';
+import { loadConfigBytes, unreadableConfig } from './load.js';
 import type { LoadResult } from './types.js';
 
 export interface WatchOptions {
@@ -19,13 +19,13 @@ const DEFAULT_DEBOUNCE_MS = 150;
 /** Polling backs up fs.watch, which misses events on some file systems (network mounts, containers). */
 const POLL_INTERVAL_MS = 500;
 
-function digest(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+function digest(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 function readHashSync(path: string): string | undefined {
   try {
-    return digest(readFileSync(path, 'utf8'));
+    return digest(readFileSync(path));
   } catch {
     // No file yet: the first content that appears counts as a change.
     return undefined;
@@ -55,9 +55,9 @@ export function watchConfig(path: string, onChange: (result: LoadResult) => void
     }
     reloading = true;
     try {
-      let text: string;
+      let bytes: Buffer;
       try {
-        text = await readFile(file, 'utf8');
+        bytes = await readFile(file);
       } catch (err) {
         if (closed) return;
         lastHash = undefined;
@@ -68,10 +68,10 @@ export function watchConfig(path: string, onChange: (result: LoadResult) => void
       }
       if (closed) return;
       reportedUnreadable = false;
-      const hash = digest(text);
+      const hash = digest(bytes);
       if (hash === lastHash) return;
       lastHash = hash;
-      onChange(loadConfigText(text, file, onDisk));
+      onChange(loadConfigBytes(bytes, file));
     } finally {
       reloading = false;
       if (again && !closed) {
