@@ -118,7 +118,10 @@ function renderMain(r: BenchReport): string[] {
 function renderScale(s: ScaleReport): string[] {
   const out: string[] = ['## Scale checks', '', `- Date: ${s.date}`, `- Command: \`${s.command}\``, `- Machine: ${machineLine(s.machine)}`, ''];
   out.push('### Virtual keys in config', '', '| keys | workload | start ms | added p50 ms | added p99 ms | throughput /s |', '|---:|---|---:|---:|---:|---:|');
-  for (const v of s.virtualKeys) out.push(`| ${v.keys} | ${v.workload} | ${f(v.startMs, 0)} | ${f(v.addedP50)} | ${f(v.addedP99)} | ${f(v.throughput, 0)} |`);
+  for (const v of s.virtualKeys) {
+    const none = v.throughput === 0 ? ' (no 2xx answer completed within the run)' : '';
+    out.push(`| ${v.keys} | ${v.workload} | ${f(v.startMs, 0)} | ${f(v.addedP50)} | ${f(v.addedP99)} | ${f(v.throughput, 0)}${none} |`);
+  }
   out.push('', '### `GET /api/logs` on a large store', '');
   if (s.logQueries !== undefined) {
     const q = s.logQueries;

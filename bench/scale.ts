@@ -54,19 +54,25 @@ async function virtualKeyScale(upstream: string, keyCounts: readonly number[], r
   return out;
 }
 
+/** Rows per store session: closing writes a snapshot and compacts the journal, which the embedded store
+ * re-reads as one string — past ~512 MiB of journal (≈ 700 k rows) V8 refuses ("Invalid string length"). */
+const ROWS_PER_SESSION = 200_000;
+
 async function fillStore(dataDir: string, rows: number): Promise<number> {
-  const store = await openStore({ dataDir, snapshotIntervalMs: 3_600_000, snapshotEveryEntries: 1_000_000 });
   const t0 = performance.now();
   const random = seededRandom(20_251_129);
   const batch = 5_000;
   const now = Date.now();
-  try {
-    for (let from = 0; from < rows; from += batch) {
-      await store.commit({ charges: [], logs: syntheticLogs(from, Math.min(batch, rows - from), rows, now, random) });
-      if ((from / batch) % 20 === 0) progress(`store: ${from + batch} / ${rows} rows`);
+  for (let session = 0; session < rows; session += ROWS_PER_SESSION) {
+    const store = await openStore({ dataDir });
+    try {
+      for (let from = session; from < Math.min(rows, session + ROWS_PER_SESSION); from += batch) {
+        await store.commit({ charges: [], logs: syntheticLogs(from, Math.min(batch, rows - from), rows, now, random) });
+      }
+    } finally {
+      await store.close();
     }
-  } finally {
-    await store.close();
+    progress(`store: ${Math.min(rows, session + ROWS_PER_SESSION)} / ${rows} rows`);
   }
   return (performance.now() - t0) / 1000;
 }
