@@ -7,24 +7,14 @@ import { microsToDollars } from '../pricing/money.js';
 import { isoSeconds } from './periods.js';
 import { BudgetRefusal, type TierRef } from './refusal.js';
 import { BudgetTier, type PeriodAccount, type TierDef } from './tier.js';
+import type { Charge, SpendRow } from '../store/store.js';
 
 export { BudgetRefusal, isBudgetRefusal, type TierRef } from './refusal.js';
 
-/** A tier's settled charge for one request, for the store's journal. */
-export interface SettledCharge {
-  readonly tier: TierKind;
-  readonly id: string;
-  readonly periodStart: number;
-  readonly micros: number;
-}
-
+/** A tier's settled charge for one request: exactly what the store journals. */
+export type SettledCharge = Charge;
 /** A stored period total, to seed the ledger at start-up. */
-export interface SpendRow {
-  readonly tier: TierKind;
-  readonly id: string;
-  readonly periodStart: number;
-  readonly spentMicros: number;
-}
+export type { SpendRow };
 
 /** One tier as `GET /api/budgets` shows it: dollars exact to the micro-dollar, ISO 8601 UTC times. */
 export interface TierStatus {

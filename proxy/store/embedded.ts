@@ -7,7 +7,7 @@ import { GroupCommit } from './group-commit.js';
 import { Journal, type JournalEntry, type StoreLog } from './journal.js';
 import { SqliteDatabase } from './sqlite-db.js';
 import { sqlJs } from './sqljs-runtime.js';
-import { validateEntry } from './validate.js';
+import { submitEntry } from './validate.js';
 import type { CommitEntry, SpendRow, Store } from './store.js';
 
 export interface EmbeddedStoreOptions {
@@ -94,14 +94,7 @@ class EmbeddedStore implements Store {
   }
 
   commit(entry: CommitEntry): Promise<void> {
-    if (this.closed !== undefined) return Promise.reject(new Error('the store is closed'));
-    try {
-      validateEntry(entry);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    if (entry.charges.length === 0 && entry.logs.length === 0) return Promise.resolve();
-    return this.writer.submit(entry);
+    return submitEntry(this.writer, this.closed !== undefined, entry);
   }
 
   async loadSpend(): Promise<SpendRow[]> {

@@ -9,7 +9,7 @@ import { PgLeases } from './leases.js';
 import { LOG_COLUMN_LIST, LOG_COLUMNS, logRecordValues } from './log-columns.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import type { Charge, CommitEntry, SpendRow, Store } from './store.js';
-import { validateEntry } from './validate.js';
+import { submitEntry } from './validate.js';
 
 export interface PostgresStoreOptions {
   readonly url: string;
@@ -105,14 +105,7 @@ class PostgresStore implements Store {
   }
 
   commit(entry: CommitEntry): Promise<void> {
-    if (this.closed !== undefined) return Promise.reject(new Error('the store is closed'));
-    try {
-      validateEntry(entry);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    if (entry.charges.length === 0 && entry.logs.length === 0) return Promise.resolve();
-    return this.writer.submit(entry);
+    return submitEntry(this.writer, this.closed !== undefined, entry);
   }
 
   async loadSpend(): Promise<SpendRow[]> {

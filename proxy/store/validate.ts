@@ -1,6 +1,7 @@
 // What a commit must look like before it is journaled: whole micro-dollars, known tiers, identifiable records.
 import type { TierKind } from '../config/types.js';
 import type { CommitEntry } from './store.js';
+import type { GroupCommit } from './group-commit.js';
 
 const TIERS: readonly TierKind[] = ['customer', 'team', 'virtual_key', 'provider_config'];
 
@@ -19,4 +20,16 @@ export function validateEntry(entry: CommitEntry): void {
     if (!Number.isSafeInteger(r.timestamp)) throw new RangeError(`log record ${r.id} has timestamp ${r.timestamp}`);
     if (r.cost !== null && !Number.isSafeInteger(r.cost.total)) throw new RangeError(`log record ${r.id} has cost ${r.cost.total}`);
   }
+}
+
+/** The commit path both stores share: refuse after close, validate before anything is written, skip empty entries. */
+export function submitEntry(writer: GroupCommit<CommitEntry>, closed: boolean, entry: CommitEntry): Promise<void> {
+  if (closed) return Promise.reject(new Error('the store is closed'));
+  try {
+    validateEntry(entry);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  if (entry.charges.length === 0 && entry.logs.length === 0) return Promise.resolve();
+  return writer.submit(entry);
 }
