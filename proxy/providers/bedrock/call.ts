@@ -158,3 +158,21 @@ export async function attempt<T>(exchange: BedrockExchange, invoke: (modelId: st
   exchange.options.onFirstByte?.();
   return called;
 }
+
+/**
+ * Open an SDK event stream and wait for its first event before anything is sent to the client, so
+ * a stream that fails at once is still a retryable error rather than a broken response.
+ */
+export async function openEventStream<T>(
+  exchange: BedrockExchange,
+  stream: AsyncIterable<T> | undefined,
+  servedModel: string,
+): Promise<{ reader: EventReader<T>; first: T | undefined }> {
+  if (stream === undefined) throw exchange.signal.failure(new Error('Bedrock answered without a stream'), exchange.call);
+  const reader = new EventReader<T>(stream, exchange.signal);
+  try {
+    return { reader, first: await reader.next() };
+  } catch (err) {
+    throw exchange.signal.failure(err, { ...exchange.call, modelId: servedModel });
+  }
+}

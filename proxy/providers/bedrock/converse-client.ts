@@ -10,7 +10,7 @@ import type { Usage } from '../../core/usage.js';
 import { anthropicStreamErrorEvent } from '../anthropic/errors.js';
 import { openaiStreamErrorEvent } from '../openai/errors.js';
 import type { UpstreamOutcome } from '../types.js';
-import { anthropicTypeFor, attempt, EventReader, sdkOptions, type BedrockExchange } from './call.js';
+import { anthropicTypeFor, attempt, sdkOptions, type BedrockExchange, openEventStream } from './call.js';
 import { AnthropicStreamTranslator } from './stream-anthropic.js';
 import { OpenAIStreamTranslator } from './stream-openai.js';
 import { anthropicToConverse, converseToAnthropic } from './translate-anthropic.js';
@@ -78,14 +78,8 @@ export async function converseForClient(exchange: BedrockExchange): Promise<Upst
   }
 
   const { output, servedModel } = await attempt(exchange, (modelId) => client.send(new ConverseStreamCommand({ ...input, modelId }), sdkOptions(exchange)));
-  if (output.stream === undefined) throw exchange.signal.failure(new Error('Bedrock answered without a stream'), exchange.call);
-  const reader = new EventReader<ConverseStreamOutput>(output.stream, exchange.signal);
-  let event: ConverseStreamOutput | undefined;
-  try {
-    event = await reader.next();
-  } catch (err) {
-    throw exchange.signal.failure(err, { ...exchange.call, modelId: servedModel });
-  }
+  const { reader, first } = await openEventStream<ConverseStreamOutput>(exchange, output.stream, servedModel);
+  let event: ConverseStreamOutput | undefined = first;
   sink.head(200, { ...SSE_HEADERS, 'x-amzn-requestid': output.$metadata.requestId ?? '' });
   const translator = d.translator(servedModel);
   let reported: Usage | null = null;

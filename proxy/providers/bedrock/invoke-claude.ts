@@ -10,7 +10,7 @@ import { AnthropicStreamObserver } from '../anthropic/stream.js';
 import { anthropicJsonResult } from '../anthropic/usage.js';
 import type { UpstreamOutcome } from '../types.js';
 import { bedrockClaudeBody, splitBetas } from './betas.js';
-import { anthropicTypeFor, attempt, EventReader, sdkOptions, type BedrockExchange } from './call.js';
+import { anthropicTypeFor, attempt, sdkOptions, type BedrockExchange, openEventStream } from './call.js';
 import { invocationMetricsUsage } from './usage.js';
 
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
@@ -52,15 +52,8 @@ export async function invokeClaude(exchange: BedrockExchange, betas: DroppedBeta
 
   const { output, servedModel } = await attempt(exchange, (modelId) =>
     client.send(new InvokeModelWithResponseStreamCommand({ modelId, body, contentType: 'application/json', accept: 'application/json' }), sdkOptions(exchange)));
-  if (output.body === undefined) throw exchange.signal.failure(new Error('Bedrock answered without a stream'), exchange.call);
-  const reader = new EventReader<ResponseStream>(output.body, exchange.signal);
-  let event: ResponseStream | undefined;
-  try {
-    // Waiting for the first event keeps an immediate stream exception retryable: nothing reached the client yet.
-    event = await reader.next();
-  } catch (err) {
-    throw exchange.signal.failure(err, { ...exchange.call, modelId: servedModel });
-  }
+  const { reader, first } = await openEventStream<ResponseStream>(exchange, output.body, servedModel);
+  let event: ResponseStream | undefined = first;
   sink.head(200, { ...SSE_HEADERS, 'x-amzn-requestid': output.$metadata.requestId ?? '' });
 
   const observer = new AnthropicStreamObserver();

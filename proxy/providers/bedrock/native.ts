@@ -13,7 +13,7 @@ import type { Usage } from '../../core/usage.js';
 import { AnthropicStreamObserver } from '../anthropic/stream.js';
 import { anthropicJsonResult } from '../anthropic/usage.js';
 import type { UpstreamOutcome } from '../types.js';
-import { attempt, EventReader, sdkOptions, type BedrockExchange } from './call.js';
+import { attempt, sdkOptions, type BedrockExchange, openEventStream } from './call.js';
 import { bedrockErrorType } from './errors.js';
 import { EVENTSTREAM_CONTENT_TYPE, eventFrame, exceptionFrame } from './eventstream.js';
 import { converseUsage, headerUsage, invocationMetricsUsage } from './usage.js';
@@ -47,14 +47,8 @@ async function converseStream(exchange: BedrockExchange): Promise<UpstreamOutcom
   const { client, sink, options, request } = exchange;
   const input = blobsFromWire(request.body) as ConverseCommandInput;
   const { output, servedModel } = await attempt(exchange, (modelId) => client.send(new ConverseStreamCommand({ ...input, modelId }), sdkOptions(exchange)));
-  if (output.stream === undefined) throw exchange.signal.failure(new Error('Bedrock answered without a stream'), exchange.call);
-  const reader = new EventReader<ConverseStreamOutput>(output.stream, exchange.signal);
-  let event: ConverseStreamOutput | undefined;
-  try {
-    event = await reader.next();
-  } catch (err) {
-    throw exchange.signal.failure(err, { ...exchange.call, modelId: servedModel });
-  }
+  const { reader, first } = await openEventStream<ConverseStreamOutput>(exchange, output.stream, servedModel);
+  let event: ConverseStreamOutput | undefined = first;
   sink.head(200, { 'content-type': EVENTSTREAM_CONTENT_TYPE, ...requestId(output.$metadata) });
   let usage: Usage | null = null;
   let stopReason: string | undefined;
@@ -123,14 +117,8 @@ async function invokeStream(exchange: BedrockExchange): Promise<UpstreamOutcome>
   const { client, sink, options, request } = exchange;
   const { output, servedModel } = await attempt(exchange, (modelId) =>
     client.send(new InvokeModelWithResponseStreamCommand({ modelId, body: request.raw, ...invokeHeaders(exchange) }), sdkOptions(exchange)));
-  if (output.body === undefined) throw exchange.signal.failure(new Error('Bedrock answered without a stream'), exchange.call);
-  const reader = new EventReader<ResponseStream>(output.body, exchange.signal);
-  let event: ResponseStream | undefined;
-  try {
-    event = await reader.next();
-  } catch (err) {
-    throw exchange.signal.failure(err, { ...exchange.call, modelId: servedModel });
-  }
+  const { reader, first } = await openEventStream<ResponseStream>(exchange, output.body, servedModel);
+  let event: ResponseStream | undefined = first;
   sink.head(200, { 'content-type': EVENTSTREAM_CONTENT_TYPE, ...requestId(output.$metadata) });
   const observer = new AnthropicStreamObserver();
   let metrics: Usage | null = null;
