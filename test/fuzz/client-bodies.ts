@@ -21,7 +21,11 @@ const BEDROCK_CLAUDE = 'anthropic.claude-sonnet-4-20250514-v1:0';
 const anthropicBody = () => ({ model: CLAUDE, max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] });
 const converseBody = () => ({ messages: [{ role: 'user', content: [{ text: 'hi' }] }], inferenceConfig: { maxTokens: 16 } });
 const invokeBody = () => ({ anthropic_version: 'bedrock-2023-05-31', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] });
-const bedrockPath = (operation: string) => (model: string) => `/bedrock/model/${encodeURIComponent(model)}/${operation}`;
+/** Percent-encodes the model's UTF-8 bytes (a lone surrogate becomes U+FFFD rather than throwing like encodeURIComponent). */
+function pathSegment(model: string): string {
+  return [...Buffer.from(model, 'utf8')].map((b) => (/[A-Za-z0-9._~:-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+}
+const bedrockPath = (operation: string) => (model: string) => `/bedrock/model/${pathSegment(model)}/${operation}`;
 
 export const FUZZ_ROUTES: readonly FuzzRoute[] = [
   { name: 'anthropic messages', protocol: 'anthropic', path: () => '/anthropic/v1/messages', base: anthropicBody, streaming: false },
