@@ -99,7 +99,8 @@ export class GatewayMetrics {
   private readonly overhead = new Histogram(
     'spendgate_overhead_seconds',
     'Time spent in the gateway itself, excluding the upstream call.',
-    [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    // Fine buckets below a millisecond: the in-process overhead is measured in microseconds.
+    [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
   );
   private readonly upstream = new Histogram(
     'spendgate_upstream_seconds',

@@ -51,7 +51,10 @@ export class LiveSocketServer<B = unknown> {
     this.wss.on('connection', (ws) => this.accept(ws));
     this.unsubscribe = hub.subscribe({
       log: (operation, record) => this.broadcastLog(operation, record),
-      budgets: (payload) => this.broadcast(JSON.stringify({ type: 'budgets', payload } satisfies ServerMessage<B>), () => true),
+      budgets: (payload) => {
+        if (this.clients.size === 0) return;
+        this.broadcast(JSON.stringify({ type: 'budgets', payload } satisfies ServerMessage<B>), () => true);
+      },
     });
     this.heartbeat = setInterval(() => this.ping(), options.heartbeatMs ?? 30_000);
     this.heartbeat.unref();

@@ -39,6 +39,7 @@ import { OriginPolicy } from './origin.js';
 import { DashboardUi } from './ui.js';
 
 export const VERSION = '0.1.0';
+const BUDGETS_PUSH_MS = 250;
 
 export interface GatewayDeps {
   readonly clock?: Clock;
@@ -147,7 +148,15 @@ export async function startGateway(options: ServeOptions, deps: GatewayDeps): Pr
   reportConfigWarnings(services, services.prices);
   ledger.restore(await store.loadSpend());
   await backfillBurn(store, services.burn, config, clock.now());
-  ledger.onChange(() => hub.publishBudgets(budgetsPayload(services)));
+  // The snapshot is O(tiers): build it at most every 250 ms, never per request (the hot path stays O(1) per tier).
+  let budgetsPush: NodeJS.Timeout | undefined;
+  ledger.onChange(() => {
+    budgetsPush ??= setTimeout(() => {
+      budgetsPush = undefined;
+      hub.publishBudgets(budgetsPayload(services));
+    }, BUDGETS_PUSH_MS);
+    budgetsPush.unref();
+  });
   guards.onEvent((e) => log({ level: 'warn', event: `guard_${e.type}`, virtual_key: e.keyId, reason: e.reason }));
   const credentialWarnings = await (providers.bedrock as BedrockProvider).checkCredentials(config.accounts.flatMap((a) => a.providers));
   for (const message of credentialWarnings) log({ level: 'warn', event: 'credentials', message });
@@ -233,6 +242,7 @@ export async function startGateway(options: ServeOptions, deps: GatewayDeps): Pr
       deadline.unref();
       await drained;
       clearTimeout(deadline);
+      clearTimeout(budgetsPush);
       await sockets.close();
       hub.close();
       await Promise.all(Object.values(providers).map((p) => p.close()));

@@ -32,12 +32,19 @@ export function createDualServer(handler: RequestHandler, onUpgrade: UpgradeHand
   });
 
   const sockets = new Set<net.Socket>();
+  /** Connections that have not sent a byte yet: nothing in flight, closed at once on shutdown. */
+  const silent = new Set<net.Socket>();
   // noDelay: node:http's own servers disable Nagle's algorithm; ours accepts the sockets itself, so it
   // must too — otherwise a response written as head + body waits on the client's delayed ACK (~40 ms).
   const tcp = net.createServer({ noDelay: true }, (socket) => {
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    silent.add(socket);
+    socket.on('close', () => {
+      sockets.delete(socket);
+      silent.delete(socket);
+    });
     socket.once('data', (first: Buffer) => {
+      silent.delete(socket);
       socket.pause();
       socket.unshift(first);
       const isH2 = first.length >= H2_PREFACE.length
@@ -58,6 +65,7 @@ export function createDualServer(handler: RequestHandler, onUpgrade: UpgradeHand
     close(graceMs: number): Promise<void> {
       return new Promise((resolve) => {
         tcp.close(() => resolve());
+        for (const socket of silent) socket.destroy();
         h1.closeIdleConnections();
         for (const session of sessions) session.close();
         const timer = setTimeout(() => {

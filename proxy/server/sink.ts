@@ -47,9 +47,11 @@ export class HttpSink implements ResponseSink {
     this.firstByteAt = performance.now();
     if (this.clientGone) return;
     this.res.writeHead(status, headers as http.OutgoingHttpHeaders);
-    // Flush headers now: streaming clients should see the status before the first event.
+    // A stream's client should see the status before the first event; a JSON answer goes out with
+    // its body in one write when the held-back end is released.
+    const contentType = headers['content-type'] ?? '';
     const res = this.res as Partial<http.ServerResponse>;
-    if (typeof res.flushHeaders === 'function') res.flushHeaders();
+    if (/event-?stream/.test(contentType) && typeof res.flushHeaders === 'function') res.flushHeaders();
   }
 
   /** The captured response body (empty when capture is off). */
