@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startAnthropicUpstream } from '../upstreams/anthropic.js';
 import type { TestUpstream } from '../upstreams/common.js';
@@ -21,6 +23,16 @@ const MODEL = 'claude-sonnet-4-20250514';
 const INPUT_MICROS = 3;
 const OUTPUT_MICROS = 15;
 const LEAK_REQUESTS = fuzzRuns(0) > 1000 ? 10_000 : 500;
+
+/** Bytes in the data dir's files (the sql.js snapshot and journal: the in-memory database's size on disk). */
+async function storeBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const name of await readdir(dir)) {
+    const info = await stat(join(dir, name));
+    if (info.isFile()) total += info.size;
+  }
+  return total;
+}
 
 /** A port nothing listens on (bound, then closed). */
 async function closedPort(): Promise<number> {
@@ -292,6 +304,7 @@ describe('upstream faults', () => {
     await loop(60); // warm up pools, JIT and caches before measuring
     await sleep(500);
     const start = await footprint(pid);
+    const storeStart = await storeBytes(gw.dataDir);
     await loop(LEAK_REQUESTS);
     agent.destroy();
     // Settle: idle upstream connections and sockets close; give the GC a moment.
@@ -299,7 +312,11 @@ describe('upstream faults', () => {
       const now = await footprint(pid);
       return now.fds <= start.fds + 20 ? now : undefined;
     }, 15_000, 'open descriptors to settle');
-    console.log(`leak check: ${LEAK_REQUESTS} faulty requests; fds ${start.fds} → ${end.fds}, RSS ${(start.rssKiB / 1024).toFixed(1)} → ${(end.rssKiB / 1024).toFixed(1)} MiB`);
+    const storeGrowth = (await storeBytes(gw.dataDir)) - storeStart;
+    console.log(
+      `leak check: ${LEAK_REQUESTS} faulty requests; fds ${start.fds} → ${end.fds}, RSS ${(start.rssKiB / 1024).toFixed(1)} → ${(end.rssKiB / 1024).toFixed(1)} MiB, ` +
+        `store files +${(storeGrowth / 1024 / 1024).toFixed(1)} MiB`,
+    );
     assert.ok(end.fds <= start.fds + 20, `fds ${start.fds} → ${end.fds}`);
     assert.ok(end.rssKiB <= start.rssKiB + 64 * 1024, `RSS ${start.rssKiB} → ${end.rssKiB} KiB`);
     await assertHealthy(gw);
