@@ -78,7 +78,7 @@ describe('Claude Code through the gateway', () => {
     const res = await fetch(`${gw.url}/anthropic${recorded.path}?${recorded.query}`, {
       method: 'POST',
       headers: { ...recorded.headers, 'x-api-key': VIRTUAL_KEY },
-      body,
+      body: new Uint8Array(body),
     });
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
