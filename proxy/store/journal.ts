@@ -1,5 +1,6 @@
 // The embedded store's write-ahead journal: one JSON line per entry, appended before the database applies it.
-import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { LogRecord } from '../logs/record.js';
 import { writeFileAtomic } from './atomic-file.js';
 import type { Charge } from './store.js';
@@ -26,6 +27,39 @@ function parseEntry(line: string): JournalEntry | undefined {
   return undefined;
 }
 
+/**
+ * Streams a file line by line (a journal may outgrow the longest string V8 can hold). Returns the
+ * byte length of the complete lines, the bytes of a torn last line, and how many lines were read.
+ */
+async function readLines(path: string, onLine: (line: string, n: number) => void): Promise<{ complete: number; tail: number; lines: number }> {
+  let complete = 0;
+  let lines = 0;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  try {
+    for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+      let start = 0;
+      for (let nl = chunk.indexOf(0x0a); nl !== -1; nl = chunk.indexOf(0x0a, start)) {
+        const piece = chunk.subarray(start, nl);
+        const line = pendingBytes > 0 ? Buffer.concat([...pending, piece]) : piece;
+        complete += line.length + 1;
+        lines += 1;
+        onLine(line.toString('utf8'), lines);
+        pending = [];
+        pendingBytes = 0;
+        start = nl + 1;
+      }
+      if (start < chunk.length) {
+        pending.push(chunk.subarray(start));
+        pendingBytes += chunk.length - start;
+      }
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  return { complete, tail: pendingBytes, lines };
+}
+
 export class Journal {
   private constructor(
     private readonly path: string,
@@ -42,28 +76,16 @@ export class Journal {
    * mid-write) is cut off with a warning so the next append starts on a clean line.
    */
   static async open(path: string, log: StoreLog): Promise<{ journal: Journal; entries: JournalEntry[] }> {
-    let text = '';
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
     const entries: JournalEntry[] = [];
-    const end = text.lastIndexOf('\n') + 1;
-    const lines = text.slice(0, end).split('\n');
-    lines.pop();
-    lines.forEach((line, i) => {
+    const { complete, tail, lines } = await readLines(path, (line, n) => {
       const entry = parseEntry(line);
-      if (entry === undefined) log({ level: 'warn', event: 'journal_line_skipped', path, line: i + 1, reason: 'unreadable' });
+      if (entry === undefined) log({ level: 'warn', event: 'journal_line_skipped', path, line: n, reason: 'unreadable' });
       else entries.push(entry);
     });
-    if (end < text.length) {
-      log({ level: 'warn', event: 'journal_torn_tail', path, line: lines.length + 1, bytes: Buffer.byteLength(text.slice(end)) });
-    }
-    const size = Buffer.byteLength(text.slice(0, end));
+    if (tail > 0) log({ level: 'warn', event: 'journal_torn_tail', path, line: lines + 1, bytes: tail });
     const fh = await open(path, 'a', 0o600);
-    if (end < text.length) await fh.truncate(size);
-    return { journal: new Journal(path, fh, size), entries };
+    if (tail > 0) await fh.truncate(complete);
+    return { journal: new Journal(path, fh, complete), entries };
   }
 
   /** Append the entries in one write. Resolves once the OS has the bytes (they survive kill -9). */
