@@ -1,0 +1,161 @@
+// The real engine's /ui in headless Chromium: signed out without the login URL, signed in through the one-time
+// URL printed at start (HttpOnly SameSite=Strict cookie), budgets and live requests from the running gateway.
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startAnthropicUpstream } from '../upstreams/anthropic.js';
+import type { TestUpstream } from '../upstreams/common.js';
+import { eventually, spawnGateway, type SpawnedGateway } from '../harness/gateway.js';
+
+const SCREENSHOT = join(__dirname, '..', '..', 'docs', 'browser-dashboard.png');
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+const TIERS = [
+  ['customer', 'acme-corp'],
+  ['team', 'ml-engineering'],
+  ['virtual_key', 'staging-key'],
+  ['provider_config', 'anthropic-direct'],
+] as const;
+
+function configFor(anthropicUrl: string): string {
+  return `accounts:
+  - id: dev
+    providers:
+      - id: anthropic-direct
+        type: anthropic
+        model: claude-sonnet-4-20250514
+        base_url: ${anthropicUrl}
+        api_key: env.TEST_ANTHROPIC_KEY
+budgets:
+  customer:
+    - id: acme-corp
+      limit: 5000
+      period: 1M
+  team:
+    - id: ml-engineering
+      customer_id: acme-corp
+      limit: 2000
+      period: 1M
+  virtual_key:
+    - id: staging-key
+      team_id: ml-engineering
+      limit: 500
+      period: 1w
+  provider_config:
+    - id: anthropic-direct
+      limit: 1000
+      period: 1M
+`;
+}
+
+describe('browser dashboard on the real engine', () => {
+  let upstream: TestUpstream;
+  let gw: SpawnedGateway;
+  let browser: Browser;
+  let loginUrl: string;
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+
+  async function newPage(): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    return page;
+  }
+
+  before(async () => {
+    upstream = await startAnthropicUpstream();
+    gw = await spawnGateway({ config: configFor(upstream.url), env: { TEST_ANTHROPIC_KEY: 'sk-ant-upstream' } });
+    const line = gw.output.find((l) => l.startsWith('dashboard: '));
+    assert.ok(line, `the gateway prints a dashboard login line:\n${gw.output.join('\n')}`);
+    loginUrl = line.slice('dashboard: '.length);
+    assert.match(loginUrl, new RegExp(`^${gw.url.replace(/[.:/]/g, '\\$&')}/ui#token=[A-Za-z0-9_-]{16,}$`));
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  });
+
+  after(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await gw?.stop();
+    await upstream?.close();
+  });
+
+  test('without the login step the page says "Not signed in" and /api answers the page 401', async () => {
+    const page = await newPage();
+    await page.goto(`${gw.url}/ui`);
+    await page.getByRole('heading', { name: 'Not signed in' }).waitFor();
+    assert.match((await page.locator('.signed-out').textContent()) ?? '', /dashboard:/, 'it tells the user where the login URL is');
+    const status = await page.evaluate(async () => (await fetch('/api/budgets', { credentials: 'same-origin' })).status);
+    assert.equal(status, 401);
+    assert.deepEqual(await page.context().cookies(), [], 'no session without logging in');
+  });
+
+  test('the login URL signs in: the Budgets tab shows every configured tier; the cookie is HttpOnly and SameSite=Strict', async () => {
+    const page = await newPage();
+    await page.goto(loginUrl);
+    await page.locator('.tier-row').first().waitFor();
+    assert.equal(new URL(page.url()).hash, '', 'the one-time token is dropped from the address bar');
+    for (const [tier, id] of TIERS) {
+      const row = page.locator(`.tier-row[data-tier="${tier}"][data-id="${id}"]`);
+      assert.equal(await row.count(), 1, `${tier} ${id} is shown`);
+    }
+    const team = page.locator('.tier-row[data-tier="team"][data-id="ml-engineering"]');
+    assert.equal(await team.locator('.tier-spent').textContent(), '$0.00 of $2,000.00');
+    const nested = page.locator('li:has(> .tier-row[data-id="acme-corp"]) li:has(> .tier-row[data-id="ml-engineering"]) .tier-row[data-id="staging-key"]');
+    assert.equal(await nested.count(), 1, 'the key sits under its team under its customer');
+
+    const cookies = await page.context().cookies();
+    assert.equal(cookies.length, 1);
+    const [session] = cookies;
+    assert.equal(session.name, 'spendgate_session');
+    assert.equal(session.httpOnly, true);
+    assert.equal(session.sameSite, 'Strict');
+    assert.equal(session.path, '/');
+    assert.equal(await page.evaluate(() => document.cookie), '', 'page scripts cannot read the session');
+    const status = await page.evaluate(async () => (await fetch('/api/budgets', { credentials: 'same-origin' })).status);
+    assert.equal(status, 200);
+
+    // A request through the gateway appears on the Live requests tab, and its spend on the Budgets tab.
+    await page.locator('vscode-tab-header', { hasText: 'Live requests' }).click();
+    upstream.script({ text: 'hello', inputTokens: 1000, outputTokens: 100 });
+    const res = await fetch(`${gw.url}/anthropic/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'staging-key', 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({ model: 'claude-sonnet-4-20250514', max_tokens: 200, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    assert.equal(res.status, 200);
+    await res.arrayBuffer();
+    const row = page.locator('.live-table tbody tr', { hasText: 'staging-key' });
+    await row.first().waitFor({ timeout: 5_000 });
+    const cells = await row.first().locator('td').allTextContents();
+    assert.ok(cells.includes('claude-sonnet-4-20250514'), cells.join(' | '));
+    assert.ok(cells.includes('anthropic-direct'), cells.join(' | '));
+    assert.ok(cells.includes('200'), cells.join(' | '));
+    assert.ok(cells.includes('$0.0045'), `1000 × $3/M + 100 × $15/M: ${cells.join(' | ')}`);
+
+    await page.locator('vscode-tab-header', { hasText: 'Budgets' }).click();
+    await eventually(async () => (await team.locator('.tier-spent').textContent()) === '$0.0045 of $2,000.00' || undefined, 3_000, 'the team spend to update').catch(async (err: Error) => {
+      throw new Error(`${err.message}; shown: ${await team.locator('.tier-spent').textContent()}`);
+    });
+    await mkdir(join(SCREENSHOT, '..'), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  });
+
+  test('the one-time login token cannot be used twice', async () => {
+    const page = await newPage();
+    await page.goto(loginUrl);
+    await page.getByRole('heading', { name: 'Not signed in' }).waitFor();
+    assert.deepEqual(await page.context().cookies(), []);
+    const token = new URL(loginUrl).hash.replace(/^#token=/, '');
+    const res = await fetch(`${gw.url}/ui/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+    assert.equal(res.status, 401);
+    assert.equal(res.headers.get('set-cookie'), null);
+  });
+
+  test('the pages ran without script errors', () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});
