@@ -1,6 +1,6 @@
 // The five commands (DESIGN §7), each a thin call into the parts activate() wired together.
 import * as vscode from 'vscode';
-import { clientEnvironment, exportLines, VIRTUAL_KEY_SECRET } from './terminal-env.js';
+import { exportLines, VIRTUAL_KEY_SECRET } from './terminal-env.js';
 
 export interface CommandTargets {
   openDashboard(): void;
@@ -8,7 +8,8 @@ export interface CommandTargets {
   showLogs(): void;
   /** Called after a new key is stored (or cleared). */
   keyChanged(secret: string | undefined): Promise<void>;
-  port(): number;
+  /** The variables integrated terminals get (base URLs, key, branch tags). */
+  clientEnvironment(): Record<string, string>;
 }
 
 export function registerCommands(context: vscode.ExtensionContext, targets: CommandTargets): vscode.Disposable[] {
@@ -30,7 +31,7 @@ export function registerCommands(context: vscode.ExtensionContext, targets: Comm
     }),
     vscode.commands.registerCommand('spendgate.copyClientEnv', async () => {
       const key = await context.secrets.get(VIRTUAL_KEY_SECRET);
-      const lines = exportLines(clientEnvironment(targets.port(), key));
+      const lines = exportLines(targets.clientEnvironment());
       await vscode.env.clipboard.writeText(lines);
       void vscode.window.showInformationMessage(key ? 'spendgate: client environment (with your virtual key) copied.' : 'spendgate: client environment copied; set a virtual key to include ANTHROPIC_API_KEY.');
       return lines;

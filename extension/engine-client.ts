@@ -1,5 +1,5 @@
 // The extension host's client of the engine's HTTP API (admin token in Authorization; never handed to the webview).
-import type { ApiResponses, ApiRoute, ConfigStatusJson } from '../webview/api-types.js';
+import type { ApiResponses, ApiRoute, ConfigStatusJson, GuardsJson } from '../webview/api-types.js';
 import type { KeyIdentity } from './status-summary.js';
 
 export class EngineApiError extends Error {
@@ -33,6 +33,11 @@ export class EngineClient {
   /** Re-reads bifrost.yaml; the engine answers 200 or 422 with the config status either way. */
   async reloadConfig(): Promise<ConfigStatusJson> {
     return (await this.request('POST', '/api/config/reload', undefined, [200, 422])) as ConfigStatusJson;
+  }
+
+  /** Lifts the runaway-agent guard's pause of a key; answers the keys still paused. */
+  async resumeGuard(virtualKeyId: string): Promise<GuardsJson> {
+    return (await this.request('POST', '/api/guards/resume', { virtual_key_id: virtualKeyId })) as GuardsJson;
   }
 
   /** Which virtual key a secret is, or undefined when no key matches. The secret goes only to the local engine. */

@@ -1,16 +1,22 @@
 // spendgate for VS Code: runs the gateway engine for this workspace's bifrost.yaml and shows its budgets.
 import * as vscode from 'vscode';
 import type { BudgetTierJson } from '../webview/api-types.js';
+import { BranchWatcher } from './branch-watcher.js';
 import { registerCommands } from './commands.js';
 import { ConfigDiagnostics, runCheck } from './config-diagnostics.js';
 import { locateConfig } from './config-file.js';
 import { DashboardPanel } from './dashboard-panel.js';
 import type { EngineClient } from './engine-client.js';
 import { GatewaySession } from './gateway-session.js';
+import { GuardAlerts } from './guard-alerts.js';
 import { LiveFeed } from './live-feed.js';
+import { PolicyPreviewLens, type PlacedChange } from './policy-lens.js';
+import { PolicyPreviewer } from './policy-preview.js';
+import { RunwayAlerts } from './runway-alerts.js';
+import type { WorkspaceTags } from './spend-tags.js';
 import { BudgetStatusBar } from './status-bar.js';
-import type { KeyIdentity } from './status-summary.js';
-import { applyTerminalEnvironment, VIRTUAL_KEY_SECRET } from './terminal-env.js';
+import { tiersOnPath, type KeyIdentity } from './status-summary.js';
+import { TerminalEnvironment, VIRTUAL_KEY_SECRET } from './terminal-env.js';
 
 /** What activate() returns: enough for other extensions and the extension-host tests to observe the gateway. */
 export interface SpendgateApi {
@@ -22,6 +28,10 @@ export interface SpendgateApi {
   readonly configPath: string | undefined;
   /** The variables this extension sets for integrated terminals. */
   terminalEnvironment(): Record<string, string>;
+  /** The attribution tags of this workspace (branch follows checkouts). */
+  workspaceTags(): WorkspaceTags | undefined;
+  /** The policy changes shown on bifrost.yaml for the edit in the editor. */
+  policyPreview(): readonly PlacedChange[];
 }
 
 function collectionValues(collection: vscode.EnvironmentVariableCollection): Record<string, string> {
@@ -42,8 +52,31 @@ export async function activate(context: vscode.ExtensionContext): Promise<Spendg
   const config = await locateConfig();
   const port = vscode.workspace.getConfiguration('spendgate').get<number>('port') ?? DEFAULT_PORT;
   const cliPath = context.asAbsolutePath('dist/proxy/cli.js');
+  const dataDir = context.globalStorageUri.fsPath;
+  const terminal = new TerminalEnvironment(context.environmentVariableCollection, port);
   let keyIdentity: KeyIdentity | undefined;
   let lastTiers: readonly BudgetTierJson[] | undefined;
+
+  const openDashboard = () => void DashboardPanel.show(context.extensionUri, () => session?.client, feed);
+  const runway = new RunwayAlerts(context.globalState, openDashboard);
+  const guards = new GuardAlerts({
+    resume: async (keyId) => {
+      const client = session?.client;
+      if (!client) throw new Error('spendgate is not running');
+      await client.resumeGuard(keyId);
+    },
+    openDashboard,
+  });
+
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  const branches = folder
+    ? new BranchWatcher(folder.uri.fsPath, (tags) => {
+        output.appendLine(`[spendgate] requests from terminals are now tagged ${tags.branch ? `branch=${tags.branch}` : 'without a branch'}`);
+        terminal.setTags(tags);
+      })
+    : undefined;
+  if (branches) context.subscriptions.push(branches);
+  terminal.setTags(branches?.tags);
 
   const identify = async (client: EngineClient, secret: string | undefined) => {
     keyIdentity = secret ? await client.identifyKey(secret) : undefined;
@@ -53,6 +86,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Spendg
   const showTiers = (tiers: readonly BudgetTierJson[]) => {
     lastTiers = tiers;
     statusBar.setTiers(tiers);
+    runway.check(tiersOnPath(tiers, keyIdentity));
   };
 
   const diagnostics = config
@@ -68,11 +102,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<Spendg
     : undefined;
   if (diagnostics) context.subscriptions.push(diagnostics);
 
+  const previewer = new PolicyPreviewer({ execPath: process.execPath, cliPath, dataDir, port: () => session?.port ?? port });
+  const lens = config ? new PolicyPreviewLens(config, (text) => previewer.preview(config.fsPath, text), output) : undefined;
+  context.subscriptions.push({ dispose: () => void previewer.dispose() });
+  if (lens) context.subscriptions.push(lens);
+
   context.subscriptions.push(
     feed.subscribe({
       onMessage: (message) => {
         if (message.type === 'budgets') showTiers(message.payload.tiers);
         else if (message.type === 'config') diagnostics?.show(message.payload);
+        guards.onLive(message, keyIdentity?.id);
       },
       onState: (state) => {
         if (state === 'down') statusBar.setDown('the connection to the gateway was lost');
@@ -80,41 +120,46 @@ export async function activate(context: vscode.ExtensionContext): Promise<Spendg
       },
     }),
     ...registerCommands(context, {
-      openDashboard: () => void DashboardPanel.show(context.extensionUri, () => session?.client, feed),
+      openDashboard,
       restartGateway: async () => {
         if (!session) return void vscode.window.showWarningMessage('spendgate: no bifrost.yaml in this workspace (set spendgate.configPath).');
         await session.restart();
       },
       showLogs: () => output.show(true),
       keyChanged: async (secret) => {
-        if (session) applyTerminalEnvironment(context.environmentVariableCollection, session.port, secret);
+        terminal.setKey(secret);
         const client = session?.client;
         if (client) await identify(client, secret);
       },
-      port: () => session?.port ?? port,
+      clientEnvironment: () => terminal.values(),
     }),
   );
 
+  const api = {
+    statusBarText: () => statusBar.text,
+    terminalEnvironment: () => collectionValues(context.environmentVariableCollection),
+    workspaceTags: () => terminal.currentTags(),
+    policyPreview: () => lens?.current() ?? [],
+  };
   if (!config) {
     statusBar.setDown('no bifrost.yaml in this workspace');
-    return { whenReady: () => Promise.reject(new Error('no bifrost.yaml in this workspace')), statusBarText: () => statusBar.text, configPath: undefined, terminalEnvironment: () => collectionValues(context.environmentVariableCollection) };
+    return { ...api, whenReady: () => Promise.reject(new Error('no bifrost.yaml in this workspace')), configPath: undefined };
   }
 
-  const dataDir = context.globalStorageUri.fsPath;
   await vscode.workspace.fs.createDirectory(context.globalStorageUri);
   const current = new GatewaySession(
     { configPath: config.fsPath, cliPath, dataDir, port, output },
     {
       onConnected: (client) => {
-        applyTerminalEnvironment(context.environmentVariableCollection, current.port, undefined);
+        terminal.setPort(current.port);
         feed.connect();
         void (async () => {
           try {
-            const secret = await context.secrets.get(VIRTUAL_KEY_SECRET);
-            applyTerminalEnvironment(context.environmentVariableCollection, current.port, secret);
-            await identify(client, secret);
+            await identify(client, await context.secrets.get(VIRTUAL_KEY_SECRET));
             showTiers((await client.get('/api/budgets')).tiers);
             diagnostics?.show((await client.get('/api/status')).config);
+            guards.onGuards(await client.get('/api/guards'), keyIdentity?.id);
+            lens?.refresh();
           } catch (err) {
             output.appendLine(`[spendgate] ${(err as Error).message}`);
           }
@@ -124,18 +169,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<Spendg
     },
   );
   session = current;
-  applyTerminalEnvironment(context.environmentVariableCollection, port, await context.secrets.get(VIRTUAL_KEY_SECRET));
+  terminal.setKey(await context.secrets.get(VIRTUAL_KEY_SECRET));
   context.subscriptions.push(current);
   current.start().catch((err: unknown) => output.appendLine(`[spendgate] could not start the gateway: ${(err as Error).message}`));
 
   return {
+    ...api,
     whenReady: async () => {
       const client = await current.whenConnected();
       return { url: client.baseUrl, pid: current.pid };
     },
-    statusBarText: () => statusBar.text,
     configPath: config.fsPath,
-    terminalEnvironment: () => collectionValues(context.environmentVariableCollection),
   };
 }
 

@@ -71,7 +71,7 @@ export class BudgetStatusBar implements vscode.Disposable {
     }
     const summary = summarizeBudgets(this.tiers, this.key);
     this.item.text = summary.level === 'blocked' ? `$(error) ${summary.text}` : summary.text;
-    const tooltip = new vscode.MarkdownString(summary.tooltip);
+    const tooltip = new vscode.MarkdownString(summary.tooltip, true);
     tooltip.isTrusted = false;
     this.item.tooltip = tooltip;
     this.item.backgroundColor =

@@ -14,7 +14,7 @@ export interface BudgetSummary {
   /** e.g. `$12.40 · team 62%`. */
   readonly text: string;
   readonly level: SummaryLevel;
-  /** Markdown: every tier with spent, limit, remaining and reset time. */
+  /** Markdown: every tier with spent, limit, remaining and reset time, then each tier's runway sentence. */
   readonly tooltip: string;
   readonly tightest: BudgetTierJson | undefined;
 }
@@ -58,7 +58,8 @@ function tooltip(tiers: readonly BudgetTierJson[], key: KeyIdentity | undefined)
       `| ${LABEL[t.tier]} ${escapeMarkdown(t.id)} | ${usd.format(t.spent)} of ${usd.format(t.limit)} | ${Math.round(t.percent * 10) / 10}% | ${usd.format(t.remaining)} | ${t.resets_at.slice(0, 16).replace('T', ' ')} UTC |`,
   );
   const head = key ? `**spendgate** — key \`${key.id}\`` : '**spendgate** — no virtual key set (run *spendgate: Set Virtual Key*)';
-  return [head, '', '| tier | spent | used | remaining | resets |', '|---|---:|---:|---:|---|', ...rows, '', 'Click to open the dashboard.'].join('\n');
+  const runway = tiers.map((t) => `- ${t.runway.runs_out_before_reset ? '$(warning) ' : ''}${escapeMarkdown(t.runway.summary)}`);
+  return [head, '', '| tier | spent | used | remaining | resets |', '|---|---:|---:|---:|---|', ...rows, '', '**Runway**', '', ...runway, '', 'Click to open the dashboard.'].join('\n');
 }
 
 export function summarizeBudgets(tiers: readonly BudgetTierJson[], key: KeyIdentity | undefined): BudgetSummary {

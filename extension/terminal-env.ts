@@ -1,14 +1,17 @@
-// Points integrated terminals at the gateway: base URLs for Anthropic and OpenAI clients, and the virtual key.
+// Points integrated terminals at the gateway: base URLs for Anthropic and OpenAI clients, the virtual key,
+// and the workspace's attribution tags.
 import type * as vscode from 'vscode';
+import { tagEnvironment, type WorkspaceTags } from './spend-tags.js';
 
 export const VIRTUAL_KEY_SECRET = 'spendgate.virtualKey';
 
 /** The variables a client needs, as `NAME=value` pairs (shared by the terminal wiring and the copy command). */
-export function clientEnvironment(port: number, virtualKey: string | undefined): Record<string, string> {
+export function clientEnvironment(port: number, virtualKey: string | undefined, tags?: WorkspaceTags): Record<string, string> {
   return {
     ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}/anthropic`,
     OPENAI_BASE_URL: `http://127.0.0.1:${port}/openai/v1`,
     ...(virtualKey ? { ANTHROPIC_API_KEY: virtualKey, OPENAI_API_KEY: virtualKey } : {}),
+    ...tagEnvironment(tags),
   };
 }
 
@@ -19,10 +22,48 @@ export function exportLines(env: Readonly<Record<string, string>>): string {
     .join('\n');
 }
 
-export function applyTerminalEnvironment(collection: vscode.GlobalEnvironmentVariableCollection, port: number, virtualKey: string | undefined): void {
-  // Not persisted: the key must not sit in workspace storage; activation re-applies it from secret storage.
-  collection.persistent = false;
-  collection.clear();
-  collection.description = 'spendgate: route AI clients through the local gateway';
-  for (const [name, value] of Object.entries(clientEnvironment(port, virtualKey))) collection.replace(name, value);
+/** The terminal environment collection, rewritten whole whenever the port, the key or the tags change. */
+export class TerminalEnvironment {
+  private port: number;
+  private key: string | undefined;
+  private tags: WorkspaceTags | undefined;
+
+  constructor(
+    private readonly collection: vscode.GlobalEnvironmentVariableCollection,
+    port: number,
+  ) {
+    this.port = port;
+  }
+
+  /** What terminals currently get (also what the copy command copies). */
+  values(): Record<string, string> {
+    return clientEnvironment(this.port, this.key, this.tags);
+  }
+
+  currentTags(): WorkspaceTags | undefined {
+    return this.tags;
+  }
+
+  setPort(port: number): void {
+    this.port = port;
+    this.apply();
+  }
+
+  setKey(key: string | undefined): void {
+    this.key = key;
+    this.apply();
+  }
+
+  setTags(tags: WorkspaceTags | undefined): void {
+    this.tags = tags;
+    this.apply();
+  }
+
+  private apply(): void {
+    // Not persisted: the key must not sit in workspace storage; activation re-applies it from secret storage.
+    this.collection.persistent = false;
+    this.collection.clear();
+    this.collection.description = 'spendgate: route AI clients through the local gateway, tagged with this branch';
+    for (const [name, value] of Object.entries(this.values())) this.collection.replace(name, value);
+  }
 }

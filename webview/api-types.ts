@@ -1,4 +1,7 @@
 // The engine's management API as the dashboard and the extension read it (DESIGN §4): JSON wire shapes only.
+import type { CacheReportJson } from './cache-types.js';
+
+export type { CacheReportJson, CacheUsageJson } from './cache-types.js';
 
 export type TierKind = 'customer' | 'team' | 'virtual_key' | 'provider_config';
 
@@ -15,6 +18,23 @@ export interface BudgetTierJson {
   readonly period_start: string;
   readonly resets_at: string;
   readonly percent: number;
+  readonly runway: RunwayJson;
+}
+
+/** How fast a tier burns and whether it runs out before its reset (the engine's insights/runway). */
+export interface RunwayJson {
+  /** Decimal dollars per hour over the last hour, the last 24 hours, and the period so far. */
+  readonly burn_rate_per_hour: number;
+  readonly burn_rate_24h_per_hour: number;
+  readonly burn_rate_period_per_hour: number;
+  /** The window the projection uses; null when nothing was spent in either. */
+  readonly pace_basis: 'last_hour' | 'last_24h' | null;
+  /** ISO 8601 UTC; null when nothing is being spent or the budget lasts past the reset. */
+  readonly projected_exhaustion: string | null;
+  readonly runs_out_before_reset: boolean;
+  readonly exhausted: boolean;
+  /** A sentence, e.g. `team ml-engineering runs out Thursday ~14:00 UTC at this pace ($765.44 left, resets Dec 1)`. */
+  readonly summary: string;
 }
 
 export interface BudgetsJson {
@@ -152,6 +172,11 @@ export interface StatsJson {
   readonly series: readonly StatsSeriesJson[];
 }
 
+/** `GET /api/guards`: virtual keys the runaway-agent guard has paused (`since` in epoch milliseconds). */
+export interface GuardsJson {
+  readonly paused: readonly { readonly keyId: string; readonly reason: string; readonly since: number }[];
+}
+
 /** A message on `GET /ws`. */
 export type LiveMessage =
   | { readonly type: 'log'; readonly operation: 'create' | 'update'; readonly payload: LogJson }
@@ -165,11 +190,13 @@ export interface ApiResponses {
   readonly '/api/routing': RoutingJson;
   readonly '/api/logs': LogPageJson;
   readonly '/api/logs/stats': StatsJson;
+  readonly '/api/guards': GuardsJson;
+  readonly '/api/insights/cache': CacheReportJson;
 }
 
 export type ApiRoute = keyof ApiResponses;
 
-export const API_ROUTES: readonly ApiRoute[] = ['/api/status', '/api/budgets', '/api/routing', '/api/logs', '/api/logs/stats'];
+export const API_ROUTES: readonly ApiRoute[] = ['/api/status', '/api/budgets', '/api/routing', '/api/logs', '/api/logs/stats', '/api/guards', '/api/insights/cache'];
 
 export function isApiRoute(path: unknown): path is ApiRoute {
   return typeof path === 'string' && (API_ROUTES as readonly string[]).includes(path);
