@@ -108,14 +108,14 @@ interface Mutation {
   readonly value: unknown;
 }
 
-/** Applies mutations to a fresh base body; hostile keys become own data properties, as JSON.parse would make them. */
+/** Applies mutations to a fresh base body (values cloned: fast-check shares constant objects between cases); hostile keys become own data properties, as JSON.parse would make them. */
 function mutate(base: Record<string, unknown>, mutations: readonly Mutation[]): unknown {
   const paths = pathsOf(base);
   let root: unknown = base;
   for (const m of mutations) {
     const path = paths[m.pick % paths.length];
     if (path.length === 0) {
-      if (m.op === 'set') root = m.value;
+      if (m.op === 'set') root = structuredClone(m.value);
       continue;
     }
     let parent: unknown = root;
@@ -124,8 +124,8 @@ function mutate(base: Record<string, unknown>, mutations: readonly Mutation[]): 
     const target = parent as Record<string | number, unknown>;
     const last = path[path.length - 1];
     if (m.op === 'delete') delete target[last];
-    else if (m.op === 'set') Object.defineProperty(target, last, { value: m.value, enumerable: true, writable: true, configurable: true });
-    else Object.defineProperty(target, m.key, { value: m.value, enumerable: true, writable: true, configurable: true });
+    else if (m.op === 'set') Object.defineProperty(target, last, { value: structuredClone(m.value), enumerable: true, writable: true, configurable: true });
+    else Object.defineProperty(target, m.key, { value: structuredClone(m.value), enumerable: true, writable: true, configurable: true });
   }
   return root;
 }

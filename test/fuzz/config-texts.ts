@@ -33,7 +33,7 @@ const BASE_PATHS = pathsOf(baseConfig()).filter((p) => p.length > 0);
 
 type Mutation = { readonly path: readonly (string | number)[]; readonly op: 'set' | 'delete' | 'addKey'; readonly key: string; readonly value: unknown };
 
-/** Applies mutations to a fresh base config, defining hostile keys as own data properties (never through setters). */
+/** Applies mutations to a fresh base config (values cloned: fast-check shares constant objects between cases), defining hostile keys as own data properties. */
 function mutated(mutations: readonly Mutation[]): unknown {
   const root: Record<string, unknown> = baseConfig();
   for (const m of mutations) {
@@ -44,11 +44,11 @@ function mutated(mutations: readonly Mutation[]): unknown {
     const last = m.path[m.path.length - 1];
     const target = parent as Record<string | number, unknown>;
     if (m.op === 'delete') delete target[last];
-    else if (m.op === 'set') Object.defineProperty(target, last, { value: m.value, enumerable: true, writable: true, configurable: true });
+    else if (m.op === 'set') Object.defineProperty(target, last, { value: structuredClone(m.value), enumerable: true, writable: true, configurable: true });
     else {
       const child = target[last];
       if (child !== null && typeof child === 'object' && !Array.isArray(child)) {
-        Object.defineProperty(child, m.key, { value: m.value, enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(child, m.key, { value: structuredClone(m.value), enumerable: true, writable: true, configurable: true });
       }
     }
   }
