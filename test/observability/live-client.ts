@@ -31,8 +31,10 @@ export class LiveClient {
   /** Connects to `${gatewayUrl}/ws?token=…` and waits until the socket is open. */
   static async connect(gatewayUrl: string, token: string): Promise<LiveClient> {
     const ws = new WebSocket(`${gatewayUrl.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(token)}`);
+    // Listen before 'open': the server's first message can arrive in the same read as the upgrade answer.
+    const client = new LiveClient(ws);
     await once(ws, 'open');
-    return new LiveClient(ws);
+    return client;
   }
 
   send(message: unknown): void {
