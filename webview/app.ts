@@ -1,4 +1,4 @@
-// The dashboard shell: header, four tabs, initial loads from the API and live updates from the WebSocket.
+// The dashboard shell: header, five tabs, initial loads from the API and live updates from the WebSocket.
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
@@ -7,6 +7,7 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import type { LiveMessage, StatusJson } from './api-types.js';
 import { renderBudgets } from './budgets-tab.js';
+import { renderCacheReport } from './cache-tab.js';
 import type { DataSource } from './data-source.js';
 import { el } from './element.js';
 import { LiveRequests } from './live-tab.js';
@@ -19,7 +20,13 @@ const TABS = [
   { id: 'live', title: 'Live requests' },
   { id: 'routing', title: 'Routing' },
   { id: 'spend', title: 'Spend over time' },
+  { id: 'cache', title: 'Prompt cache' },
 ] as const;
+
+/** What each spend grouping asks `/api/logs/stats` for: per branch is the `branch` tag the extension sets. */
+const GROUP_BY: Record<SpendGroup, string> = { model: 'model', team: 'team', branch: 'tag:branch' };
+/** The prompt-cache report covers the last week. */
+const CACHE_WINDOW_MS = 7 * 86_400_000;
 
 /** How far back the spend chart looks for each bucket size. */
 const SPEND_WINDOW_MS: Record<SpendInterval, number> = { hour: 48 * 3_600_000, day: 30 * 86_400_000 };
@@ -66,7 +73,7 @@ export class Dashboard {
   async start(): Promise<void> {
     this.source.onConnection((state) => this.showConnection(state));
     this.source.onLive((message) => this.onLive(message));
-    await Promise.all([this.loadStatus(), this.loadBudgets(), this.loadLogs(), this.loadRouting(), this.loadSpend()]);
+    await Promise.all([this.loadStatus(), this.loadBudgets(), this.loadLogs(), this.loadRouting(), this.loadSpend(), this.loadCache()]);
     setInterval(() => void this.loadRouting(), ROUTING_REFRESH_MS);
   }
 
@@ -140,8 +147,14 @@ export class Dashboard {
   private loadSpend(): Promise<void> {
     const start = new Date(this.now() - SPEND_WINDOW_MS[this.interval]).toISOString();
     return this.guarded('spend', this.panel('spend'), async () =>
-      this.chart.render(await this.source.get('/api/logs/stats', { interval: this.interval, group_by: this.group, start_time: start })),
+      this.chart.render(await this.source.get('/api/logs/stats', { interval: this.interval, group_by: GROUP_BY[this.group], start_time: start })),
     );
+  }
+
+  private loadCache(): Promise<void> {
+    const panel = this.panel('cache');
+    const start = new Date(this.now() - CACHE_WINDOW_MS).toISOString();
+    return this.guarded('the prompt-cache report', panel, async () => renderCacheReport(panel, await this.source.get('/api/insights/cache', { start_time: start })));
   }
 
   private spendControls(): HTMLElement {
@@ -158,7 +171,7 @@ export class Dashboard {
       { class: 'toolbar' },
       el('span', {}, 'Cost per'),
       select<SpendInterval>('interval', ['hour', 'day'], this.interval, (v) => (this.interval = v)),
-      select<SpendGroup>('group', ['model', 'team'], this.group, (v) => (this.group = v)),
+      select<SpendGroup>('group', ['model', 'team', 'branch'], this.group, (v) => (this.group = v)),
     );
   }
 }

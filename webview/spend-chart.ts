@@ -1,11 +1,12 @@
-// Spend over time: cost per hour or day, one line per model or team (uPlot).
+// Spend over time: cost per hour or day, one line per model, team or git branch (uPlot).
 import uPlot from 'uplot';
 import type { StatsJson } from './api-types.js';
 import { el } from './element.js';
 import { formatUsd } from './format.js';
 
 export type SpendInterval = 'hour' | 'day';
-export type SpendGroup = 'model' | 'team';
+/** `branch`: the `branch` tag (spend per git branch). */
+export type SpendGroup = 'model' | 'team' | 'branch';
 
 /** Distinct hues that read on dark and light themes. */
 const PALETTE = ['#3794ff', '#f14c4c', '#89d185', '#cca700', '#b180d7', '#4ec9b0', '#e0823d', '#d16d9e'];
@@ -14,7 +15,8 @@ const PALETTE = ['#3794ff', '#f14c4c', '#89d185', '#cca700', '#b180d7', '#4ec9b0
 export function spendColumns(stats: StatsJson): { readonly groups: string[]; readonly data: uPlot.AlignedData } {
   const times = [...new Set(stats.series.flatMap((s) => s.points.map((p) => Date.parse(p.time) / 1000)))].sort((a, b) => a - b);
   const index = new Map(times.map((t, i) => [t, i]));
-  const groups = stats.series.map((s) => s.group ?? '(none)');
+  const none = stats.group_by?.startsWith('tag:') ? '(untagged)' : '(none)';
+  const groups = stats.series.map((s) => s.group ?? none);
   const ys = stats.series.map((s) => {
     const y: (number | null)[] = times.map(() => null);
     for (const p of s.points) y[index.get(Date.parse(p.time) / 1000) ?? 0] = p.cost;

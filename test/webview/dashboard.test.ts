@@ -21,7 +21,7 @@ describe('dashboard in a browser', () => {
   before(async () => {
     server = await startFixtureServer(fixture, await buildDashboardBundle());
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 }, colorScheme: 'dark' });
     page.on('console', (m) => {
       if (m.type() === 'error') problems.push(m.text());
     });
@@ -65,6 +65,62 @@ describe('dashboard in a browser', () => {
     assert.equal(await provider.locator('.tier-percent').textContent(), '91.7%');
     assert.match((await provider.locator('[role="meter"]').getAttribute('class')) ?? '', /level-critical/);
     await shoot('budgets');
+  });
+
+  test('budgets tab shows each tier\'s burn rate and projected exhaustion, and lists the tiers that run out before reset', async () => {
+    const team = page.locator('.tier-row[data-tier="team"][data-id="ml-engineering"]');
+    assert.equal(await team.locator('.tier-burn').textContent(), '$6.20/h');
+    assert.equal(await team.locator('.tier-runout').textContent(), '2025-11-25 17:27 UTC');
+    assert.equal(await team.locator('.tier-runout').getAttribute('title'), 'team ml-engineering runs out Tuesday ~17:30 UTC at this pace ($765.44 left, resets Dec 1)');
+    const customer = page.locator('.tier-row[data-tier="customer"][data-id="acme-corp"]');
+    assert.equal(await customer.locator('.tier-runout').textContent(), 'not before reset');
+    // bedrock-claude had no spend in the last hour: its pace is the last 24 hours'.
+    assert.equal(await page.locator('.tier-row[data-id="bedrock-claude"] .tier-burn').textContent(), '$1.90/h');
+    const notes = await page.locator('ul.runway-notes li').allTextContents();
+    assert.deepEqual(notes, [
+      'key staging-key runs out tomorrow ~11:25 UTC at this pace ($87.66 left, resets Nov 24)',
+      'provider bedrock-claude runs out Saturday ~09:30 UTC at the pace of the last 24 hours ($82.60 left, resets Dec 1)',
+      'team ml-engineering runs out Tuesday ~17:30 UTC at this pace ($765.44 left, resets Dec 1)',
+    ]);
+  });
+
+  for (const width of [1400, 700]) {
+    test(`at ${width} px the budget columns line up at every depth and no reset time is cut off`, async () => {
+      await page.setViewportSize({ width, height: 900 });
+      try {
+        await tab('Budgets');
+        const boxes = async (cell: string) =>
+          Promise.all(['acme-corp', 'ml-engineering', 'staging-key', 'bedrock-claude'].map(async (id) => (await page.locator(`.tier-row[data-id="${id}"] ${cell}`).boundingBox())?.x));
+        for (const cell of ['.tier-spent', '.tier-percent', '.tier-money', '.tier-burn', '.tier-runout', '.tier-reset', '[role="meter"]']) {
+          const xs = await boxes(cell);
+          assert.ok(xs.every((x) => x !== undefined && Math.abs(x - (xs[0] ?? 0)) < 1), `${cell} starts at ${xs.join(', ')}`);
+        }
+        const clipped = await page.$$eval('.tier-row:not(.tier-head) > *, .tier-row .tier-remaining', (cells) =>
+          cells.filter((c) => !c.classList.contains('tier-name') && c.scrollWidth > c.clientWidth + 1).map((c) => `${c.className}: ${c.textContent}`),
+        );
+        assert.deepEqual(clipped, []);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px`);
+        await shoot(width === 1400 ? 'budgets' : 'budgets-narrow');
+      } finally {
+        await page.setViewportSize({ width: 1400, height: 900 });
+      }
+    });
+  }
+
+  test('prompt cache tab shows the read ratio, money saved and never-read writes per model and key, with the hints', async () => {
+    await tab('Prompt cache');
+    const figures = page.locator('.cache-figure .figure-value');
+    await figures.first().waitFor();
+    assert.deepEqual(await figures.allTextContents(), ['80.0%', '$773.55', '$17.63', '$750.63']);
+    const sonnet = page.locator('.cache-models tr[data-name="anthropic.claude-sonnet-4-20250514-v1:0"] td');
+    assert.deepEqual((await sonnet.allTextContents()).slice(1), ['8,420', '82.2%', '286,500,000', '$773.55', '$83.03', '$17.63', '$750.63']);
+    const ci = page.locator('.cache-keys tr[data-name="ci-agent"]');
+    assert.equal(await ci.locator('td.unread').textContent(), '$13.10');
+    assert.match((await ci.locator('td.unread').getAttribute('class')) ?? '', /warning/);
+    assert.deepEqual(await page.locator('ul.cache-hints li').allTextContents(), fixture.cache.hints);
+    assert.ok(server.requests.some((r) => r.startsWith('/api/insights/cache?start_time=')));
+    await shoot('cache');
   });
 
   test('live requests tab lists recorded requests newest first with model, provider, status, tokens, cost, latency', async () => {
@@ -140,6 +196,20 @@ describe('dashboard in a browser', () => {
     await page.locator('select.spend-interval').selectOption('day');
     await page.locator('.spend-totals li[data-group="ml-engineering"]').waitFor();
     assert.equal(await page.locator('.spend-totals li[data-group="ml-engineering"] strong').textContent(), expected('day/team', 'ml-engineering'));
+  });
+
+  test('spend per branch: the branch grouping asks for the branch tag and totals each branch, untagged spend apart', async () => {
+    await tab('Spend over time');
+    await page.locator('select.spend-group').selectOption('branch');
+    await page.locator('.spend-totals li[data-group="feature/prompt-cache"]').waitFor();
+    assert.ok(server.requests.some((r) => r.includes('group_by=tag%3Abranch')));
+    const series = fixture.stats['day/tag:branch'].series;
+    const total = (group: string | null) =>
+      new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format((series.find((s) => s.group === group)?.points.reduce((sum, p) => sum + Math.round(p.cost * 1e6), 0) ?? 0) / 1e6);
+    assert.equal(await page.locator('.spend-totals li[data-group="main"] strong').textContent(), total('main'));
+    assert.equal(await page.locator('.spend-totals li[data-group="fix/retry-loop"] strong').textContent(), total('fix/retry-loop'));
+    assert.match((await page.locator('.spend-totals li[data-group=""]').textContent()) ?? '', /^\(untagged\): /);
+    await shoot('branches');
   });
 
   test('the page ran under its CSP without errors', () => {

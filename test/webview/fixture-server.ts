@@ -17,6 +17,8 @@ export interface DashboardFixture {
   readonly logs: ApiResponses['/api/logs'];
   /** Keyed `interval/group_by`. */
   readonly stats: Readonly<Record<string, StatsJson>>;
+  readonly cache: ApiResponses['/api/insights/cache'];
+  readonly guards: ApiResponses['/api/guards'];
   /** Pushed over /ws on demand. */
   readonly live: readonly LiveMessage[];
 }
@@ -87,6 +89,10 @@ export async function startFixtureServer(fixture: DashboardFixture, bundle: Buff
           return json(res, 200, fixture.routing);
         case '/api/logs':
           return json(res, 200, fixture.logs);
+        case '/api/insights/cache':
+          return json(res, 200, fixture.cache);
+        case '/api/guards':
+          return json(res, 200, fixture.guards);
         case '/api/logs/stats': {
           const stats = fixture.stats[`${url.searchParams.get('interval')}/${url.searchParams.get('group_by')}`];
           return stats ? json(res, 200, stats) : json(res, 400, { error: { message: 'no recorded stats for this query' } });
