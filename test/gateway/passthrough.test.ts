@@ -115,6 +115,32 @@ describe('gateway pass-through to Anthropic and OpenAI', () => {
     assert.equal(openaiUp.requests.at(-1)!.headers.authorization, 'Bearer sk-openai-upstream-secret');
   });
 
+  test('x-request-id names the gateway\'s log record on both routes; the upstream id travels separately', async () => {
+    openaiUp.script({ text: 'ids', headers: { 'x-request-id': 'upstream-req-1' } });
+    const openaiRes = await fetch(`${gw.url}/openai/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer dev-key' },
+      body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    await openaiRes.text();
+    assert.equal(openaiRes.headers.get('x-upstream-request-id'), 'upstream-req-1');
+    const anthropicRes = await fetch(`${gw.url}/anthropic/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'dev-key' },
+      body: JSON.stringify({ model: 'claude-sonnet-4-20250514', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }),
+    });
+    await anthropicRes.text();
+    for (const res of [openaiRes, anthropicRes]) {
+      const id = res.headers.get('x-request-id');
+      assert.ok(id);
+      const page = await eventually(async () => {
+        const p = await gw.api<{ logs: { request_id: string }[] }>(`/api/logs?request_id=${id}`);
+        return p.logs.length === 1 ? p : undefined;
+      });
+      assert.equal(page.logs[0].request_id, id);
+    }
+  });
+
   test('a missing or unknown virtual key gets 401 in the Anthropic error shape', async () => {
     const variants: Record<string, string>[] = [{}, { 'x-api-key': 'not-a-key' }];
     for (const headers of variants) {

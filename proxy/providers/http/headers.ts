@@ -49,14 +49,22 @@ export function forwardableHeaders(
   return out;
 }
 
-/** Response headers worth passing back to the client: the body's type and the upstream's request id. */
-const RESPONSE_KEPT = ['content-type', 'request-id', 'x-request-id'];
+/**
+ * Response headers worth passing back to the client, under the name the client sees: the body's
+ * type and the upstream's request id. `x-request-id` is the gateway's own (the id in /api/logs),
+ * so the upstream's travels as `x-upstream-request-id`.
+ */
+const RESPONSE_KEPT: readonly (readonly [upstream: string, client: string])[] = [
+  ['content-type', 'content-type'],
+  ['request-id', 'request-id'],
+  ['x-request-id', 'x-upstream-request-id'],
+];
 
 export function clientResponseHeaders(upstream: IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name of RESPONSE_KEPT) {
+  for (const [name, clientName] of RESPONSE_KEPT) {
     const value = headerValue(upstream, name);
-    if (value !== undefined) out[name] = value;
+    if (value !== undefined) out[clientName] = value;
   }
   return out;
 }
