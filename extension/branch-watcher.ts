@@ -1,14 +1,8 @@
 // Follows the workspace's checked-out branch: watches .git/HEAD and reports the tags whenever the branch changes.
-import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { readBranch, repositoryName, resolveGitDir } from './git-head.js';
+import { workspaceTags } from './workspace-tags.js';
+import { resolveGitDir } from './git-head.js';
 import type { WorkspaceTags } from './spend-tags.js';
-
-/** The tags of a workspace folder now (branch undefined outside a repository). */
-export function workspaceTags(folder: string): WorkspaceTags {
-  const gitDir = resolveGitDir(folder);
-  return { branch: gitDir ? readBranch(gitDir) : undefined, workspace: basename(folder), repo: repositoryName(folder, gitDir) };
-}
 
 export class BranchWatcher implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];

@@ -40,7 +40,7 @@ export class PauseAnnouncements {
   onLive(message: LiveMessage, keyId: string | undefined): GuardPause | undefined {
     const signal = guardSignal(message, keyId);
     if (signal?.state === 'running') this.announced.delete(signal.keyId);
-    return signal?.state === 'paused' ? this.announce(signal) : undefined;
+    return signal?.state === 'paused' ? this.announce({ keyId: signal.keyId, reason: signal.reason }) : undefined;
   }
 
   /** The pauses to announce from a `GET /api/guards` answer. */
