@@ -1,7 +1,7 @@
 // `spendgate logs`: query the request log with the API's own filters as flags, or --follow it live.
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { FILTER_PARAMS, parseLogQuery } from '../logs/filters.js';
+import { FILTER_PARAMS, LogFilterError, parseLogQuery } from '../logs/filters.js';
 import type { LogRecordJson } from '../logs/json.js';
 import { connect } from './client.js';
 import { renderTable } from './table.js';
@@ -34,7 +34,12 @@ export async function runLogs(argv: string[]): Promise<number> {
     const v = (values as Record<string, unknown>)[flagName(p)];
     if (typeof v === 'string') params.set(p, v);
   }
-  parseLogQuery(params); // the same validation as the API: a bad flag fails here, naming the parameter
+  try {
+    parseLogQuery(params); // the same validation as the API
+  } catch (err) {
+    if (err instanceof LogFilterError) throw new Error(`--${flagName(err.parameter)}: ${err.message}`);
+    throw err;
+  }
   const client = await connect(values as { port?: string; host?: string; 'data-dir'?: string });
 
   if (!values.follow) {
