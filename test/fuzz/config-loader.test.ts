@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { loadConfigText } from '../../proxy/config/load.js';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fuzzRuns, fuzzSeed } from './adversarial.js';
 import { removeDir, tempDir } from '../harness/gateway.js';
@@ -89,4 +89,24 @@ test('a flow sequence nested 100000 levels deep is a problem at a line, not a th
   const depth = 100_000;
   const result = loadConfigText(`accounts: ${'['.repeat(depth)}${']'.repeat(depth)}`, '/fuzz/bifrost.yaml');
   assert.equal(result.ok, false);
+});
+
+test('a deep flow sequence loaded after another file does not abort the process (V8 dies if the stack runs out while compiling a regexp)', async () => {
+  const dir = await tempDir('spendgate-fuzz-config-seq-');
+  try {
+    const file = join(dir, 'texts.json');
+    const depth = 5_000;
+    await writeFile(file, JSON.stringify([': : :', `accounts: ${'['.repeat(depth)}${']'.repeat(depth)}`]));
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'config-sequence-child.ts'), file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('close', (c, s) => resolve([c, s])));
+    assert.equal(signal, null, `the loader process was killed by ${signal}: ${stderr.split('\n').find((l) => l.includes('FATAL')) ?? stderr.slice(0, 300)}`);
+    assert.equal(code, 0, stderr.slice(0, 500));
+    assert.deepEqual(stdout.trim().split('\n'), ['refused', 'refused']);
+  } finally {
+    await removeDir(dir);
+  }
 });
