@@ -47,6 +47,8 @@ export interface WorkbenchOptions {
   /** Needed for ?payload= extensionDevelopmentPath / extensionTestsPath (VS Code 1.100 ignores them otherwise). */
   readonly smokeTestDriver: boolean;
   readonly vsix?: string;
+  /** Runs on the workspace folder after its files are written, before VS Code opens it (e.g. `git init`). */
+  readonly prepare?: (workspace: string) => void;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -84,6 +86,7 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
     mkdirSync(join(file, '..'), { recursive: true });
     writeFileSync(file, content);
   }
+  options.prepare?.(dirs.ws);
   const config = join(root, 'code-server.yaml');
   writeFileSync(config, 'bind-addr: 127.0.0.1:0\nauth: none\ncert: false\n');
   const common = ['--config', config, '--user-data-dir', dirs.ud, '--extensions-dir', dirs.ext];

@@ -2,6 +2,7 @@
 // (1) the extension-host suite (suite/index.ts) against the real `vscode` API, with the real engine;
 // (2) the packaged VSIX installed into the workbench: status bar, Problems, the dashboard webview, screenshots.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,14 @@ before(() => {
   staged = stageExtension(join(work, 'extension'));
 });
 
+/** The workspace is a git repository on `main` with bifrost.yaml committed (the policy preview compares with HEAD). */
+function gitInit(workspace: string): void {
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'commit.gpgsign=false', ...args], { cwd: workspace, stdio: 'ignore' });
+  git('init', '-q', '-b', 'main');
+  git('add', 'bifrost.yaml');
+  git('commit', '-qm', 'policy');
+}
+
 async function workspaceFiles(): Promise<Record<string, string>> {
   return { 'bifrost.yaml': SEED, '.vscode/settings.json': JSON.stringify({ 'spendgate.port': await freePort() }) };
 }
@@ -41,6 +50,7 @@ describe('extension-host suite with the real vscode API', () => {
       // A private SPENDGATE_HOME, so an engine reused from the developer's own ~/.spendgate cannot leak in.
       env: { SPENDGATE_E2E_OUT: out, SPENDGATE_HOME: join(work, 'home') },
       smokeTestDriver: true,
+      prepare: gitInit,
     });
     const page = await wb.browser.newPage();
     let exitCode: number | undefined;
@@ -50,7 +60,7 @@ describe('extension-host suite with the real vscode API', () => {
     const file = join(out, 'extension-tests.json');
     assert.ok(existsSync(file), `the suite wrote no results (exit code ${exitCode}); code-server log:\n${wb.log().slice(-3000)}`);
     const results = JSON.parse(readFileSync(file, 'utf8')) as { name: string; ok: boolean; error?: string }[];
-    assert.ok(results.length >= 7, `only ${results.length} cases ran`);
+    assert.ok(results.length >= 9, `only ${results.length} cases ran`);
     for (const r of results) {
       await t.test(r.name, () => assert.ok(r.ok, r.error));
     }
@@ -65,7 +75,7 @@ describe('the packaged VSIX in the workbench UI', () => {
 
   before(async () => {
     const vsix = packageVsix(staged, join(work, 'spendgate.vsix'));
-    wb = await startWorkbench({ bin, files: await workspaceFiles(), env: { SPENDGATE_HOME: join(work, 'ui-home') }, smokeTestDriver: false, vsix });
+    wb = await startWorkbench({ bin, files: await workspaceFiles(), env: { SPENDGATE_HOME: join(work, 'ui-home') }, smokeTestDriver: false, vsix, prepare: gitInit });
     page = await wb.browser.newPage();
     await page.goto(wb.url());
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });

@@ -16,18 +16,15 @@ export function ensureBuilt(): void {
   for (const f of needed) if (!existsSync(join(ROOT, f))) throw new Error(`${f} is missing after npm run build`);
 }
 
-/** The package.json the VSIX ships: the project's, plus extension/package-contributes.json if not merged yet. */
+/** The package.json the VSIX ships: the project's (its `contributes` is merged), without the development-only fields. */
 function extensionManifest(): Record<string, unknown> {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
-  const contributes = JSON.parse(readFileSync(join(ROOT, 'extension', 'package-contributes.json'), 'utf8')) as Record<string, unknown>;
-  delete contributes.$comment;
-  const merged: Record<string, unknown> = { ...contributes, ...pkg };
-  for (const key of Object.keys(contributes)) if (!(key in pkg)) merged[key] = contributes[key];
-  delete merged.private;
-  delete merged.scripts;
-  delete merged.devDependencies;
-  delete merged.dependencies;
-  return merged;
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
+  if (typeof manifest.contributes !== 'object' || manifest.contributes === null) throw new Error('package.json has no "contributes" section');
+  delete manifest.private;
+  delete manifest.scripts;
+  delete manifest.devDependencies;
+  delete manifest.dependencies;
+  return manifest;
 }
 
 export function stageExtension(dir: string): string {
@@ -39,6 +36,10 @@ export function stageExtension(dir: string): string {
   const readme = join(ROOT, 'README.md');
   if (existsSync(readme)) copyFileSync(readme, join(dir, 'README.md'));
   else writeFileSync(join(dir, 'README.md'), '# spendgate\n\nA local LLM gateway that counts and caps AI spend.\n');
+  // The extension and dashboard bundles are rebuilt from source (options as in build.mjs), so a stale dist/ cannot be tested.
+  const bundle = { bundle: true, sourcemap: true, logLevel: 'warning', legalComments: 'none' } as const;
+  buildSync({ ...bundle, entryPoints: [join(ROOT, 'extension', 'extension.ts')], outfile: join(dir, 'dist', 'extension.js'), platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'] });
+  buildSync({ ...bundle, entryPoints: [join(ROOT, 'webview', 'main.ts')], outfile: join(dir, 'dist', 'webview', 'main.js'), platform: 'browser', target: 'es2022', format: 'esm', loader: { '.css': 'text' } });
   buildSync({
     entryPoints: [join(__dirname, 'suite', 'index.ts')],
     outfile: join(dir, 'test', 'suite.js'),

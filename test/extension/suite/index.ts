@@ -2,6 +2,7 @@
 // gateway, the status bar, terminal environment, config diagnostics and clean shutdown. Results go to
 // $SPENDGATE_E2E_OUT/extension-tests.json for the runner (test/extension/extension-host.test.ts).
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -99,6 +100,42 @@ export async function run(): Promise<void> {
     assert.deepEqual([problem.range.start.line, problem.range.start.character], [line, col]);
     await vscode.workspace.fs.writeFile(configUri, Buffer.from(original));
     await until(() => vscode.languages.getDiagnostics(configUri).length === 0, 'the diagnostic to clear');
+  });
+
+  await test('terminals send the branch, workspace and repo tags, and the branch follows a checkout', async () => {
+    assert.ok(api && folder);
+    const current = api;
+    const header = () => current.terminalEnvironment().ANTHROPIC_CUSTOM_HEADERS;
+    const name = folder.uri.fsPath.split('/').pop();
+    assert.equal(header(), `x-spendgate-tags: branch=main,workspace=${name},repo=${name}`);
+    execFileSync('git', ['checkout', '-q', '-b', 'feature/runway'], { cwd: folder.uri.fsPath });
+    await until(() => header()?.includes('branch=feature/runway'), 'the tags to follow the checkout', 20_000);
+    assert.equal(current.workspaceTags()?.branch, 'feature/runway');
+  });
+
+  await test('an unsaved limit change in bifrost.yaml shows a CodeLens with its consequence on the limit line', async () => {
+    assert.ok(api && configUri);
+    const current = api;
+    const doc = await vscode.workspace.openTextDocument(configUri);
+    await vscode.window.showTextDocument(doc);
+    const line = doc.getText().split('\n').findIndex((l) => l.includes('limit: 2000'));
+    assert.ok(line > 0, 'the seed has the team limit');
+    const edit = new vscode.WorkspaceEdit();
+    const at = doc.lineAt(line).text.indexOf('2000');
+    edit.replace(configUri, new vscode.Range(line, at, line, at + 4), '1500');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.ok(doc.isDirty, 'the edit is not saved');
+    const placed = await until(() => current.policyPreview().find((p) => p.change.kind === 'limit_changed'), 'a policy preview of the edit', 30_000);
+    assert.equal(placed.line, line);
+    assert.match(placed.text, /^team ml-engineering limit \$2,000 → \$1,500: already spent \$0 /);
+    const lenses = await until(async () => {
+      const found = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', configUri);
+      return found?.some((l) => l.command?.title.includes('limit $2,000 → $1,500')) && found;
+    }, 'the CodeLens on bifrost.yaml', 10_000);
+    assert.ok(lenses.some((l) => l.range.start.line === line));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', configUri, new vscode.Position(line, 4));
+    assert.ok(hovers.some((h) => h.contents.some((c) => (typeof c === 'string' ? c : c.value).includes('if this edit is applied'))));
+    await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
   await test('deactivation stops the gateway process', async () => {
