@@ -59,8 +59,65 @@ function refused(problems: ConfigProblem[]): LoadResult {
   return { ok: false, problems: problems.sort(byPosition) };
 }
 
+/** Deeper than any real config; past it the YAML parser's recursion (and V8's regexp compiler) can exhaust the stack. */
+const MAX_NESTING = 256;
+const MAX_INDENT = 1024;
+
+/**
+ * One linear pass before parsing: the position of flow brackets nested (outside quotes) or block
+ * indentation deeper than any real config. Such a file is refused without invoking the parser,
+ * because some overflows inside V8 abort the process instead of throwing.
+ */
+function tooDeep(text: string): { line: number; col: number } | undefined {
+  let depth = 0;
+  let line = 1;
+  let col = 0;
+  let quote: string | undefined;
+  let atLineStart = true;
+  let indent = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    col += 1;
+    if (c === '\n') {
+      line += 1;
+      col = 0;
+      atLineStart = true;
+      indent = 0;
+      continue;
+    }
+    if (atLineStart) {
+      if (c === ' ' || c === '-') {
+        indent += 1;
+        if (indent > MAX_INDENT) return { line, col };
+        continue;
+      }
+      atLineStart = false;
+    }
+    if (quote !== undefined) {
+      if (c === '\\' && quote === '"') i += 1;
+      else if (c === quote) quote = undefined;
+      continue;
+    }
+    if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
+      const nl = text.indexOf('\n', i);
+      if (nl === -1) break;
+      i = nl - 1;
+      col -= 1;
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === '[' || c === '{') {
+      depth += 1;
+      if (depth > MAX_NESTING) return { line, col };
+    } else if ((c === ']' || c === '}') && depth > 0) depth -= 1;
+  }
+  return undefined;
+}
+
 /** Validates config text; `filePath` anchors relative paths inside it (it is not read). Never throws. */
 export function loadConfigText(text: string, filePath: string, options: LoadOptions = {}): LoadResult {
+  const deep = tooDeep(text);
+  if (deep) return refused([{ severity: 'error', ...deep, message: `nested more than ${MAX_NESTING} levels deep: not a config` }]);
   try {
     return validate(text, filePath, options);
   } catch (err) {
