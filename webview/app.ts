@@ -52,6 +52,8 @@ export class Dashboard {
   private readonly chart: SpendChart;
   private interval: SpendInterval = 'hour';
   private group: SpendGroup = 'model';
+  /** Sequence number of the newest spend request; older answers are dropped. */
+  private spendRequest = 0;
 
   constructor(
     private readonly root: HTMLElement,
@@ -146,9 +148,12 @@ export class Dashboard {
 
   private loadSpend(): Promise<void> {
     const start = new Date(this.now() - SPEND_WINDOW_MS[this.interval]).toISOString();
-    return this.guarded('spend', this.panel('spend'), async () =>
-      this.chart.render(await this.source.get('/api/logs/stats', { interval: this.interval, group_by: GROUP_BY[this.group], start_time: start })),
-    );
+    // Controls can change faster than answers arrive: only the newest request may draw the chart.
+    const request = ++this.spendRequest;
+    return this.guarded('spend', this.panel('spend'), async () => {
+      const stats = await this.source.get('/api/logs/stats', { interval: this.interval, group_by: GROUP_BY[this.group], start_time: start });
+      if (request === this.spendRequest) this.chart.render(stats);
+    });
   }
 
   private loadCache(): Promise<void> {

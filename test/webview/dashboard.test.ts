@@ -194,8 +194,14 @@ describe('dashboard in a browser', () => {
     await shoot('spend');
     await page.locator('select.spend-group').selectOption('team');
     await page.locator('select.spend-interval').selectOption('day');
-    await page.locator('.spend-totals li[data-group="ml-engineering"]').waitFor();
-    assert.equal(await page.locator('.spend-totals li[data-group="ml-engineering"] strong').textContent(), expected('day/team', 'ml-engineering'));
+    // The hour/team answer may draw first; wait for the day/team one.
+    const dayTotal = expected('day/team', 'ml-engineering');
+    await page.waitForFunction(
+      (want) => document.querySelector('.spend-totals li[data-group="ml-engineering"] strong')?.textContent === want,
+      dayTotal,
+      { timeout: 10_000 },
+    );
+    assert.equal(await page.locator('.spend-totals li[data-group="ml-engineering"] strong').textContent(), dayTotal);
   });
 
   test('spend per branch: the branch grouping asks for the branch tag and totals each branch, untagged spend apart', async () => {
