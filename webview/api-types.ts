@@ -3,39 +3,18 @@ import type { CacheReportJson } from './cache-types.js';
 
 export type { CacheReportJson, CacheUsageJson } from './cache-types.js';
 
-export type TierKind = 'customer' | 'team' | 'virtual_key' | 'provider_config';
+// The wire types the engine itself declares are imported as types only (erased from the bundle): the
+// dashboard still reaches the engine only over HTTP and WebSocket, but cannot drift from its shapes.
+import type { TierStatus } from '../proxy/governance/ledger.js';
+import type { Runway } from '../proxy/insights/runway.js';
 
-/** One budget tier; money in decimal US dollars, times ISO 8601 UTC, percent 0–100. */
-export interface BudgetTierJson {
-  readonly tier: TierKind;
-  readonly id: string;
-  readonly parent: string | null;
-  readonly limit: number;
-  readonly spent: number;
-  readonly reserved: number;
-  readonly remaining: number;
-  readonly period: string;
-  readonly period_start: string;
-  readonly resets_at: string;
-  readonly percent: number;
-  readonly runway: RunwayJson;
-}
+export type { TierKind } from '../proxy/config/types.js';
 
 /** How fast a tier burns and whether it runs out before its reset (the engine's insights/runway). */
-export interface RunwayJson {
-  /** Decimal dollars per hour over the last hour, the last 24 hours, and the period so far. */
-  readonly burn_rate_per_hour: number;
-  readonly burn_rate_24h_per_hour: number;
-  readonly burn_rate_period_per_hour: number;
-  /** The window the projection uses; null when nothing was spent in either. */
-  readonly pace_basis: 'last_hour' | 'last_24h' | null;
-  /** ISO 8601 UTC; null when nothing is being spent or the budget lasts past the reset. */
-  readonly projected_exhaustion: string | null;
-  readonly runs_out_before_reset: boolean;
-  readonly exhausted: boolean;
-  /** A sentence, e.g. `team ml-engineering runs out Thursday ~14:00 UTC at this pace ($765.44 left, resets Dec 1)`. */
-  readonly summary: string;
-}
+export type RunwayJson = Runway;
+
+/** One budget tier; money in decimal US dollars, times ISO 8601 UTC, percent 0–100 (GET /api/budgets). */
+export type BudgetTierJson = TierStatus & { readonly runway: RunwayJson };
 
 export interface BudgetsJson {
   readonly tiers: readonly BudgetTierJson[];
