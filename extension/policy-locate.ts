@@ -1,29 +1,9 @@
 // Where in bifrost.yaml a policy change lives: the line of a tier's changed field, for CodeLenses and hovers.
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import type { PolicyChange } from '../proxy/insights/policy-change.js';
 
-/** A change as `spendgate diff --json` reports it (the engine's insights/policy-change PolicyChange). */
-export interface PolicyChangeJson {
-  readonly tier: 'customer' | 'team' | 'virtual_key' | 'provider_config';
-  readonly id: string;
-  readonly kind:
-    | 'limit_changed'
-    | 'period_changed'
-    | 'tier_added'
-    | 'tier_removed'
-    | 'parent_changed'
-    | 'provider_added'
-    | 'provider_removed'
-    | 'model_changed'
-    | 'weight_changed'
-    | 'rate_limit_changed'
-    | 'allowed_models_changed'
-    | 'key_added'
-    | 'key_removed';
-  readonly before: string | null;
-  readonly after: string | null;
-  readonly consequence: string;
-  readonly severity: 'info' | 'warning' | 'blocking';
-}
+/** A change as `spendgate diff --json` reports it: the engine's own type, imported as a type only. */
+export type PolicyChangeJson = PolicyChange;
 
 /** Which list of the file holds the change's entry, and which field of the entry it is about. */
 function target(c: PolicyChangeJson): { readonly path: readonly string[]; readonly field: string | undefined } {
