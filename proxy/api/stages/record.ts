@@ -1,6 +1,7 @@
 // Stage 7: one log record per attempt, journaled with the charges before the response's last byte.
 import { randomUUID } from 'node:crypto';
 import { ZERO_USAGE } from '../../core/usage.js';
+import { errorCode } from '../wire-errors.js';
 import type { CacheStatus, LogRecord } from '../../logs/record.js';
 import type { Attempt, RequestContext } from '../context.js';
 import type { Services } from '../services.js';
@@ -16,7 +17,9 @@ function cacheStatus(a: Attempt | undefined): CacheStatus {
 function buildRecord(ctx: RequestContext, s: Services, attempt: Attempt | undefined, number: number, isLast: boolean): LogRecord {
   const usage = attempt?.usage ?? ZERO_USAGE;
   const error = attempt ? (attempt.error ?? attempt.outcome?.error) : ctx.error;
-  const errorType = attempt?.error ? attempt.error.kind : attempt?.outcome?.error?.type ?? (isLast ? ctx.error?.kind : undefined);
+  // The DESIGN §5 code (budget_exceeded, request_limited, upstream_error…), or the provider's own error type mid-stream.
+  const gatewayError = attempt ? attempt.error : ctx.error;
+  const errorType = gatewayError ? errorCode(gatewayError) : attempt?.outcome?.error?.type;
   const status = attempt?.outcome?.status ?? attempt?.error?.status ?? ctx.error?.status ?? 500;
   const capture = s.config.logging.captureBodies;
   return {
