@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { startAnthropicUpstream } from '../upstreams/anthropic.js';
 import type { TestUpstream } from '../upstreams/common.js';
 import { CLI, eventually, removeDir, spawnGateway, tempDir, type SpawnedGateway } from '../harness/gateway.js';
+import { fourTierConfig } from '../harness/configs.js';
 
 const ROOT = resolve(__dirname, '..', '..');
 const EXAMPLE = join(ROOT, 'examples', 'bifrost.yaml');
@@ -29,35 +30,7 @@ async function spendgate(args: readonly string[], env: Readonly<Record<string, s
   return { code, stdout, stderr };
 }
 
-function configFor(anthropicUrl: string): string {
-  return `accounts:
-  - id: dev
-    providers:
-      - id: anthropic-direct
-        type: anthropic
-        model: claude-sonnet-4-20250514
-        base_url: ${anthropicUrl}
-        api_key: env.TEST_ANTHROPIC_KEY
-budgets:
-  customer:
-    - id: acme-corp
-      limit: 5000
-      period: 1M
-  team:
-    - id: ml-engineering
-      customer_id: acme-corp
-      limit: 2000
-      period: 1M
-  virtual_key:
-    - id: staging-key
-      team_id: ml-engineering
-      limit: 500
-      period: 1w
-  provider_config:
-    - id: anthropic-direct
-      limit: 1000
-      period: 1M
-rate_limits:
+const RATE_LIMITS = `rate_limits:
   virtual_key:
     - id: staging-key
       requests: {limit: 100, duration: 1h}
@@ -66,7 +39,8 @@ rate_limits:
     - id: anthropic-direct
       requests: {limit: 500, duration: 1h}
 `;
-}
+
+const configFor = (anthropicUrl: string): string => fourTierConfig(anthropicUrl, RATE_LIMITS);
 
 describe('spendgate check', () => {
   test('the example config is valid: exit 0, with the inference-profile advice as FILE:LINE:COL', async () => {

@@ -8,6 +8,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { startAnthropicUpstream } from '../upstreams/anthropic.js';
 import type { TestUpstream } from '../upstreams/common.js';
 import { eventually, spawnGateway, type SpawnedGateway } from '../harness/gateway.js';
+import { fourTierConfig } from '../harness/configs.js';
 
 const SCREENSHOT = join(__dirname, '..', '..', 'docs', 'browser-dashboard.png');
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -19,36 +20,7 @@ const TIERS = [
   ['provider_config', 'anthropic-direct'],
 ] as const;
 
-function configFor(anthropicUrl: string): string {
-  return `accounts:
-  - id: dev
-    providers:
-      - id: anthropic-direct
-        type: anthropic
-        model: claude-sonnet-4-20250514
-        base_url: ${anthropicUrl}
-        api_key: env.TEST_ANTHROPIC_KEY
-budgets:
-  customer:
-    - id: acme-corp
-      limit: 5000
-      period: 1M
-  team:
-    - id: ml-engineering
-      customer_id: acme-corp
-      limit: 2000
-      period: 1M
-  virtual_key:
-    - id: staging-key
-      team_id: ml-engineering
-      limit: 500
-      period: 1w
-  provider_config:
-    - id: anthropic-direct
-      limit: 1000
-      period: 1M
-`;
-}
+const configFor = (anthropicUrl: string): string => fourTierConfig(anthropicUrl);
 
 describe('browser dashboard on the real engine', () => {
   let upstream: TestUpstream;
