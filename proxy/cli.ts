@@ -35,6 +35,10 @@ async function serve(argv: string[]): Promise<number> {
   });
   const options = resolveServeOptions(values as ServeFlags, process.env, process.cwd());
   const log = createEventLog();
+  // stderr carries one JSON object per line: route Node's own warnings (e.g. the AWS SDK's runtime
+  // notice) through the event log instead of its default multi-line printer.
+  process.removeAllListeners('warning');
+  process.on('warning', (w) => log({ level: 'warn', event: 'node_warning', name: w.name, message: w.message }));
   const tags = process.env.SPENDGATE_TAGS ? Object.fromEntries(process.env.SPENDGATE_TAGS.split(',').map((kv) => kv.split('=', 2) as [string, string]).filter(([k, v]) => k && v !== undefined)) : {};
   const gateway = await startGateway(options, { log, defaultTags: tags });
   process.stdout.write(`spendgate listening on ${gateway.url}\n`);
