@@ -4,10 +4,9 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { startAnthropicUpstream } from '../upstreams/anthropic.js';
-import { startOpenAIUpstream } from '../upstreams/openai.js';
 import type { TestUpstream } from '../upstreams/common.js';
-import { eventually, spawnGateway, type SpawnedGateway } from '../harness/gateway.js';
+import { eventually, type SpawnedGateway } from '../harness/gateway.js';
+import { startLoopbackGateway, type LoopbackGateway } from '../harness/loopback.js';
 
 function configFor(anthropicUrl: string, openaiUrl: string, extraKey = ''): string {
   return `accounts:
@@ -36,23 +35,18 @@ routing:
 }
 
 describe('gateway pass-through to Anthropic and OpenAI', () => {
+  let rig: LoopbackGateway;
   let anthropicUp: TestUpstream;
   let openaiUp: TestUpstream;
   let gw: SpawnedGateway;
 
   before(async () => {
-    anthropicUp = await startAnthropicUpstream();
-    openaiUp = await startOpenAIUpstream();
-    gw = await spawnGateway({
-      config: configFor(anthropicUp.url, openaiUp.url),
-      env: { TEST_ANTHROPIC_KEY: 'sk-ant-upstream-secret', TEST_OPENAI_KEY: 'sk-openai-upstream-secret' },
-    });
+    rig = await startLoopbackGateway(configFor, { TEST_ANTHROPIC_KEY: 'sk-ant-upstream-secret', TEST_OPENAI_KEY: 'sk-openai-upstream-secret' });
+    ({ anthropicUp, openaiUp, gw } = rig);
   });
 
   after(async () => {
-    assert.equal(await gw.stop(), 0, 'the gateway exits 0 on SIGTERM');
-    await anthropicUp.close();
-    await openaiUp.close();
+    assert.equal(await rig.close(), 0, 'the gateway exits 0 on SIGTERM');
   });
 
   const anthropic = (key = 'dev-key') => new Anthropic({ baseURL: `${gw.url}/anthropic`, apiKey: key, maxRetries: 0 });

@@ -3,11 +3,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
-import { startAnthropicUpstream } from '../upstreams/anthropic.js';
-import { startOpenAIUpstream } from '../upstreams/openai.js';
 import type { TestUpstream } from '../upstreams/common.js';
-import { spawnGateway, type SpawnedGateway } from '../harness/gateway.js';
+import type { SpawnedGateway } from '../harness/gateway.js';
 import { LiveClient, type LiveMessage } from './live-client.js';
+import { startLoopbackGateway, type LoopbackGateway } from '../harness/loopback.js';
 
 /** The contract's promise is "within 1 s of the response"; each wait allows that and no more. */
 const PUSH_TIMEOUT_MS = 1_000;
@@ -57,23 +56,18 @@ const isLogCreate = (m: LiveMessage) => m.type === 'log' && m.operation === 'cre
 const isBudgets = (m: LiveMessage) => m.type === 'budgets';
 
 describe('live request log over /ws', () => {
+  let rig: LoopbackGateway;
   let anthropicUp: TestUpstream;
   let openaiUp: TestUpstream;
   let gw: SpawnedGateway;
 
   before(async () => {
-    anthropicUp = await startAnthropicUpstream();
-    openaiUp = await startOpenAIUpstream();
-    gw = await spawnGateway({
-      config: configFor(anthropicUp.url, openaiUp.url),
-      env: { TEST_ANTHROPIC_KEY: 'sk-ant-upstream-secret', TEST_OPENAI_KEY: 'sk-openai-upstream-secret' },
-    });
+    rig = await startLoopbackGateway(configFor, { TEST_ANTHROPIC_KEY: 'sk-ant-upstream-secret', TEST_OPENAI_KEY: 'sk-openai-upstream-secret' });
+    ({ anthropicUp, openaiUp, gw } = rig);
   });
 
   after(async () => {
-    await gw.stop();
-    await anthropicUp.close();
-    await openaiUp.close();
+    await rig.close();
   });
 
   async function anthropicMessage(key: string, usage: { input: number; output: number }): Promise<void> {

@@ -3,10 +3,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
-import { startAnthropicUpstream } from '../upstreams/anthropic.js';
-import { startOpenAIUpstream } from '../upstreams/openai.js';
 import type { TestUpstream } from '../upstreams/common.js';
-import { eventually, spawnGateway, type SpawnedGateway } from '../harness/gateway.js';
+import { eventually, type SpawnedGateway } from '../harness/gateway.js';
+import { startLoopbackGateway, type LoopbackGateway } from '../harness/loopback.js';
 
 function configFor(anthropicUrl: string, openaiUrl: string, pricing = ''): string {
   return `accounts:
@@ -56,23 +55,18 @@ interface Budgets {
 }
 
 describe('pricing: unpriced models and config overrides', () => {
+  let rig: LoopbackGateway;
   let anthropicUp: TestUpstream;
   let openaiUp: TestUpstream;
   let gw: SpawnedGateway;
 
   before(async () => {
-    anthropicUp = await startAnthropicUpstream();
-    openaiUp = await startOpenAIUpstream();
-    gw = await spawnGateway({
-      config: configFor(anthropicUp.url, openaiUp.url),
-      env: { TEST_ANTHROPIC_KEY: 'sk-ant-upstream', TEST_OPENAI_KEY: 'sk-openai-upstream' },
-    });
+    rig = await startLoopbackGateway(configFor, { TEST_ANTHROPIC_KEY: 'sk-ant-upstream', TEST_OPENAI_KEY: 'sk-openai-upstream' });
+    ({ anthropicUp, openaiUp, gw } = rig);
   });
 
   after(async () => {
-    await gw.stop();
-    await anthropicUp.close();
-    await openaiUp.close();
+    await rig.close();
   });
 
   async function complete(model: string, key: string, usage: { input: number; output: number }): Promise<void> {
