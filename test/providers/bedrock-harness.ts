@@ -4,43 +4,9 @@ import { GatewayError } from '../../proxy/core/errors.js';
 import type { Usage } from '../../proxy/core/usage.js';
 import { bedrockErrorResponse } from '../../proxy/providers/bedrock/errors.js';
 import type { BedrockProvider } from '../../proxy/providers/bedrock/index.js';
-import type { ClientProtocol, ClientRequest, Operation, ProviderTarget, ResponseSink, Timeouts, UpstreamOutcome } from '../../proxy/providers/types.js';
-import { listenHttp1And2, type Response } from '../upstreams/bedrock.js';
-
-class DualSink implements ResponseSink {
-  private headSent = false;
-  private gone = false;
-
-  constructor(private readonly res: Response) {
-    res.on('close', () => {
-      if (!res.writableFinished) this.gone = true;
-    });
-  }
-
-  get started(): boolean {
-    return this.headSent;
-  }
-
-  get clientGone(): boolean {
-    return this.gone;
-  }
-
-  head(status: number, headers: Readonly<Record<string, string>>): void {
-    this.headSent = true;
-    if (!this.gone) this.res.writeHead(status, headers);
-  }
-
-  write(chunk: Uint8Array | string): Promise<void> {
-    if (this.gone) return Promise.resolve();
-    return new Promise((resolve) => (this.res as import('node:http').ServerResponse).write(chunk, () => resolve()));
-  }
-
-  end(chunk?: Uint8Array | string): void {
-    if (this.gone) return;
-    if (chunk === undefined) this.res.end();
-    else this.res.end(chunk);
-  }
-}
+import type { ClientProtocol, ClientRequest, Operation, ProviderTarget, Timeouts, UpstreamOutcome } from '../../proxy/providers/types.js';
+import { HttpSink } from '../../proxy/server/sink.js';
+import { listenHttp1And2 } from '../upstreams/bedrock.js';
 
 export interface SendRecord {
   readonly request: ClientRequest;
@@ -113,12 +79,16 @@ export async function startBedrockHarness(
       };
       const usageReports: Usage[] = [];
       let sawFirstByte = false;
-      const sink = new DualSink(res);
+      // The gateway's own sink: the end it holds back is released once send returns.
+      const sink = new HttpSink(res);
       const controller = new AbortController();
       provider
         .send(request, target, sink, { timeouts, signal: controller.signal, onUsage: (u) => usageReports.push(u), onFirstByte: () => { sawFirstByte = true; } })
         .then(
-          (outcome) => sends.push({ request, outcome, usageReports, sawFirstByte, httpVersion: req.httpVersion }),
+          (outcome) => {
+            sink.release();
+            sends.push({ request, outcome, usageReports, sawFirstByte, httpVersion: req.httpVersion });
+          },
           (err: unknown) => {
             sends.push({ request, error: err, usageReports, sawFirstByte, httpVersion: req.httpVersion });
             if (!(err instanceof GatewayError)) {

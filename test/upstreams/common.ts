@@ -5,12 +5,12 @@ import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
 import { GatewayError } from '../../proxy/core/errors.js';
 import type { Usage } from '../../proxy/core/usage.js';
+import { HttpSink } from '../../proxy/server/sink.js';
 import type {
   ClientRequest,
   Operation,
   Provider,
   ProviderTarget,
-  ResponseSink,
   Timeouts,
   UpstreamOutcome,
 } from '../../proxy/providers/types.js';
@@ -217,54 +217,6 @@ export function defaultReplyText(request: RecordedRequest): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Provider harness: a loopback "gateway" that hands each request to one provider, so real SDK clients can talk to it.
 
-/** A ResponseSink over a node:http response, ending at once (no journal to wait for in provider tests). */
-export class ServerResponseSink implements ResponseSink {
-  private headSent = false;
-  private gone = false;
-
-  constructor(private readonly res: http.ServerResponse) {
-    res.on('close', () => {
-      if (!res.writableFinished) this.gone = true;
-    });
-  }
-
-  get started(): boolean {
-    return this.headSent;
-  }
-
-  get clientGone(): boolean {
-    return this.gone || this.res.destroyed;
-  }
-
-  head(status: number, headers: Readonly<Record<string, string>>): void {
-    if (this.headSent) throw new Error('response head already sent');
-    this.headSent = true;
-    if (this.clientGone) return;
-    this.res.writeHead(status, headers);
-    this.res.flushHeaders();
-  }
-
-  write(chunk: Uint8Array | string): Promise<void> {
-    if (this.clientGone) return Promise.resolve();
-    if (this.res.write(chunk)) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        this.res.off('drain', done);
-        this.res.off('close', done);
-        resolve();
-      };
-      this.res.on('drain', done);
-      this.res.on('close', done);
-    });
-  }
-
-  end(chunk?: Uint8Array | string): void {
-    if (this.clientGone) return;
-    if (chunk === undefined) this.res.end();
-    else this.res.end(chunk);
-  }
-}
-
 /** What one provider.send did. */
 export interface SendRecord {
   readonly request: ClientRequest;
@@ -333,7 +285,8 @@ export async function startProviderHarness(options: ProviderHarnessOptions): Pro
       };
       const usageReports: Usage[] = [];
       let sawFirstByte = false;
-      const sink = new ServerResponseSink(res);
+      // The gateway's own sink: the end it holds back is released once send returns.
+      const sink = new HttpSink(res);
       options.provider
         .send(request, options.target, sink, {
           timeouts,
@@ -344,7 +297,10 @@ export async function startProviderHarness(options: ProviderHarnessOptions): Pro
           },
         })
         .then(
-          (outcome) => settle({ request, outcome, usageReports, sawFirstByte }),
+          (outcome) => {
+            sink.release();
+            settle({ request, outcome, usageReports, sawFirstByte });
+          },
           (err: unknown) => {
             if (err instanceof GatewayError) respondWithError(res, options.protocol, err);
             else res.destroy();
