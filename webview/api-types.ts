@@ -7,6 +7,9 @@ export type { CacheReportJson, CacheUsageJson } from './cache-types.js';
 // dashboard still reaches the engine only over HTTP and WebSocket, but cannot drift from its shapes.
 import type { TierStatus } from '../proxy/governance/ledger.js';
 import type { Runway } from '../proxy/insights/runway.js';
+import type { ProviderRoutingView } from '../proxy/api/routing-view.js';
+import type { CostJson, LogRecordJson } from '../proxy/logs/json.js';
+import type { LogSummary } from '../proxy/logs/query.js';
 
 export type { TierKind } from '../proxy/config/types.js';
 
@@ -44,84 +47,17 @@ export interface StatusJson {
   readonly unpriced_models: readonly string[];
 }
 
-export interface ProviderRoutingJson {
-  readonly id: string;
-  readonly type: string;
-  readonly model: string;
-  readonly region?: string | null;
-  readonly weight: number;
-  /** Fractions 0–1. */
-  readonly configured_share: number;
-  readonly actual_share_1h: number;
-  readonly actual_share_today: number;
-  readonly state: 'eligible' | 'excluded' | 'cooldown';
-  readonly reason: string | null;
-  readonly cooldown_until: string | null;
-  readonly requests_1h?: number;
-  readonly requests_today?: number;
-  /** Fraction 0–1. */
-  readonly error_rate: number;
-  readonly latency_p50_ms: number | null;
-  readonly latency_p95_ms: number | null;
-}
+export type ProviderRoutingJson = ProviderRoutingView;
 
 export interface RoutingJson {
   readonly accounts: readonly { readonly id: string; readonly providers: readonly ProviderRoutingJson[] }[];
 }
 
-export interface CostJson {
-  readonly input: number;
-  readonly output: number;
-  readonly cache_read: number;
-  readonly cache_write: number;
-  readonly total: number;
-}
+export type { CostJson };
 
-export interface RoutingDecisionJson {
-  readonly candidates: readonly string[];
-  readonly excluded: readonly { readonly id: string; readonly reason: string }[];
-  readonly chosen: string | null;
-}
+export type LogJson = LogRecordJson;
 
-export interface LogJson {
-  readonly id: string;
-  readonly request_id: string;
-  readonly attempt: number;
-  readonly timestamp: string;
-  readonly route: string;
-  readonly provider_type: string | null;
-  readonly provider_config_id: string | null;
-  readonly model_requested: string;
-  readonly model_served: string | null;
-  readonly virtual_key_id: string | null;
-  readonly team_id: string | null;
-  readonly customer_id: string | null;
-  readonly status: number;
-  readonly error_type: string | null;
-  readonly error_message?: string | null;
-  readonly stream: boolean;
-  readonly latency_ms: number;
-  readonly ttft_ms: number | null;
-  readonly input_tokens: number;
-  readonly output_tokens: number;
-  readonly cache_read_tokens: number;
-  readonly cache_write_5m_tokens: number;
-  readonly cache_write_1h_tokens: number;
-  readonly cost: CostJson | null;
-  readonly missing_cost: boolean;
-  readonly cache: 'hit' | 'write' | 'none';
-  readonly routing: RoutingDecisionJson | null;
-  readonly stop_reason: string | null;
-  readonly tags: Readonly<Record<string, string>>;
-}
-
-export interface LogSummaryJson {
-  readonly total_requests: number;
-  readonly success_rate: number;
-  readonly average_latency: number;
-  readonly total_tokens: number;
-  readonly total_cost: number;
-}
+export type LogSummaryJson = LogSummary;
 
 export interface LogPageJson {
   readonly logs: readonly LogJson[];
