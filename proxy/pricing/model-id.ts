@@ -1,6 +1,6 @@
 // Model-id forms that name the same priced model: inference-profile ARNs and ids, Anthropic first-party ↔ Bedrock names.
+import { hasProfilePrefix, stripProfilePrefix } from '../core/model-id.js';
 
-const PROFILE_PREFIX = /^(us|eu|apac|global|us-gov|jp|au|ca)\./;
 const BEDROCK_ARN = /^arn:aws[a-z-]*:bedrock:[^:]*:[^:]*:(?:inference-profile|foundation-model)\/(.+)$/;
 const BEDROCK_ANTHROPIC = /^anthropic\.(claude-.+?)-v\d+(?::\d+)?$/;
 
@@ -15,14 +15,14 @@ export function idVariants(modelId: string): string[] {
   const arn = BEDROCK_ARN.exec(modelId);
   const id = arn ? arn[1] : modelId;
   if (id !== modelId) variants.push(id);
-  const base = id.replace(PROFILE_PREFIX, '');
+  const base = stripProfilePrefix(id);
   if (base !== id) variants.push(base);
   return variants;
 }
 
 /** True for a cross-region inference-profile id or an ARN (not a base model id). */
 export function isProfileOrArn(modelId: string): boolean {
-  return PROFILE_PREFIX.test(modelId) || modelId.startsWith('arn:');
+  return hasProfilePrefix(modelId) || modelId.startsWith('arn:');
 }
 
 /**

@@ -1,14 +1,13 @@
 // Model-name matching: Anthropic first-party names, Bedrock ids and inference profiles name the same model.
+import { baseModelId } from '../core/model-id.js';
 
-const PROFILE_PREFIX = /^(us|eu|apac|global|us-gov|jp|au|ca)\./;
 const VENDOR_PREFIX = /^(anthropic|mistral|meta|amazon|cohere|ai21|deepseek|writer|qwen|openai)\./;
 const VERSION_SUFFIX = /-v\d+(:\d+)?$/;
 const DATE_SUFFIX = /-\d{8}$/;
 
 /** The model's canonical name: no inference-profile prefix, no vendor prefix, no Bedrock version suffix. */
 export function canonicalModel(id: string): string {
-  const arnTail = id.startsWith('arn:') ? id.slice(id.lastIndexOf('/') + 1) : id;
-  return arnTail.replace(PROFILE_PREFIX, '').replace(VENDOR_PREFIX, '').replace(VERSION_SUFFIX, '');
+  return baseModelId(id).replace(VENDOR_PREFIX, '').replace(VERSION_SUFFIX, '');
 }
 
 /** The model family without its snapshot date (`claude-sonnet-4-5-20250929` → `claude-sonnet-4-5`). */

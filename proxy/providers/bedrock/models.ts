@@ -1,12 +1,8 @@
 // Bedrock model ids: which family a model belongs to, and which models only run through an inference profile.
 
-const PROFILE_PREFIX = /^(us|eu|apac|global|us-gov|jp|au|ca)\./;
+import { baseModelId, hasProfilePrefix } from '../../core/model-id.js';
 
-/** The model id without its inference-profile prefix (`us.anthropic.x` → `anthropic.x`); ARNs keep their tail. */
-export function baseModelId(modelId: string): string {
-  const tail = modelId.startsWith('arn:') ? modelId.slice(modelId.lastIndexOf('/') + 1) : modelId;
-  return tail.replace(PROFILE_PREFIX, '');
-}
+export { baseModelId };
 
 /** Claude models (bare, through a profile, or as an ARN) speak the Anthropic Messages body on InvokeModel. */
 export function isClaudeModel(modelId: string): boolean {
@@ -15,7 +11,7 @@ export function isClaudeModel(modelId: string): boolean {
 
 /** True when the id already names an inference profile (a geographic prefix or a profile ARN). */
 export function isInferenceProfileId(modelId: string): boolean {
-  return PROFILE_PREFIX.test(modelId) || /:(application-)?inference-profile\//.test(modelId);
+  return hasProfilePrefix(modelId) || /:(application-)?inference-profile\//.test(modelId);
 }
 
 /**
