@@ -1,4 +1,6 @@
 // The embedded store: sql.js in memory, a journal appended before every commit resolves, atomic snapshots.
+// A commit is durable once its journal line is written; the in-memory database catches up in batches off
+// the request path (every read, snapshot and prune first applies what is pending, so none sees stale data).
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
@@ -18,6 +20,11 @@ export interface EmbeddedStoreOptions {
   /** Also snapshot once this many entries are journaled since the last one (default 10 000). */
   readonly snapshotEveryEntries?: number;
 }
+
+/** Journaled entries wait at most this long before the database applies them, in one transaction. */
+const APPLY_DELAY_MS = 50;
+/** …or until this many are waiting. */
+const APPLY_BATCH = 500;
 
 export const DATABASE_FILE = 'spendgate.sqlite';
 export const JOURNAL_FILE = 'journal.ndjson';
@@ -76,6 +83,9 @@ class EmbeddedStore implements Store {
   private sinceSnapshot = 0;
   private snapshotting: Promise<void> | undefined;
   private readonly timer: NodeJS.Timeout;
+  /** Journaled entries the database has not applied yet, in seq order. */
+  private pending: JournalEntry[] = [];
+  private applyTimer: NodeJS.Timeout | undefined;
   private closed: Promise<void> | undefined;
 
   constructor(
@@ -98,10 +108,12 @@ class EmbeddedStore implements Store {
   }
 
   async loadSpend(): Promise<SpendRow[]> {
+    this.applyPending();
     return this.db.loadSpend();
   }
 
   async query<T = Record<string, unknown>>(sql: string, params: readonly unknown[]): Promise<T[]> {
+    this.applyPending();
     return this.db.query<T>(sql, params);
   }
 
@@ -114,6 +126,7 @@ class EmbeddedStore implements Store {
       await this.journal.append([entry]);
       this.seq = entry.seq;
       this.sinceSnapshot++;
+      this.applyPending();
       return this.db.apply([entry]);
     });
   }
@@ -144,6 +157,19 @@ class EmbeddedStore implements Store {
     await this.journal.append(entries);
     this.seq += entries.length;
     this.sinceSnapshot += entries.length;
+    for (const entry of entries) this.pending.push(entry);
+    if (this.pending.length >= APPLY_BATCH) this.applyPending();
+    else this.applyTimer ??= setTimeout(() => this.applyPending(), APPLY_DELAY_MS).unref();
+    if (this.sinceSnapshot >= (this.opts.snapshotEveryEntries ?? 10_000)) this.backgroundSnapshot();
+  }
+
+  /** Bring the database up to the journal: apply every pending entry in one transaction. */
+  private applyPending(): void {
+    clearTimeout(this.applyTimer);
+    this.applyTimer = undefined;
+    if (this.pending.length === 0) return;
+    const entries = this.pending;
+    this.pending = [];
     try {
       this.db.apply(entries);
     } catch {
@@ -157,7 +183,6 @@ class EmbeddedStore implements Store {
         }
       }
     }
-    if (this.sinceSnapshot >= (this.opts.snapshotEveryEntries ?? 10_000)) this.backgroundSnapshot();
   }
 
   private backgroundSnapshot(): void {
@@ -170,13 +195,14 @@ class EmbeddedStore implements Store {
   private async writeSnapshot(): Promise<void> {
     // Export with no journal write in flight, so the image holds exactly the entries up to `seq`.
     const image = await this.writer.exclusive(async () => {
-      const taken = { bytes: this.db.export(), seq: this.db.appliedSeq(), entries: this.sinceSnapshot };
+      this.applyPending();
+      const taken = { bytes: this.db.export(), journalBytes: this.journal.length, entries: this.sinceSnapshot };
       this.sinceSnapshot = 0;
       return taken;
     });
     try {
       await writeFileAtomic(this.dbPath, image.bytes);
-      await this.writer.exclusive(() => this.journal.compact(image.seq, this.opts.log));
+      await this.writer.exclusive(() => this.journal.compact(image.journalBytes));
     } catch (err) {
       this.sinceSnapshot += image.entries;
       throw err;

@@ -91,9 +91,13 @@ export class Journal {
   /** Append the entries in one write. Resolves once the OS has the bytes (they survive kill -9). */
   async append(entries: readonly JournalEntry[]): Promise<void> {
     if (this.broken !== undefined) throw this.broken;
-    const data = Buffer.from(entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    const data = Buffer.from(entries.length === 1 ? `${JSON.stringify(entries[0])}\n` : entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
     try {
-      await this.fh.appendFile(data);
+      // One write(2) per batch in the usual case (the file is open for appending); loop on a short write.
+      for (let at = 0; at < data.length; ) {
+        const { bytesWritten } = await this.fh.write(data, at, data.length - at, null);
+        at += bytesWritten;
+      }
     } catch (err) {
       // A partial line would glue itself to the next append; cut it off.
       await this.fh.truncate(this.size).catch(() => undefined);
@@ -102,13 +106,30 @@ export class Journal {
     this.size += data.length;
   }
 
-  /** Atomically drop entries with seq ≤ `appliedSeq` (they are in a durable snapshot). Call with no append in flight. */
-  async compact(appliedSeq: number, log: StoreLog): Promise<void> {
-    const reopened = await Journal.open(this.path, log);
-    await reopened.journal.close();
-    const kept = reopened.entries.filter((e) => e.seq > appliedSeq);
-    const data = kept.map((e) => `${JSON.stringify(e)}\n`).join('');
-    await writeFileAtomic(this.path, data);
+  /** Bytes of complete entries appended so far: a snapshot taken now holds exactly these. */
+  get length(): number {
+    return this.size;
+  }
+
+  /**
+   * Atomically drop the first `boundary` bytes (the entries a durable snapshot holds; `boundary` is
+   * `length` as it was when the snapshot was taken). Copies the rest without parsing it. Call with
+   * no append in flight.
+   */
+  async compact(boundary: number): Promise<void> {
+    if (boundary < 0 || boundary > this.size) throw new RangeError(`compaction boundary ${boundary} is outside the journal (0..${this.size})`);
+    const kept = Buffer.alloc(this.size - boundary);
+    const reader = await open(this.path, 'r');
+    try {
+      for (let at = 0; at < kept.length; ) {
+        const { bytesRead } = await reader.read(kept, at, kept.length - at, boundary + at);
+        if (bytesRead === 0) throw new Error(`journal ${this.path} is shorter than the ${this.size} bytes appended to it`);
+        at += bytesRead;
+      }
+    } finally {
+      await reader.close();
+    }
+    await writeFileAtomic(this.path, kept);
     const old = this.fh;
     try {
       this.fh = await open(this.path, 'a', 0o600);
@@ -119,7 +140,7 @@ export class Journal {
     } finally {
       await old.close();
     }
-    this.size = Buffer.byteLength(data);
+    this.size = kept.length;
   }
 
   async close(): Promise<void> {
