@@ -1,5 +1,5 @@
 // Client routes (/anthropic, /openai, /bedrock): read and validate the body, then run the pipeline.
-import { randomUUID } from 'node:crypto';
+import { newId } from '../core/ids.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import { GatewayError, isGatewayError } from '../core/errors.js';
 import { readBody } from '../server/body.js';
@@ -35,7 +35,7 @@ export async function handleClient(
     const raw = await readBody(req, headers['content-length'], maxBodyBytes);
     const request = parseClientRequest(route, raw, headers, query);
     ctx = {
-      requestId: randomUUID(),
+      requestId: newId(),
       receivedAt,
       t0,
       request,

@@ -1,5 +1,5 @@
 // Stage 7: one log record per attempt, journaled with the charges before the response's last byte.
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../core/ids.js';
 import { ZERO_USAGE } from '../../core/usage.js';
 import { errorCode } from '../wire-errors.js';
 import type { CacheStatus, LogRecord } from '../../logs/record.js';
@@ -23,7 +23,7 @@ function buildRecord(ctx: RequestContext, s: Services, attempt: Attempt | undefi
   const status = attempt?.outcome?.status ?? attempt?.error?.status ?? ctx.error?.status ?? 500;
   const capture = s.config.logging.captureBodies;
   return {
-    id: randomUUID(),
+    id: newId(),
     requestId: ctx.requestId,
     attempt: number,
     timestamp: attempt?.startedAt ?? ctx.receivedAt,
