@@ -4,23 +4,52 @@ import { GatewayError } from '../core/errors.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 
-export async function readBody(stream: Readable, declaredLength: string | undefined, maxBytes: number): Promise<Buffer> {
-  const tooLarge = () =>
-    new GatewayError('too_large', `request body is larger than the limit of ${maxBytes} bytes`);
+/**
+ * The whole body as one Buffer. Rejects with a `too_large` GatewayError past `maxBytes` (the rest is
+ * drained unbuffered so the connection can still answer), and with a plain Error when the client goes
+ * away before the end. Listens for events directly: an async iterator costs a promise per chunk.
+ */
+export function readBody(stream: Readable, declaredLength: string | undefined, maxBytes: number): Promise<Buffer> {
+  const tooLarge = () => new GatewayError('too_large', `request body is larger than the limit of ${maxBytes} bytes`);
   if (declaredLength !== undefined && Number(declaredLength) > maxBytes) {
     stream.resume(); // drain without buffering so the connection can answer
-    throw tooLarge();
+    return Promise.reject(tooLarge());
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > maxBytes) {
-      stream.resume();
-      throw tooLarge();
-    }
-    chunks.push(buf);
-  }
-  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const settle = (): void => {
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+      stream.off('close', onClose);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        settle();
+        chunks.length = 0;
+        stream.resume();
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      settle();
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+    };
+    const onError = (err: Error): void => {
+      settle();
+      reject(err);
+    };
+    const onClose = (): void => {
+      settle();
+      reject(new Error('the client closed the connection before sending the whole body'));
+    };
+    stream.on('data', onData);
+    stream.on('end', onEnd);
+    stream.on('error', onError);
+    stream.on('close', onClose);
+  });
 }

@@ -27,8 +27,17 @@ function eligibility(ctx: RequestContext, s: Services) {
   };
 }
 
+/** Resolved targets per environment and provider config (a reload brings new config objects). */
+const targets = new WeakMap<NodeJS.ProcessEnv, WeakMap<ProviderConfig, ProviderTarget>>();
+
+/** The provider config with its API key resolved from the environment; computed once per config. */
 export function toTarget(p: ProviderConfig, s: Services): ProviderTarget {
-  return p.apiKey ? { ...p, resolvedApiKey: resolveSecret(p.apiKey, s.env) } : p;
+  if (!p.apiKey) return p;
+  let byConfig = targets.get(s.env);
+  if (byConfig === undefined) targets.set(s.env, (byConfig = new WeakMap()));
+  let target = byConfig.get(p);
+  if (target === undefined) byConfig.set(p, (target = { ...p, resolvedApiKey: resolveSecret(p.apiKey, s.env) }));
+  return target;
 }
 
 export function timeoutsFor(p: ProviderConfig, s: Services): Timeouts {
