@@ -16,6 +16,14 @@ const targets = [
     external: ['pg-native'],
   },
   {
+    // The embedded store's database thread (a worker_threads script next to cli.js).
+    entryPoints: ['proxy/store/sqlite-worker.ts'],
+    outfile: 'dist/proxy/sqlite-worker.js',
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+  },
+  {
     entryPoints: ['extension/extension.ts'],
     outfile: 'dist/extension.js',
     platform: 'node',

@@ -1,14 +1,13 @@
-// The embedded store: sql.js in memory, a journal appended before every commit resolves, atomic snapshots.
-// A commit is durable once its journal line is written; the in-memory database catches up in batches off
-// the request path (every read, snapshot and prune first applies what is pending, so none sees stale data).
+// The embedded store: sql.js in memory on its own thread, a journal appended before every commit resolves,
+// atomic snapshots. A commit is durable once its journal line is written; the database thread catches up in
+// batches off the request path, and every read, snapshot and prune is queued behind what was sent before it.
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
 import { lockDataDir, type DirLock } from './dir-lock.js';
 import { GroupCommit } from './group-commit.js';
 import { Journal, type JournalEntry, type StoreLog } from './journal.js';
-import { SqliteDatabase } from './sqlite-db.js';
-import { sqlJs } from './sqljs-runtime.js';
+import { DatabaseThread } from './sqlite-thread.js';
 import { submitEntry } from './validate.js';
 import type { CommitEntry, SpendRow, Store } from './store.js';
 
@@ -21,10 +20,18 @@ export interface EmbeddedStoreOptions {
   readonly snapshotEveryEntries?: number;
 }
 
-/** Journaled entries wait at most this long before the database applies them, in one transaction. */
+/**
+ * A snapshot rewrites the whole database image, so once the image is large it waits until the journal has grown
+ * to this share of it: the rewrite cost stays proportional to what was journaled (a 1 M-row store is not
+ * rewritten every 30 s for a trickle of requests), and replay at start-up stays bounded by the same share.
+ */
+const LARGE_IMAGE_BYTES = 16 * 1024 * 1024;
+const JOURNAL_SHARE_OF_LARGE_IMAGE = 0.25;
+
+/** Journaled lines wait at most this long before they go to the database thread, in one transaction. */
 const APPLY_DELAY_MS = 50;
-/** …or until this many are waiting. */
-const APPLY_BATCH = 500;
+/** …or until this many bytes are waiting. */
+const APPLY_BATCH_BYTES = 256 * 1024;
 
 export const DATABASE_FILE = 'spendgate.sqlite';
 export const JOURNAL_FILE = 'journal.ndjson';
@@ -43,62 +50,52 @@ async function readSnapshot(path: string): Promise<Uint8Array | undefined> {
 export async function openEmbeddedStore(opts: EmbeddedStoreOptions): Promise<Store> {
   await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
   const lock = await lockDataDir(join(opts.dataDir, LOCK_FILE));
+  let thread: DatabaseThread | undefined;
   try {
-    const SQL = await sqlJs();
     const dbPath = join(opts.dataDir, DATABASE_FILE);
-    const db = SqliteDatabase.open(SQL, await readSnapshot(dbPath));
+    const snapshot = await readSnapshot(dbPath);
+    const started = await DatabaseThread.start(snapshot, opts.log);
+    thread = started.thread;
     const { journal, entries } = await Journal.open(join(opts.dataDir, JOURNAL_FILE), opts.log);
-    const replayed = replay(db, entries, opts.log);
-    if (replayed > 0) opts.log({ level: 'info', event: 'journal_replayed', entries: replayed });
-    const store = new EmbeddedStore(db, journal, lock, dbPath, opts);
+    const { applied } = await thread.applyEntries(entries);
+    if (applied > 0) opts.log({ level: 'info', event: 'journal_replayed', entries: applied });
+    const seq = entries.reduce((max, e) => Math.max(max, e.seq), started.appliedSeq);
+    const store = new EmbeddedStore(thread, seq, journal, lock, dbPath, snapshot?.byteLength ?? 0, opts);
     // Fold the replayed entries into a snapshot now, so the next start does not replay them again.
-    if (replayed > 0) await store.snapshot();
+    if (applied > 0) await store.snapshot();
     return store;
   } catch (err) {
+    await thread?.close().catch(() => undefined);
     await lock.release();
     throw err;
   }
 }
 
-/** Apply journal entries the snapshot does not contain. An entry that cannot be applied is reported and skipped. */
-function replay(db: SqliteDatabase, entries: readonly JournalEntry[], log: StoreLog): number {
-  const from = db.appliedSeq();
-  let applied = 0;
-  for (const entry of entries) {
-    if (entry.seq <= from) continue;
-    try {
-      db.apply([entry]);
-      applied++;
-    } catch (err) {
-      log({ level: 'error', event: 'journal_entry_rejected', seq: entry.seq, message: (err as Error).message });
-    }
-  }
-  return applied;
-}
-
 class EmbeddedStore implements Store {
   readonly dialect = 'sqlite' as const;
   private readonly writer: GroupCommit<CommitEntry>;
-  private seq: number;
   private sinceSnapshot = 0;
   private snapshotting: Promise<void> | undefined;
   private readonly timer: NodeJS.Timeout;
-  /** Journaled entries the database has not applied yet, in seq order. */
-  private pending: JournalEntry[] = [];
+  /** Journal lines not yet sent to the database thread, in order. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
   private applyTimer: NodeJS.Timeout | undefined;
   private closed: Promise<void> | undefined;
 
   constructor(
-    private readonly db: SqliteDatabase,
+    private readonly db: DatabaseThread,
+    private seq: number,
     private readonly journal: Journal,
     private readonly lock: DirLock,
     private readonly dbPath: string,
+    /** Size of the last snapshot image written or read. */
+    private imageBytes: number,
     private readonly opts: EmbeddedStoreOptions,
   ) {
-    this.seq = db.appliedSeq();
     this.writer = new GroupCommit((batch) => this.write(batch));
     this.timer = setInterval(() => {
-      if (this.sinceSnapshot > 0) this.backgroundSnapshot();
+      if (this.sinceSnapshot > 0 && this.journalGrownEnough()) this.backgroundSnapshot();
     }, opts.snapshotIntervalMs ?? 30_000);
     this.timer.unref();
   }
@@ -107,12 +104,12 @@ class EmbeddedStore implements Store {
     return submitEntry(this.writer, this.closed !== undefined, entry);
   }
 
-  async loadSpend(): Promise<SpendRow[]> {
+  loadSpend(): Promise<SpendRow[]> {
     this.applyPending();
     return this.db.loadSpend();
   }
 
-  async query<T = Record<string, unknown>>(sql: string, params: readonly unknown[]): Promise<T[]> {
+  query<T = Record<string, unknown>>(sql: string, params: readonly unknown[]): Promise<T[]> {
     this.applyPending();
     return this.db.query<T>(sql, params);
   }
@@ -127,7 +124,7 @@ class EmbeddedStore implements Store {
       this.seq = entry.seq;
       this.sinceSnapshot++;
       this.applyPending();
-      return this.db.apply([entry]);
+      return (await this.db.applyEntries([entry])).pruned;
     });
   }
 
@@ -138,7 +135,7 @@ class EmbeddedStore implements Store {
       try {
         await this.snapshot();
         await this.journal.close();
-        this.db.close();
+        await this.db.close();
       } finally {
         await this.lock.release();
       }
@@ -154,35 +151,35 @@ class EmbeddedStore implements Store {
 
   private async write(batch: readonly CommitEntry[]): Promise<void> {
     const entries: JournalEntry[] = batch.map((e, i) => ({ seq: this.seq + i + 1, charges: e.charges, logs: e.logs }));
-    await this.journal.append(entries);
+    const lines = await this.journal.append(entries);
     this.seq += entries.length;
     this.sinceSnapshot += entries.length;
-    for (const entry of entries) this.pending.push(entry);
-    if (this.pending.length >= APPLY_BATCH) this.applyPending();
+    this.pending.push(lines);
+    this.pendingBytes += lines.length;
+    if (this.pendingBytes >= APPLY_BATCH_BYTES) this.applyPending();
     else this.applyTimer ??= setTimeout(() => this.applyPending(), APPLY_DELAY_MS).unref();
-    if (this.sinceSnapshot >= (this.opts.snapshotEveryEntries ?? 10_000)) this.backgroundSnapshot();
+    if (this.sinceSnapshot >= (this.opts.snapshotEveryEntries ?? 10_000) && this.journalGrownEnough()) this.backgroundSnapshot();
   }
 
-  /** Bring the database up to the journal: apply every pending entry in one transaction. */
+  private journalGrownEnough(): boolean {
+    return this.imageBytes < LARGE_IMAGE_BYTES || this.journal.length >= this.imageBytes * JOURNAL_SHARE_OF_LARGE_IMAGE;
+  }
+
+  /** Send every journaled line the database thread has not seen; requests sent after this see them applied. */
   private applyPending(): void {
     clearTimeout(this.applyTimer);
     this.applyTimer = undefined;
     if (this.pending.length === 0) return;
-    const entries = this.pending;
-    this.pending = [];
-    try {
-      this.db.apply(entries);
-    } catch {
-      // Isolate the entry the database refuses so the rest of the batch still lands; the refused one
-      // is reported whole, since the next snapshot will drop it from the journal.
-      for (const entry of entries) {
-        try {
-          this.db.apply([entry]);
-        } catch (err) {
-          this.opts.log({ level: 'error', event: 'store_apply_failed', entry, message: (err as Error).message });
-        }
-      }
+    // A fresh ArrayBuffer (not a slice of Buffer's shared pool), so it can be transferred to the thread.
+    const lines = new Uint8Array(this.pendingBytes);
+    let at = 0;
+    for (const chunk of this.pending) {
+      lines.set(chunk, at);
+      at += chunk.length;
     }
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.db.applyLines(lines);
   }
 
   private backgroundSnapshot(): void {
@@ -193,18 +190,21 @@ class EmbeddedStore implements Store {
   }
 
   private async writeSnapshot(): Promise<void> {
-    // Export with no journal write in flight, so the image holds exactly the entries up to `seq`.
-    const image = await this.writer.exclusive(async () => {
+    // Ask for the image with no journal write in flight: the database thread answers after applying exactly the
+    // lines journaled so far, while commits go on (an export of a large store must not hold up requests).
+    const taken = await this.writer.exclusive(async () => {
       this.applyPending();
-      const taken = { bytes: this.db.export(), journalBytes: this.journal.length, entries: this.sinceSnapshot };
+      const cut = { journalBytes: this.journal.length, entries: this.sinceSnapshot, image: this.db.export() };
       this.sinceSnapshot = 0;
-      return taken;
+      return cut;
     });
     try {
-      await writeFileAtomic(this.dbPath, image.bytes);
-      await this.writer.exclusive(() => this.journal.compact(image.journalBytes));
+      const image = await taken.image;
+      await writeFileAtomic(this.dbPath, image);
+      this.imageBytes = image.byteLength;
+      await this.writer.exclusive(() => this.journal.compact(taken.journalBytes));
     } catch (err) {
-      this.sinceSnapshot += image.entries;
+      this.sinceSnapshot += taken.entries;
       throw err;
     }
   }

@@ -88,8 +88,8 @@ export class Journal {
     return { journal: new Journal(path, fh, complete), entries };
   }
 
-  /** Append the entries in one write. Resolves once the OS has the bytes (they survive kill -9). */
-  async append(entries: readonly JournalEntry[]): Promise<void> {
+  /** Append the entries in one write. Resolves with the lines once the OS has them (they survive kill -9). */
+  async append(entries: readonly JournalEntry[]): Promise<Buffer> {
     if (this.broken !== undefined) throw this.broken;
     const data = Buffer.from(entries.length === 1 ? `${JSON.stringify(entries[0])}\n` : entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
     try {
@@ -104,6 +104,7 @@ export class Journal {
       throw err;
     }
     this.size += data.length;
+    return data;
   }
 
   /** Bytes of complete entries appended so far: a snapshot taken now holds exactly these. */

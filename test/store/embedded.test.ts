@@ -181,3 +181,29 @@ test('commits with money that is not whole micro-dollars are refused before they
   await store.close();
   await assert.rejects(store.commit({ charges: [charge('team', 'platform', 1)], logs: [] }), /closed/);
 });
+
+test('a long query runs on the database thread: the event loop keeps turning and commits keep landing meanwhile', async (t) => {
+  const { dir, own } = await scope(t);
+  const store = own(await openStore({ dataDir: join(dir, 'home') }));
+  await store.commit({ charges: [charge('team', 'platform', 100)], logs: [logRecord(1)] });
+  // A read-only statement that walks a few million rows: long enough to span many event-loop turns.
+  const heavy = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) SELECT COUNT(*) AS n FROM c';
+  let turns = 0;
+  let done = false;
+  const spin = (): void => {
+    if (done) return;
+    turns++;
+    setImmediate(spin);
+  };
+  setImmediate(spin);
+  const query = store.query<{ n: number }>(heavy, []);
+  // Journaled (and so durable) while the query still holds the database.
+  await store.commit({ charges: [charge('team', 'platform', 50)], logs: [logRecord(2)] });
+  const [{ n }] = await query;
+  done = true;
+  assert.equal(n, 3_000_000);
+  assert.ok(turns > 10, `the event loop turned ${turns} times while the query ran`);
+  // A query issued after a commit sees it.
+  assert.deepEqual((await allLogs(store)).map((r) => r.id), [logRecord(1).id, logRecord(2).id]);
+  assert.deepEqual(await store.loadSpend(), [{ tier: 'team', id: 'platform', periodStart: PERIOD, spentMicros: 150 }]);
+});

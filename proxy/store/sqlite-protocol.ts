@@ -1,0 +1,36 @@
+// Messages between the embedded store and its database thread (proxy/store/sqlite-worker.ts).
+import type { JournalEntry } from './journal.js';
+import type { SpendRow } from './store.js';
+
+/** What the store asks of the database thread. Requests with an `id` are answered; `apply_lines` is not. */
+export type DatabaseRequest =
+  | { readonly op: 'open'; readonly id: number; readonly snapshot: Uint8Array | undefined }
+  /** Journal lines (newline-terminated JSON entries) to apply in one transaction, in order. */
+  | { readonly op: 'apply_lines'; readonly lines: Uint8Array }
+  /** Entries to apply one by one (start-up replay, prunes); answered with what happened. */
+  | { readonly op: 'apply_entries'; readonly id: number; readonly entries: readonly JournalEntry[] }
+  | { readonly op: 'query'; readonly id: number; readonly sql: string; readonly params: readonly unknown[] }
+  | { readonly op: 'load_spend'; readonly id: number }
+  | { readonly op: 'export'; readonly id: number }
+  | { readonly op: 'close'; readonly id: number };
+
+/** `applied`/`pruned` answer `apply_entries`; `open` answers with the journal position the snapshot holds. */
+export interface AppliedEntries {
+  readonly applied: number;
+  readonly pruned: number;
+}
+
+export interface ResultTypes {
+  open: { readonly appliedSeq: number };
+  apply_entries: AppliedEntries;
+  query: unknown[];
+  load_spend: SpendRow[];
+  export: Uint8Array;
+  close: null;
+}
+
+/** What the database thread sends back: an answer to a request, or an event for the gateway's log. */
+export type DatabaseMessage =
+  | { readonly kind: 'result'; readonly id: number; readonly value: unknown }
+  | { readonly kind: 'error'; readonly id: number; readonly message: string }
+  | { readonly kind: 'log'; readonly event: Record<string, unknown> };

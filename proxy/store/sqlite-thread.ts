@@ -1,0 +1,116 @@
+// The embedded store's side of its database thread: starts the worker, sends requests, matches the answers.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { JournalEntry, StoreLog } from './journal.js';
+import type { AppliedEntries, DatabaseMessage, DatabaseRequest, ResultTypes } from './sqlite-protocol.js';
+import type { SpendRow } from './store.js';
+
+/**
+ * The worker: bundled next to the CLI (dist/proxy/sqlite-worker.js), or the TypeScript source when the engine
+ * itself runs from sources under tsx (tests, benchmarks), which the worker then loads with tsx too.
+ */
+function startWorker(): Worker {
+  const bundled = join(__dirname, 'sqlite-worker.js');
+  if (existsSync(bundled)) return new Worker(bundled);
+  // Node 20 does not apply `--import tsx` hooks to a worker's own entry file, so register tsx's CommonJS hook first.
+  const source = join(__dirname, 'sqlite-worker.ts');
+  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(source)});`, { eval: true });
+}
+
+type Pending = { resolve: (value: unknown) => void; reject: (err: Error) => void };
+type AnsweredRequest = Exclude<DatabaseRequest, { op: 'apply_lines' }>;
+type Op = AnsweredRequest['op'];
+type RequestBody<O extends Op> = Omit<Extract<AnsweredRequest, { op: O }>, 'op' | 'id'>;
+
+export class DatabaseThread {
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  /** Set once the worker died: every later request fails with it. */
+  private failure: Error | undefined;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly log: StoreLog,
+  ) {
+    worker.on('message', (message: DatabaseMessage) => this.receive(message));
+    worker.on('error', (err) => this.fail(err));
+    worker.on('exit', (code) => this.fail(new Error(`the database thread exited with code ${code}`)));
+    // Requests in flight keep their promises; an idle database thread must not keep the process alive.
+    worker.unref();
+  }
+
+  /** Start the thread and open the snapshot (or an empty database) in it. */
+  static async start(snapshot: Uint8Array | undefined, log: StoreLog): Promise<{ thread: DatabaseThread; appliedSeq: number }> {
+    const thread = new DatabaseThread(startWorker(), log);
+    try {
+      const { appliedSeq } = await thread.request('open', { snapshot });
+      return { thread, appliedSeq };
+    } catch (err) {
+      await thread.worker.terminate();
+      throw err;
+    }
+  }
+
+  /** Apply journal lines in order, without waiting; a later request's answer implies they were applied. */
+  applyLines(lines: Uint8Array): void {
+    if (this.failure !== undefined) return;
+    this.worker.postMessage({ op: 'apply_lines', lines } satisfies DatabaseRequest, [lines.buffer as ArrayBuffer]);
+  }
+
+  /** Apply the entries the database does not hold yet (seq above its position), one transaction when possible. */
+  applyEntries(entries: readonly JournalEntry[]): Promise<AppliedEntries> {
+    return this.request('apply_entries', { entries });
+  }
+
+  query<T>(sql: string, params: readonly unknown[]): Promise<T[]> {
+    return this.request('query', { sql, params }) as Promise<T[]>;
+  }
+
+  loadSpend(): Promise<SpendRow[]> {
+    return this.request('load_spend', {});
+  }
+
+  export(): Promise<Uint8Array> {
+    return this.request('export', {});
+  }
+
+  /** Close the database and end the thread. */
+  async close(): Promise<void> {
+    try {
+      if (this.failure === undefined) await this.request('close', {});
+    } finally {
+      this.failure ??= new Error('the database is closed');
+      await this.worker.terminate();
+    }
+  }
+
+  private request<O extends Op>(op: O, body: RequestBody<O>): Promise<ResultTypes[O]> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise<ResultTypes[O]>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.worker.ref();
+      this.worker.postMessage({ ...body, op, id } as DatabaseRequest);
+    });
+  }
+
+  private receive(message: DatabaseMessage): void {
+    if (message.kind === 'log') return this.log(message.event);
+    const waiting = this.pending.get(message.id);
+    if (waiting === undefined) return;
+    this.pending.delete(message.id);
+    if (this.pending.size === 0) this.worker.unref();
+    if (message.kind === 'result') waiting.resolve(message.value);
+    else waiting.reject(new Error(message.message));
+  }
+
+  private fail(err: Error): void {
+    if (this.failure === undefined) {
+      this.failure = err;
+      this.log({ level: 'error', event: 'store_database_failed', message: err.message });
+    }
+    for (const waiting of this.pending.values()) waiting.reject(this.failure);
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,94 @@
+// The embedded store's database thread. It owns the sql.js database, so applying log rows, /api/logs queries over
+// a million rows and snapshot exports use the other core instead of blocking the gateway's event loop. Requests
+// are handled strictly in arrival order: a query sees every entry the store sent before it.
+import { parentPort } from 'node:worker_threads';
+import type { JournalEntry } from './journal.js';
+import type { DatabaseMessage, DatabaseRequest } from './sqlite-protocol.js';
+import { SqliteDatabase } from './sqlite-db.js';
+import { sqlJs } from './sqljs-runtime.js';
+
+if (parentPort === null) throw new Error('sqlite-worker.ts runs as a worker thread of the embedded store');
+const port = parentPort;
+
+let db: SqliteDatabase | undefined;
+let queue: Promise<void> = Promise.resolve();
+
+const send = (message: DatabaseMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
+const log = (event: Record<string, unknown>): void => send({ kind: 'log', event });
+
+function database(): SqliteDatabase {
+  if (db === undefined) throw new Error('the database is not open');
+  return db;
+}
+
+/** Apply entries in one transaction; when the database refuses the batch, apply one by one and report the refused. */
+function applyBatch(entries: readonly JournalEntry[]): { applied: number; pruned: number } {
+  const target = database();
+  try {
+    return { applied: entries.length, pruned: target.apply(entries) };
+  } catch {
+    let applied = 0;
+    let pruned = 0;
+    for (const entry of entries) {
+      try {
+        pruned += target.apply([entry]);
+        applied++;
+      } catch (err) {
+        // Reported whole: the next snapshot drops the refused entry from the journal.
+        log({ level: 'error', event: 'store_apply_failed', entry, message: (err as Error).message });
+      }
+    }
+    return { applied, pruned };
+  }
+}
+
+function parseLines(bytes: Uint8Array): JournalEntry[] {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  const entries: JournalEntry[] = [];
+  for (let start = 0, nl = text.indexOf('\n'); nl !== -1; start = nl + 1, nl = text.indexOf('\n', start)) {
+    entries.push(JSON.parse(text.slice(start, nl)) as JournalEntry);
+  }
+  return entries;
+}
+
+async function handle(req: DatabaseRequest): Promise<void> {
+  switch (req.op) {
+    case 'open': {
+      const SQL = await sqlJs();
+      db = SqliteDatabase.open(SQL, req.snapshot);
+      return send({ kind: 'result', id: req.id, value: { appliedSeq: db.appliedSeq() } });
+    }
+    case 'apply_lines': {
+      applyBatch(parseLines(req.lines));
+      return;
+    }
+    case 'apply_entries': {
+      const from = database().appliedSeq();
+      const fresh = req.entries.filter((e) => e.seq > from);
+      return send({ kind: 'result', id: req.id, value: fresh.length === 0 ? { applied: 0, pruned: 0 } : applyBatch(fresh) });
+    }
+    case 'query':
+      return send({ kind: 'result', id: req.id, value: database().query(req.sql, req.params) });
+    case 'load_spend':
+      return send({ kind: 'result', id: req.id, value: database().loadSpend() });
+    case 'export': {
+      // sql.js exports into a fresh ArrayBuffer, so it can move to the store without a copy.
+      const image = database().export();
+      return send({ kind: 'result', id: req.id, value: image }, [image.buffer as ArrayBuffer]);
+    }
+    case 'close':
+      db?.close();
+      db = undefined;
+      return send({ kind: 'result', id: req.id, value: null });
+  }
+}
+
+port.on('message', (req: DatabaseRequest) => {
+  queue = queue.then(() =>
+    handle(req).catch((err: unknown) => {
+      const message = err instanceof Error ? err.message : String(err);
+      if ('id' in req) send({ kind: 'error', id: req.id, message });
+      else log({ level: 'error', event: 'store_apply_failed', message });
+    }),
+  );
+});
