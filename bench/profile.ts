@@ -28,7 +28,10 @@ export async function profileSpendgate(upstream: string, seconds: { json: number
     await sg.stop();
   }
   const files = (await readdir(dir)).filter((f) => f.endsWith('.cpuprofile'));
-  if (files.length !== 1) throw new Error(`expected one .cpuprofile in ${dir}, found ${files.length}`);
-  const profilePath = join(dir, files[0]);
+  // One profile per thread, named CPU.<date>.<time>.<pid>.<thread>.<seq>: the event loop is thread 0 (the embedded
+  // store's database thread has its own).
+  const main = files.find((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f));
+  if (main === undefined) throw new Error(`no main-thread .cpuprofile in ${dir} (found ${files.join(', ') || 'none'})`);
+  const profilePath = join(dir, main);
   return { summary: summariseProfile(profilePath), profilePath, requests };
 }
