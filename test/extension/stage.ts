@@ -10,7 +10,7 @@ export const EXTENSION_ID = 'spendgate.spendgate';
 
 /** Builds dist/ with the project's build.mjs when any bundle the extension needs is missing. */
 export function ensureBuilt(): void {
-  const needed = ['dist/extension.js', 'dist/proxy/cli.js', 'dist/webview/main.js'];
+  const needed = ['dist/extension.js', 'dist/proxy/cli.js', 'dist/proxy/sqlite-worker.js', 'dist/webview/main.js'];
   if (needed.every((f) => existsSync(join(ROOT, f)))) return;
   execFileSync(process.execPath, ['build.mjs'], { cwd: ROOT, stdio: 'inherit' });
   for (const f of needed) if (!existsSync(join(ROOT, f))) throw new Error(`${f} is missing after npm run build`);
