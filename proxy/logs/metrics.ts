@@ -102,6 +102,16 @@ export class GatewayMetrics {
     // Fine buckets below a millisecond: the in-process overhead is measured in microseconds.
     [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
   );
+  private readonly journalWait = new Histogram(
+    'spendgate_journal_wait_seconds',
+    'Time a finished request waited for its charge to be written to the journal before its last byte was sent (DESIGN §6).',
+    [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+  );
+  private readonly processing = new Histogram(
+    'spendgate_processing_seconds',
+    'The overhead minus the journal wait: time in the gateway excluding the upstream call and the durability write.',
+    [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+  );
   private readonly upstream = new Histogram(
     'spendgate_upstream_seconds',
     'Time spent waiting on the upstream provider.',
@@ -119,8 +129,11 @@ export class GatewayMetrics {
     this.inFlight = Math.max(0, this.inFlight - 1);
   }
 
-  /** Counts a finished record; `overheadMs` is its latency minus the time spent upstream. */
-  observe(record: LogRecord, overheadMs: number): void {
+  /**
+   * Counts a finished record. `overheadMs` is its latency minus the time spent upstream; `journalMs` the part of it
+   * spent waiting for the journal write. Pass both only for the last record of a request (0 for earlier attempts).
+   */
+  observe(record: LogRecord, overheadMs: number, journalMs = 0): void {
     const labels: Labels = {
       provider_config: record.providerConfigId ?? '',
       // The served model comes from the config; a client's requested name is only used before routing.
@@ -138,6 +151,9 @@ export class GatewayMetrics {
     if (record.missingCost) this.missingCost.add(labels, 1);
     const overhead = Math.max(0, Math.min(overheadMs, record.latencyMs));
     this.overhead.observe(overhead / 1000);
+    const journal = Math.max(0, Math.min(journalMs, overhead));
+    this.journalWait.observe(journal / 1000);
+    this.processing.observe((overhead - journal) / 1000);
     if (record.providerConfigId !== undefined) this.upstream.observe((record.latencyMs - overhead) / 1000);
   }
 
@@ -151,6 +167,8 @@ export class GatewayMetrics {
     this.cost.render(out, microsText, 'spendgate_cost_dollars_total', 'Spend in US dollars (from the exact micro-dollar counter).');
     this.missingCost.render(out);
     this.overhead.render(out);
+    this.journalWait.render(out);
+    this.processing.render(out);
     this.upstream.render(out);
     out.push('# HELP spendgate_in_flight Requests currently in the pipeline.', '# TYPE spendgate_in_flight gauge');
     out.push(`spendgate_in_flight ${this.inFlight}`);

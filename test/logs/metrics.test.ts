@@ -31,7 +31,8 @@ function sum(f: PromFamily, where: (labels: Record<string, string>) => boolean =
 test('counters equal the totals of the observed records and the text parses as Prometheus exposition', () => {
   const records = generateRecords(400, 11);
   const metrics = new GatewayMetrics();
-  for (const r of records) metrics.observe(r, 3);
+  // 3 ms of overhead each (or the whole latency when shorter), 1 ms of it waiting for the journal.
+  for (const r of records) metrics.observe(r, 3, 1);
   const families = parsePrometheus(metrics.render());
 
   assert.equal(family(families, 'spendgate_requests_total').type, 'COUNTER');
@@ -58,6 +59,14 @@ test('counters equal the totals of the observed records and the text parses as P
   assert.equal(overhead.type, 'HISTOGRAM');
   assert.equal(Number(overhead.metrics[0].count), records.length);
   assert.equal(Number(overhead.metrics[0].buckets?.['0.005']), records.length, 'every 3 ms overhead is within the 5 ms bucket');
+  const overheadSum = records.reduce((a, r) => a + Math.min(3, r.latencyMs), 0) / 1000;
+  assert.ok(Math.abs(Number(overhead.metrics[0].sum) - overheadSum) < 1e-9);
+  const journal = family(families, 'spendgate_journal_wait_seconds');
+  const journalSum = records.reduce((a, r) => a + Math.min(1, r.latencyMs), 0) / 1000;
+  assert.ok(Math.abs(Number(journal.metrics[0].sum) - journalSum) < 1e-9, 'the journal wait is part of the overhead');
+  const processing = family(families, 'spendgate_processing_seconds');
+  assert.equal(Number(processing.metrics[0].count), records.length);
+  assert.ok(Math.abs(Number(processing.metrics[0].sum) - (overheadSum - journalSum)) < 1e-9, 'processing = overhead − journal wait');
   const upstream = family(families, 'spendgate_upstream_seconds');
   assert.equal(Number(upstream.metrics[0].count), records.filter((r) => r.providerConfigId !== undefined).length);
 });

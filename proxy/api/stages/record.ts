@@ -69,18 +69,22 @@ export async function record(ctx: RequestContext, s: Services): Promise<void> {
     ctx.attempts.length === 0
       ? [buildRecord(ctx, s, undefined, 1, true)]
       : ctx.attempts.map((a, i) => buildRecord(ctx, s, a, a.number, i === ctx.attempts.length - 1));
+  const journalStart = performance.now();
+  let journalMs = 0;
   try {
     await s.store.commit({ charges: ctx.charges, logs });
   } catch (err) {
     // The client's answer is complete; the journal failed. Say so loudly: this is money.
     s.log({ level: 'error', event: 'journal_failed', request_id: ctx.requestId, message: (err as Error).message, charges: ctx.charges });
   } finally {
+    journalMs = performance.now() - journalStart;
     ctx.sink.release();
   }
   const upstreamMs = ctx.attempts.reduce((sum, a) => sum + (a.upstreamMs ?? 0), 0);
   const overheadMs = Math.max(0, performance.now() - ctx.t0 - upstreamMs);
   for (const log of logs) {
     s.hub.publish('create', log);
-    s.metrics.observe(log, log === logs[logs.length - 1] ? overheadMs : 0);
+    const last = log === logs[logs.length - 1];
+    s.metrics.observe(log, last ? overheadMs : 0, last ? journalMs : 0);
   }
 }
