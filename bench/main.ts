@@ -8,6 +8,7 @@ import { benchWorkloads, requestBody } from './plan.js';
 import { profileSpendgate } from './profile.js';
 import { MAIN_JSON, RESULTS_DIR, writeResultsMarkdown, type BenchReport } from './report.js';
 import { runRounds } from './rounds.js';
+import { JOURNAL_WAIT_METRIC, OVERHEAD_METRIC, PROCESSING_METRIC } from './overhead-metrics.js';
 import { overheadEstimates, ratios, summarise } from './summary.js';
 import { directTarget, startPassthroughTarget, startPortkeyTarget, startSpendgate, startUpstream, type Target } from './targets.js';
 
@@ -64,7 +65,9 @@ async function main(): Promise<void> {
       settings: { rounds, durationS, warmupS, rates },
       rows,
       ratios: ratios(rows),
-      overhead: overheadEstimates(result.overhead),
+      overhead: overheadEstimates(result.overhead[OVERHEAD_METRIC]),
+      processing: overheadEstimates(result.overhead[PROCESSING_METRIC]),
+      journalWait: overheadEstimates(result.overhead[JOURNAL_WAIT_METRIC]),
       peakRssBytes: result.peakRss,
       streaming: result.streaming,
       profile: profile && { summary: profile.summary, requests: profile.requests },

@@ -12,6 +12,11 @@ export interface HistogramSnapshot {
 }
 
 export const OVERHEAD_METRIC = 'spendgate_overhead_seconds';
+/** The overhead's two parts: the wait for the journal write, and everything else (the figure comparable to Bifrost's). */
+export const PROCESSING_METRIC = 'spendgate_processing_seconds';
+export const JOURNAL_WAIT_METRIC = 'spendgate_journal_wait_seconds';
+export const GATEWAY_HISTOGRAMS = [OVERHEAD_METRIC, PROCESSING_METRIC, JOURNAL_WAIT_METRIC] as const;
+export type GatewayHistogram = (typeof GATEWAY_HISTOGRAMS)[number];
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -65,8 +70,13 @@ export function lowestBucketShare(h: HistogramSnapshot): number {
   return h.count > 0 ? h.cumulative[0] / h.count : Number.NaN;
 }
 
-export async function scrapeOverhead(baseUrl: string): Promise<HistogramSnapshot> {
+/** The three gateway-time histograms from one scrape of /metrics. */
+export async function scrapeOverhead(baseUrl: string): Promise<Record<GatewayHistogram, HistogramSnapshot>> {
   const res = await requestOnce(`${baseUrl}/metrics`);
   if (res.status !== 200) throw new Error(`GET /metrics: HTTP ${res.status}`);
-  return parseHistogram(res.text, OVERHEAD_METRIC);
+  return {
+    [OVERHEAD_METRIC]: parseHistogram(res.text, OVERHEAD_METRIC),
+    [PROCESSING_METRIC]: parseHistogram(res.text, PROCESSING_METRIC),
+    [JOURNAL_WAIT_METRIC]: parseHistogram(res.text, JOURNAL_WAIT_METRIC),
+  };
 }

@@ -2,7 +2,7 @@
 // an excluded warm-up; collects per-run latencies, throughput, spendgate's /metrics overhead and RSS.
 import { runFirstByte } from './first-byte.js';
 import { runLoad } from './load.js';
-import { difference, scrapeOverhead, type HistogramSnapshot } from './overhead-metrics.js';
+import { difference, GATEWAY_HISTOGRAMS, scrapeOverhead, type GatewayHistogram, type HistogramSnapshot } from './overhead-metrics.js';
 import { requestBody, type Workload } from './plan.js';
 import { percentile } from './stats.js';
 import { requestOnce } from './http-once.js';
@@ -31,8 +31,8 @@ export interface StreamingProbe {
 
 export interface RoundsResult {
   readonly samples: RunSample[];
-  /** spendgate's overhead histogram over each workload's measured runs (warm-up excluded). */
-  readonly overhead: Record<string, HistogramSnapshot>;
+  /** spendgate's gateway-time histograms (by metric, then workload) over the measured runs (warm-up excluded). */
+  readonly overhead: Record<GatewayHistogram, Record<string, HistogramSnapshot>>;
   /** Highest RSS seen per process, bytes. */
   readonly peakRss: Partial<Record<TargetName, number>>;
   readonly streaming: StreamingProbe[];
@@ -117,7 +117,7 @@ export async function runRounds(options: RoundsOptions): Promise<RoundsResult> {
   }
 
   const samples: RunSample[] = [];
-  const overhead: Record<string, HistogramSnapshot> = {};
+  const overhead = Object.fromEntries(GATEWAY_HISTOGRAMS.map((m) => [m, {}])) as Record<GatewayHistogram, Record<string, HistogramSnapshot>>;
   for (let round = 1; round <= options.rounds; round++) {
     for (const workload of options.workloads) {
       for (const target of rotate(options.targets, round - 1)) {
@@ -126,7 +126,7 @@ export async function runRounds(options: RoundsOptions): Promise<RoundsResult> {
         const m = await measure(target, workload, options.durationS);
         if (before !== undefined) {
           const after = await scrapeOverhead(options.spendgate.baseUrl);
-          overhead[workload.id] = addHistograms(overhead[workload.id], difference(after, before));
+          for (const m of GATEWAY_HISTOGRAMS) overhead[m][workload.id] = addHistograms(overhead[m][workload.id], difference(after[m], before[m]));
         }
         await sampleRss();
         samples.push({ round, workload: workload.id, target: target.name, ...m });
