@@ -11,6 +11,16 @@ export interface BudgetRemaining {
 
 type Labels = Readonly<Record<string, string>>;
 
+/** Where a request's time went, in milliseconds. */
+export interface RequestTiming {
+  /** Time in the gateway: total minus the upstream calls. */
+  readonly overheadMs: number;
+  /** The part of the overhead spent waiting for the journal write. */
+  readonly journalMs: number;
+  /** This record's upstream call. */
+  readonly upstreamMs: number;
+}
+
 /** Escapes a label value for the text exposition format. */
 export function escapeLabelValue(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
@@ -130,10 +140,11 @@ export class GatewayMetrics {
   }
 
   /**
-   * Counts a finished record. `overheadMs` is its latency minus the time spent upstream; `journalMs` the part of it
-   * spent waiting for the journal write. Pass both only for the last record of a request (0 for earlier attempts).
+   * Counts a finished record, with the request's timing measured at sub-millisecond precision (the record's own
+   * `latencyMs` is rounded to whole ms). Only a request's last record carries its overhead and journal wait; records
+   * of earlier attempts pass zeros for both.
    */
-  observe(record: LogRecord, overheadMs: number, journalMs = 0): void {
+  observe(record: LogRecord, time: RequestTiming): void {
     const labels: Labels = {
       provider_config: record.providerConfigId ?? '',
       // The served model comes from the config; a client's requested name is only used before routing.
@@ -149,12 +160,12 @@ export class GatewayMetrics {
     }
     if (record.cost !== null) this.cost.add(labels, record.cost.total);
     if (record.missingCost) this.missingCost.add(labels, 1);
-    const overhead = Math.max(0, Math.min(overheadMs, record.latencyMs));
+    const overhead = Math.max(0, time.overheadMs);
+    const journal = Math.max(0, Math.min(time.journalMs, overhead));
     this.overhead.observe(overhead / 1000);
-    const journal = Math.max(0, Math.min(journalMs, overhead));
     this.journalWait.observe(journal / 1000);
     this.processing.observe((overhead - journal) / 1000);
-    if (record.providerConfigId !== undefined) this.upstream.observe((record.latencyMs - overhead) / 1000);
+    if (record.providerConfigId !== undefined) this.upstream.observe(Math.max(0, time.upstreamMs) / 1000);
   }
 
   /** The text exposition (format 0.0.4). */

@@ -31,8 +31,8 @@ function sum(f: PromFamily, where: (labels: Record<string, string>) => boolean =
 test('counters equal the totals of the observed records and the text parses as Prometheus exposition', () => {
   const records = generateRecords(400, 11);
   const metrics = new GatewayMetrics();
-  // 3 ms of overhead each (or the whole latency when shorter), 1 ms of it waiting for the journal.
-  for (const r of records) metrics.observe(r, 3, 1);
+  // 3 ms of overhead each, 1 ms of it waiting for the journal, and the rest of the latency upstream.
+  for (const r of records) metrics.observe(r, { overheadMs: 3, journalMs: 1, upstreamMs: r.latencyMs });
   const families = parsePrometheus(metrics.render());
 
   assert.equal(family(families, 'spendgate_requests_total').type, 'COUNTER');
@@ -59,10 +59,10 @@ test('counters equal the totals of the observed records and the text parses as P
   assert.equal(overhead.type, 'HISTOGRAM');
   assert.equal(Number(overhead.metrics[0].count), records.length);
   assert.equal(Number(overhead.metrics[0].buckets?.['0.005']), records.length, 'every 3 ms overhead is within the 5 ms bucket');
-  const overheadSum = records.reduce((a, r) => a + Math.min(3, r.latencyMs), 0) / 1000;
+  const overheadSum = (records.length * 3) / 1000;
   assert.ok(Math.abs(Number(overhead.metrics[0].sum) - overheadSum) < 1e-9);
   const journal = family(families, 'spendgate_journal_wait_seconds');
-  const journalSum = records.reduce((a, r) => a + Math.min(1, r.latencyMs), 0) / 1000;
+  const journalSum = records.length / 1000;
   assert.ok(Math.abs(Number(journal.metrics[0].sum) - journalSum) < 1e-9, 'the journal wait is part of the overhead');
   const processing = family(families, 'spendgate_processing_seconds');
   assert.equal(Number(processing.metrics[0].count), records.length);
@@ -71,11 +71,26 @@ test('counters equal the totals of the observed records and the text parses as P
   assert.equal(Number(upstream.metrics[0].count), records.filter((r) => r.providerConfigId !== undefined).length);
 });
 
+test('sub-millisecond timings are kept although a record\'s latency is whole milliseconds', () => {
+  const [base] = generateRecords(1, 11);
+  const metrics = new GatewayMetrics();
+  // A 0.4 ms answer: its record says 0 ms, the gateway spent 0.3 ms of it (0.1 ms journaling), upstream 0.1 ms.
+  metrics.observe({ ...base, latencyMs: 0, providerConfigId: 'p1' }, { overheadMs: 0.3, journalMs: 0.1, upstreamMs: 0.1 });
+  const families = parsePrometheus(metrics.render());
+  const sumOf = (name: string) => Number(family(families, name).metrics[0].sum);
+  assert.ok(Math.abs(sumOf('spendgate_overhead_seconds') - 0.0003) < 1e-12);
+  assert.ok(Math.abs(sumOf('spendgate_journal_wait_seconds') - 0.0001) < 1e-12);
+  assert.ok(Math.abs(sumOf('spendgate_processing_seconds') - 0.0002) < 1e-12);
+  assert.ok(Math.abs(sumOf('spendgate_upstream_seconds') - 0.0001) < 1e-12);
+  assert.equal(Number(family(families, 'spendgate_overhead_seconds').metrics[0].buckets?.['0.0005']), 1);
+  assert.equal(Number(family(families, 'spendgate_overhead_seconds').metrics[0].buckets?.['0.00025']), 0);
+});
+
 test('virtual key labels carry the key id and label values are escaped', () => {
   const [base] = generateRecords(1, 5);
   const metrics = new GatewayMetrics();
   const awkward = 'model "x"\\with\nnewline';
-  metrics.observe({ ...base, virtualKeyId: 'vk-alice', modelServed: awkward, errorType: undefined }, 1);
+  metrics.observe({ ...base, virtualKeyId: 'vk-alice', modelServed: awkward, errorType: undefined }, { overheadMs: 1, journalMs: 0, upstreamMs: 0 });
   const text = metrics.render();
   assert.ok(text.includes(`model="${escapeLabelValue(awkward)}"`));
   const requests = family(parsePrometheus(text), 'spendgate_requests_total');

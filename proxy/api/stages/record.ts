@@ -82,9 +82,13 @@ export async function record(ctx: RequestContext, s: Services): Promise<void> {
   }
   const upstreamMs = ctx.attempts.reduce((sum, a) => sum + (a.upstreamMs ?? 0), 0);
   const overheadMs = Math.max(0, performance.now() - ctx.t0 - upstreamMs);
-  for (const log of logs) {
+  logs.forEach((log, i) => {
     s.hub.publish('create', log);
-    const last = log === logs[logs.length - 1];
-    s.metrics.observe(log, last ? overheadMs : 0, last ? journalMs : 0);
-  }
+    const last = i === logs.length - 1;
+    s.metrics.observe(log, {
+      overheadMs: last ? overheadMs : 0,
+      journalMs: last ? journalMs : 0,
+      upstreamMs: ctx.attempts[i]?.upstreamMs ?? 0,
+    });
+  });
 }
