@@ -96,6 +96,18 @@ describe('anthropic stream observer', () => {
     assert.equal(observer.finalUsage(false)?.outputTokens, Math.ceil('héllo ✓'.length / 4));
   });
 
+  it('measures a long cut stream exactly, also past the point where waiting deltas are measured early', () => {
+    const observer = new AnthropicStreamObserver();
+    const start = 'event: message_start\ndata: {"type":"message_start","message":{"usage":{"input_tokens":10,"output_tokens":1}}}\n\n';
+    // 4,000 deltas of 100 characters with escapes (quotes, newlines, non-ASCII): over 400 KB of payload.
+    const piece = `${'a"b\nc€'.repeat(10)}${'x'.repeat(40)}`;
+    const delta = `event: content_block_delta\ndata: ${JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } })}\n\n`;
+    const parser = new SseParser();
+    observer.observe(parser.push(Buffer.from(start))[0]);
+    for (let i = 0; i < 4_000; i++) for (const event of parser.push(Buffer.from(delta))) observer.observe(event);
+    assert.equal(observer.finalUsage(false)?.outputTokens, Math.ceil((4_000 * piece.length) / 4));
+  });
+
   it('records an error event the upstream sent inside the stream', () => {
     const observer = new AnthropicStreamObserver();
     const [event] = new SseParser().push(Buffer.from('event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n'));

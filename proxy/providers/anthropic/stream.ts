@@ -12,17 +12,32 @@ const CHARS_PER_TOKEN = 4;
 /** Events that carry nothing the gateway needs; skipped without parsing. */
 const IGNORED = new Set(['ping', 'content_block_start', 'content_block_stop']);
 
+/**
+ * Content deltas are only measured when a stream is cut before its final usage, so their payloads are kept
+ * unparsed and measured on demand (or once this many characters are waiting, bounding memory).
+ */
+const UNMEASURED_DELTA_LIMIT = 256 * 1024;
+
 export class AnthropicStreamObserver implements StreamObserver {
   usage: Usage | null = null;
   stopReason: string | undefined;
   error: { type: string; message: string } | undefined;
   finished = false;
   private sawFinalUsage = false;
-  /** Characters of generated content streamed so far (text, thinking, tool input JSON). */
+  /** Characters of generated content measured so far (text, thinking, tool input JSON). */
   private generatedChars = 0;
+  /** `content_block_delta` payloads not measured yet, and their total length. */
+  private unmeasured: string[] = [];
+  private unmeasuredChars = 0;
 
   observe(event: SseEvent): boolean {
     if (event.data === undefined || (event.event !== undefined && IGNORED.has(event.event))) return true;
+    if (event.event === 'content_block_delta') {
+      this.unmeasured.push(event.data);
+      this.unmeasuredChars += event.data.length;
+      if (this.unmeasuredChars > UNMEASURED_DELTA_LIMIT) this.measureDeltas();
+      return true;
+    }
     // A payload that is not JSON is not ours to judge: the client's SDK sees the same bytes.
     const payload = parseJsonObject(event.data);
     if (payload === null) return true;
@@ -33,6 +48,7 @@ export class AnthropicStreamObserver implements StreamObserver {
         break;
       }
       case 'content_block_delta':
+        // Only reached for a delta sent without its `event:` line.
         this.generatedChars += deltaLength(payload.delta);
         break;
       case 'message_delta': {
@@ -63,9 +79,19 @@ export class AnthropicStreamObserver implements StreamObserver {
    */
   finalUsage(complete: boolean): Usage | null {
     if (this.usage === null || complete || this.sawFinalUsage) return this.usage;
+    this.measureDeltas();
     const estimated = Math.ceil(this.generatedChars / CHARS_PER_TOKEN);
     if (estimated <= this.usage.outputTokens) return this.usage;
     return { ...this.usage, outputTokens: estimated };
+  }
+
+  private measureDeltas(): void {
+    for (const data of this.unmeasured) {
+      const payload = parseJsonObject(data);
+      if (payload !== null) this.generatedChars += deltaLength(payload.delta);
+    }
+    this.unmeasured = [];
+    this.unmeasuredChars = 0;
   }
 
   failureEvent(message: string): string {

@@ -11,6 +11,8 @@ export interface SseEvent {
 
 const LF = 0x0a;
 const CR = 0x0d;
+const COLON = 0x3a;
+const SPACE = 0x20;
 const EMPTY = Buffer.alloc(0);
 
 export class SseParser {
@@ -71,14 +73,25 @@ export class SseParser {
 function parseEvent(raw: Buffer): SseEvent {
   let event: string | undefined;
   let data: string | undefined;
-  for (const line of raw.toString('utf8').split(/\r\n|\r|\n/)) {
-    if (line === '' || line.startsWith(':')) continue;
-    const colon = line.indexOf(':');
-    const field = colon === -1 ? line : line.slice(0, colon);
-    let value = colon === -1 ? '' : line.slice(colon + 1);
-    if (value.startsWith(' ')) value = value.slice(1);
-    if (field === 'event') event = value;
-    else if (field === 'data') data = data === undefined ? value : `${data}\n${value}`;
+  const text = raw.toString('utf8');
+  // Lines end in CRLF, LF or CR; scanned by hand (a regex split allocates an array per event).
+  for (let start = 0; start < text.length; ) {
+    let end = start;
+    while (end < text.length && text.charCodeAt(end) !== LF && text.charCodeAt(end) !== CR) end++;
+    const next = text.charCodeAt(end) === CR && text.charCodeAt(end + 1) === LF ? end + 2 : end + 1;
+    if (end > start && text.charCodeAt(start) !== COLON) {
+      const colon = text.indexOf(':', start);
+      const hasValue = colon !== -1 && colon < end;
+      const field = text.slice(start, hasValue ? colon : end);
+      if (field === 'event' || field === 'data') {
+        let valueStart = hasValue ? colon + 1 : end;
+        if (text.charCodeAt(valueStart) === SPACE && valueStart < end) valueStart++;
+        const value = text.slice(valueStart, end);
+        if (field === 'event') event = value;
+        else data = data === undefined ? value : `${data}\n${value}`;
+      }
+    }
+    start = next;
   }
   return { event, data, raw };
 }
