@@ -41,8 +41,8 @@ describe('browser dashboard on the real engine', () => {
   before(async () => {
     upstream = await startAnthropicUpstream();
     gw = await spawnGateway({ config: configFor(upstream.url), env: { TEST_ANTHROPIC_KEY: 'sk-ant-upstream' } });
-    const line = gw.output.find((l) => l.startsWith('dashboard: '));
-    assert.ok(line, `the gateway prints a dashboard login line:\n${gw.output.join('\n')}`);
+    // Printed right after the listening line, possibly in a later chunk of the pipe.
+    const line = await eventually(() => gw.output.find((l) => l.startsWith('dashboard: ')), 5000, `a dashboard login line in:\n${gw.output.join('\n')}`);
     loginUrl = line.slice('dashboard: '.length);
     assert.match(loginUrl, new RegExp(`^${gw.url.replace(/[.:/]/g, '\\$&')}/ui#token=[A-Za-z0-9_-]{16,}$`));
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
