@@ -36,7 +36,8 @@ export class LiveHub<B = unknown> {
   private readonly intervalMs: number;
   private readonly timers: Timers;
   private readonly onListenerError: (err: unknown) => void;
-  private latestBudgets: { readonly payload: B } | undefined;
+  /** Builds the current budgets snapshot; set by the first publishBudgets. */
+  private budgetsSource: (() => B) | undefined;
   private pendingBudgets = false;
   private timer: { unref?(): unknown } | undefined;
   private closed = false;
@@ -57,9 +58,9 @@ export class LiveHub<B = unknown> {
     return this.listeners.size;
   }
 
-  /** The last budgets snapshot published (sent to clients as they connect). */
+  /** The current budgets snapshot, built now (sent to clients as they connect); undefined before any publish. */
   get budgets(): B | undefined {
-    return this.latestBudgets?.payload;
+    return this.budgetsSource?.();
   }
 
   publish(operation: LogOperation, record: LogRecord): void {
@@ -68,12 +69,12 @@ export class LiveHub<B = unknown> {
   }
 
   /**
-   * Spend changed. The first change goes out at once; later ones within the interval are coalesced
-   * into one trailing push of the latest snapshot.
+   * Spend changed; `snapshot` builds the budgets payload. The first change goes out at once; later ones within the
+   * interval are coalesced into one trailing push. The snapshot (O(tiers)) is built only when someone listens.
    */
-  publishBudgets(payload: B): void {
+  publishBudgets(snapshot: () => B): void {
     if (this.closed) return;
-    this.latestBudgets = { payload };
+    this.budgetsSource = snapshot;
     if (this.timer) {
       this.pendingBudgets = true;
       return;
@@ -102,9 +103,16 @@ export class LiveHub<B = unknown> {
   }
 
   private flushBudgets(): void {
-    const latest = this.latestBudgets;
-    if (!latest) return;
-    for (const l of this.listeners) this.call(() => l.budgets?.(latest.payload));
+    const source = this.budgetsSource;
+    if (!source || this.listeners.size === 0) return;
+    let payload: B;
+    try {
+      payload = source();
+    } catch (err) {
+      this.onListenerError(err);
+      return;
+    }
+    for (const l of this.listeners) this.call(() => l.budgets?.(payload));
   }
 
   private call(fn: () => void): void {

@@ -28,18 +28,37 @@ test('the first budget change is pushed at once and later ones in the window coa
   const hub = new LiveHub<number>({ timers });
   const seen: number[] = [];
   hub.subscribe({ budgets: (b) => seen.push(b) });
-  hub.publishBudgets(1);
-  hub.publishBudgets(2);
-  hub.publishBudgets(3);
+  hub.publishBudgets(() => 1);
+  hub.publishBudgets(() => 2);
+  hub.publishBudgets(() => 3);
   assert.deepEqual(seen, [1]);
   timers.fire();
   assert.deepEqual(seen, [1, 3]);
   timers.fire(); // nothing new in this window: nothing sent, and the window closes
   assert.deepEqual(seen, [1, 3]);
   assert.equal(timers.count, 0);
-  hub.publishBudgets(4);
+  hub.publishBudgets(() => 4);
   assert.deepEqual(seen, [1, 3, 4]);
   assert.equal(hub.budgets, 4);
+});
+
+test('the budgets snapshot is built only when someone listens, once per push however many listen', () => {
+  const timers = new ManualTimers();
+  const hub = new LiveHub<number>({ timers });
+  let builds = 0;
+  const snapshot = (): number => ++builds;
+  hub.publishBudgets(snapshot);
+  timers.fire();
+  hub.publishBudgets(snapshot);
+  assert.equal(builds, 0, 'no listener: no snapshot built');
+  const seen: number[][] = [[], []];
+  hub.subscribe({ budgets: (b) => seen[0].push(b) });
+  hub.subscribe({ budgets: (b) => seen[1].push(b) });
+  timers.fire();
+  hub.publishBudgets(snapshot);
+  assert.deepEqual(seen, [[1], [1]]);
+  // A client that connects now gets a freshly built snapshot.
+  assert.equal(hub.budgets, 2);
 });
 
 test('log records reach every listener; a throwing listener does not stop the others', () => {
@@ -61,9 +80,9 @@ test('a closed hub publishes nothing and holds no timer', () => {
   const hub = new LiveHub<number>({ timers });
   const seen: number[] = [];
   hub.subscribe({ budgets: (b) => seen.push(b) });
-  hub.publishBudgets(1);
+  hub.publishBudgets(() => 1);
   hub.close();
   assert.equal(timers.count, 0);
-  hub.publishBudgets(2);
+  hub.publishBudgets(() => 2);
   assert.deepEqual(seen, [1]);
 });

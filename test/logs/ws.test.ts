@@ -127,7 +127,7 @@ test('budget snapshots are pushed, and a newly connected client gets the latest 
   const env = await startLive();
   try {
     const first = await connect(env.url);
-    env.hub.publishBudgets({ tiers: [{ id: 'a' }] });
+    env.hub.publishBudgets(() => ({ tiers: [{ id: 'a' }] }));
     assert.deepEqual(await first.next(), { type: 'budgets', payload: { tiers: [{ id: 'a' }] } });
     const second = await connect(env.url);
     assert.deepEqual(await second.next(), { type: 'budgets', payload: { tiers: [{ id: 'a' }] } });
