@@ -6,6 +6,8 @@ export type LogOperation = 'create' | 'update';
 export interface LiveListener<B> {
   log?(operation: LogOperation, record: LogRecord): void;
   budgets?(payload: B): void;
+  /** False while the listener has nobody to pass budgets on to (no snapshot is built for it then). */
+  wantsBudgets?(): boolean;
 }
 
 /** Timers as a dependency, so coalescing is testable without waiting on the wall clock. */
@@ -104,7 +106,8 @@ export class LiveHub<B = unknown> {
 
   private flushBudgets(): void {
     const source = this.budgetsSource;
-    if (!source || this.listeners.size === 0) return;
+    const wanting = [...this.listeners].filter((l) => l.budgets !== undefined && (l.wantsBudgets?.() ?? true));
+    if (!source || wanting.length === 0) return;
     let payload: B;
     try {
       payload = source();
@@ -112,7 +115,7 @@ export class LiveHub<B = unknown> {
       this.onListenerError(err);
       return;
     }
-    for (const l of this.listeners) this.call(() => l.budgets?.(payload));
+    for (const l of wanting) this.call(() => l.budgets?.(payload));
   }
 
   private call(fn: () => void): void {

@@ -51,10 +51,8 @@ export class LiveSocketServer<B = unknown> {
     this.wss.on('connection', (ws) => this.accept(ws));
     this.unsubscribe = hub.subscribe({
       log: (operation, record) => this.broadcastLog(operation, record),
-      budgets: (payload) => {
-        if (this.clients.size === 0) return;
-        this.broadcast(JSON.stringify({ type: 'budgets', payload } satisfies ServerMessage<B>), () => true);
-      },
+      budgets: (payload) => this.broadcast(JSON.stringify({ type: 'budgets', payload } satisfies ServerMessage<B>), () => true),
+      wantsBudgets: () => this.clients.size > 0,
     });
     this.heartbeat = setInterval(() => this.ping(), options.heartbeatMs ?? 30_000);
     this.heartbeat.unref();

@@ -51,12 +51,20 @@ test('the budgets snapshot is built only when someone listens, once per push how
   timers.fire();
   hub.publishBudgets(snapshot);
   assert.equal(builds, 0, 'no listener: no snapshot built');
+  let watching = false;
+  const relay: number[] = [];
+  hub.subscribe({ budgets: (b) => relay.push(b), wantsBudgets: () => watching });
+  hub.publishBudgets(snapshot);
+  timers.fire();
+  assert.equal(builds, 0, 'a relay with nobody to relay to: no snapshot built');
+  watching = true;
   const seen: number[][] = [[], []];
   hub.subscribe({ budgets: (b) => seen[0].push(b) });
   hub.subscribe({ budgets: (b) => seen[1].push(b) });
+  hub.publishBudgets(snapshot); // inside the open window: goes out when it closes
   timers.fire();
-  hub.publishBudgets(snapshot);
-  assert.deepEqual(seen, [[1], [1]]);
+  assert.equal(builds, 1);
+  assert.deepEqual([relay, ...seen], [[1], [1], [1]]);
   // A client that connects now gets a freshly built snapshot.
   assert.equal(hub.budgets, 2);
 });
