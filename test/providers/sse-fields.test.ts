@@ -44,3 +44,30 @@ test('event and data fields follow the SSE rules for every line ending, comment 
     { numRuns: 2_000 },
   );
 });
+
+test('events come out the same however the bytes are split across reads, for every line ending', () => {
+  const event = fc
+    .tuple(fc.array(fc.tuple(line, eol), { minLength: 1, maxLength: 5 }), eol)
+    .map(([lines, end]) => {
+      const lastEol = lines[lines.length - 1][1];
+      return `${lines.map(([l, e]) => `${l}${e}`).join('')}${lastEol === '\r' ? '\r\n' : end === '\r' ? '\n' : end}`;
+    });
+  fc.assert(
+    fc.property(fc.array(event, { minLength: 1, maxLength: 6 }), fc.array(fc.nat(), { maxLength: 12 }), (events, cutSeeds) => {
+      const bytes = Buffer.from(events.join(''));
+      const whole = new SseParser().push(bytes);
+      const cuts = [...new Set(cutSeeds.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+      const parser = new SseParser();
+      const pieces: ReturnType<SseParser['push']> = [];
+      let from = 0;
+      for (const cut of [...cuts, bytes.length]) {
+        pieces.push(...parser.push(bytes.subarray(from, cut)));
+        from = cut;
+      }
+      const simplify = (es: typeof whole) => es.map((e) => ({ event: e.event, data: e.data, raw: e.raw.toString('utf8') }));
+      assert.deepEqual(simplify(pieces), simplify(whole));
+      assert.equal(whole.length, events.length);
+    }),
+    { numRuns: 2_000 },
+  );
+});

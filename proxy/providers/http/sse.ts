@@ -28,17 +28,25 @@ export class SseParser {
     const events: SseEvent[] = [];
     let eventStart = 0;
     let i = this.scanFrom;
+    // Line ends are found with indexOf (native), remembering the next LF and CR so each is searched once per line.
+    let nextLf = -1;
+    let nextCr = -1;
     while (i < buf.length) {
-      const byte = buf[i];
-      if (byte !== LF && byte !== CR) {
-        this.lineIsEmpty = false;
-        i++;
-        continue;
+      if (nextLf < i) nextLf = indexOrEnd(buf, LF, i);
+      if (nextCr < i) nextCr = indexOrEnd(buf, CR, i);
+      const at = nextLf < nextCr ? nextLf : nextCr;
+      if (at > i) this.lineIsEmpty = false;
+      if (at === buf.length) {
+        i = at;
+        break;
       }
-      let end = i + 1;
-      if (byte === CR) {
+      let end = at + 1;
+      if (at === nextCr) {
         // A CR at the end of the buffer may be the first half of CRLF: decide when more bytes arrive.
-        if (end === buf.length) break;
+        if (end === buf.length) {
+          i = at;
+          break;
+        }
         if (buf[end] === LF) end++;
       }
       if (this.lineIsEmpty) {
@@ -68,6 +76,11 @@ export class SseParser {
     this.lineIsEmpty = true;
     return event;
   }
+}
+
+function indexOrEnd(buf: Buffer, byte: number, from: number): number {
+  const at = buf.indexOf(byte, from);
+  return at === -1 ? buf.length : at;
 }
 
 function parseEvent(raw: Buffer): SseEvent {
