@@ -25,6 +25,12 @@ export interface BenchReport {
   readonly profile?: { readonly summary: ProfileSummary; readonly requests: number };
 }
 
+export interface RssSample {
+  readonly atSeconds: number;
+  readonly requests: number;
+  readonly rssMiB: number;
+}
+
 export interface ScaleReport {
   readonly date: string;
   readonly command: string;
@@ -38,7 +44,10 @@ export interface ScaleReport {
     readonly queries: readonly { readonly name: string; readonly query: string; readonly p50Ms: number; readonly maxMs: number; readonly totalCount: number }[];
   };
   readonly logQueryError?: string;
-  readonly rss: readonly { readonly atSeconds: number; readonly requests: number; readonly rssMiB: number }[];
+  /** RSS while serving the long run on the embedded store. */
+  readonly rss: readonly RssSample[];
+  /** The same on the PostgreSQL ledger (log records out of process). */
+  readonly rssPostgres?: readonly RssSample[];
 }
 
 export const RESULTS_DIR = join(__dirname, 'results');
@@ -146,8 +155,30 @@ function renderScale(s: ScaleReport): string[] {
     out.push('| query | filters | p50 ms | max ms | total_count |', '|---|---|---:|---:|---:|');
     for (const x2 of q.queries) out.push(`| ${x2.name} | \`${x2.query}\` | ${f(x2.p50Ms, 1)} | ${f(x2.maxMs, 1)} | ${x2.totalCount} |`);
   } else out.push(`Not measured: ${s.logQueryError ?? 'unknown reason'}`);
-  out.push('', '### RSS during a long run', '', '| seconds | requests so far | RSS |', '|---:|---:|---:|');
-  for (const r of s.rss) out.push(`| ${r.atSeconds} | ${r.requests} | ${r.rssMiB.toFixed(0)} MiB |`);
+  out.push('', '### RSS during a long run', '');
+  out.push(...rssTable('Embedded store (every request also adds a row to the in-memory log table)', s.rss));
+  if (s.rssPostgres !== undefined) out.push('', ...rssTable('PostgreSQL team ledger (log records out of process)', s.rssPostgres));
+  return out;
+}
+
+/** At most `rows` samples, evenly spaced, always with the first and the last. */
+function thin<T>(samples: readonly T[], rows: number): T[] {
+  if (samples.length <= rows) return [...samples];
+  const step = (samples.length - 1) / (rows - 1);
+  return Array.from({ length: rows }, (_, i) => samples[Math.round(i * step)]);
+}
+
+function rssTable(title: string, samples: readonly RssSample[]): string[] {
+  const out = [`${title}:`, '', '| seconds | requests so far | RSS | change per 1,000 requests since the row above |', '|---:|---:|---:|---:|'];
+  let previous: RssSample | undefined;
+  for (const r of thin(samples, 16)) {
+    const served = previous === undefined ? 0 : r.requests - previous.requests;
+    const growth = previous !== undefined && served > 0 ? `${(((r.rssMiB - previous.rssMiB) * 1024) / (served / 1000)).toFixed(0)} KiB` : '—';
+    out.push(`| ${r.atSeconds} | ${r.requests.toLocaleString('en-US')} | ${r.rssMiB.toFixed(0)} MiB | ${growth} |`);
+    previous = r;
+  }
+  const peak = Math.max(...samples.map((r) => r.rssMiB));
+  out.push('', `Peak ${peak.toFixed(0)} MiB over ${(samples[samples.length - 1]?.requests ?? 0).toLocaleString('en-US')} requests.`);
   return out;
 }
 

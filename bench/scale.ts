@@ -1,18 +1,21 @@
 // `npm run bench -- --scale`: overhead with 10 vs 10,000 virtual keys, /api/logs latency on a 1 M-row store
-// (rows written through the store API), and spendgate's RSS over a long bounded run. Writes bench/results/scale.json.
+// (rows written through the store API), and spendgate's RSS over a 1 M-request run (embedded store) and a shorter
+// one on the PostgreSQL ledger. Writes bench/results/scale.json.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { openStore } from '../proxy/store/open.js';
 import { requestOnce } from './http-once.js';
 import { runLoad } from './load.js';
 import { seededRandom, syntheticKeyId, syntheticLogs } from './log-rows.js';
 import { describeMachine } from './machine.js';
 import { loadWorkload, requestBody, type Workload } from './plan.js';
-import { RESULTS_DIR, SCALE_JSON, writeResultsMarkdown, type ScaleReport } from './report.js';
+import { RESULTS_DIR, SCALE_JSON, writeResultsMarkdown, type RssSample, type ScaleReport } from './report.js';
 import { median, percentile } from './stats.js';
 import { directTarget, startSpendgate, startUpstream, type Target } from './targets.js';
 
@@ -116,18 +119,41 @@ async function logQueryScale(upstream: string, rows: number, repeats: number): P
   }
 }
 
-async function rssOverTime(upstream: string, seconds: number, rate: number): Promise<ScaleReport['rss']> {
-  const sg = await startSpendgate({ upstream, virtualKeys: 10 });
-  const samples: ScaleReport['rss'][number][] = [{ atSeconds: 0, requests: 0, rssMiB: (await sg.process!.rssBytes()) / 2 ** 20 }];
+/** A throwaway PostgreSQL schema for one run, reached through the connection string's search_path. */
+async function withPostgresSchema<T>(baseUrl: string, run: (url: string) => Promise<T>): Promise<T> {
+  const name = `spendgate_bench_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE SCHEMA ${name}`);
+    try {
+      const sep = baseUrl.includes('?') ? '&' : '?';
+      return await run(`${baseUrl}${sep}options=${encodeURIComponent(`-c search_path=${name}`)}`);
+    } finally {
+      await admin.query(`DROP SCHEMA ${name} CASCADE`);
+    }
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * spendgate's RSS while it serves `total` requests as fast as it can (JSON, every other 5 s step SSE), sampled
+ * every 5 s. With the embedded store every request also adds a row to the in-memory log table; with PostgreSQL
+ * the log lives out of process, which separates the engine's own memory from the table's.
+ */
+async function rssOverRequests(upstream: string, total: number, store: string | undefined): Promise<RssSample[]> {
+  const sg = await startSpendgate({ upstream, virtualKeys: 10, store });
+  const samples: RssSample[] = [{ atSeconds: 0, requests: 0, rssMiB: (await sg.process!.rssBytes()) / 2 ** 20 }];
   let requests = 0;
   const step = 5;
   try {
-    for (let at = step; at <= seconds; at += step) {
-      const r = await runLoad({ url: sg.messagesUrl, headers: sg.headers, body: requestBody(at % 10 === 0), connections: 16, durationS: step, rate });
+    for (let at = step; requests < total; at += step) {
+      const r = await runLoad({ url: sg.messagesUrl, headers: sg.headers, body: requestBody(at % 10 === 0), connections: 16, durationS: step });
       requests += r.ok;
       const rssMiB = (await sg.process!.rssBytes()) / 2 ** 20;
       samples.push({ atSeconds: at, requests, rssMiB });
-      progress(`rss at ${at}s: ${rssMiB.toFixed(0)} MiB after ${requests} requests`);
+      progress(`rss (${store === undefined ? 'embedded' : 'postgres'}) at ${at}s: ${rssMiB.toFixed(0)} MiB after ${requests} requests`);
     }
   } finally {
     await sg.stop();
@@ -142,8 +168,9 @@ async function main(): Promise<void> {
       keys: { type: 'string', default: '10,10000' },
       rounds: { type: 'string', default: '3' },
       duration: { type: 'string', default: '4' },
-      long: { type: 'string', default: '120' },
-      'long-rate': { type: 'string', default: '1000' },
+      'long-requests': { type: 'string', default: '1000000' },
+      'long-requests-pg': { type: 'string', default: '250000' },
+      pg: { type: 'string', default: process.env.SPENDGATE_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
       repeats: { type: 'string', default: '5' },
     },
   });
@@ -151,7 +178,13 @@ async function main(): Promise<void> {
   const upstream = await startUpstream();
   try {
     const virtualKeys = await virtualKeyScale(upstream.url, values.keys.split(',').map(Number), Number(values.rounds), Number(values.duration));
-    const rss = await rssOverTime(upstream.url, Number(values.long), Number(values['long-rate']));
+    const rss = await rssOverRequests(upstream.url, Number(values['long-requests']), undefined);
+    let rssPostgres: RssSample[] | undefined;
+    try {
+      rssPostgres = await withPostgresSchema(values.pg, (url) => rssOverRequests(upstream.url, Number(values['long-requests-pg']), url));
+    } catch (err) {
+      progress(`PostgreSQL RSS run skipped: ${err instanceof Error ? err.message : String(err)}`);
+    }
     let logQueries: ScaleReport['logQueries'];
     let logQueryError: string | undefined;
     try {
@@ -168,6 +201,7 @@ async function main(): Promise<void> {
       logQueries,
       logQueryError,
       rss,
+      rssPostgres,
     };
     mkdirSync(RESULTS_DIR, { recursive: true });
     writeFileSync(SCALE_JSON, `${JSON.stringify(report, null, 2)}\n`);

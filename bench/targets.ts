@@ -69,6 +69,8 @@ export interface SpendgateOptions {
   readonly virtualKeys: number;
   /** Node flags before the CLI, e.g. `--cpu-prof`. */
   readonly nodeFlags?: readonly string[];
+  /** `--store` URL (the PostgreSQL team ledger); the embedded store when absent. */
+  readonly store?: string;
   /** Reuse a data directory (a pre-filled store); a fresh temp dir otherwise. */
   readonly dataDir?: string;
   readonly startTimeoutMs?: number;
@@ -80,7 +82,18 @@ export async function startSpendgate(options: SpendgateOptions): Promise<Spendga
   await writeFile(configPath, seedConfig({ upstream: options.upstream, virtualKeys: options.virtualKeys }));
   const proc = await spawnServer({
     name: 'spendgate',
-    args: [...(options.nodeFlags ?? []), CLI, 'serve', '--config', configPath, '--port', '0', '--data-dir', dataDir],
+    args: [
+      ...(options.nodeFlags ?? []),
+      CLI,
+      'serve',
+      '--config',
+      configPath,
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      ...(options.store === undefined ? [] : ['--store', options.store]),
+    ],
     ready: /^spendgate listening on (http:\/\/\S+)$/,
     env: { [UPSTREAM_KEY_ENV]: UPSTREAM_API_KEY },
     cwd: dataDir,
