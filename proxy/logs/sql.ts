@@ -56,6 +56,12 @@ function statusCondition(s: StatusMatch, p: SqlParams): string {
 
 /** `WHERE …` for the filter (empty string when it selects everything); the semantics of `matches()`. */
 export function whereClause(f: LogFilter, dialect: SqlDialect, p: SqlParams): string {
+  const c = filterConditions(f, dialect, p);
+  return c.length === 0 ? '' : `WHERE ${c.join(' AND ')}`;
+}
+
+/** The filter's conditions, each a boolean SQL expression over `logs` columns (their conjunction is the filter). */
+export function filterConditions(f: LogFilter, dialect: SqlDialect, p: SqlParams): string[] {
   const c: string[] = [];
   const inList = (column: string, values: readonly string[] | undefined) => {
     if (values) c.push(`${column} IN (${p.list(values)})`);
@@ -90,7 +96,7 @@ export function whereClause(f: LogFilter, dialect: SqlDialect, p: SqlParams): st
     c.push(`(${hit('request_body')} OR ${hit('response_body')} OR ${hit('error_message')})`);
   }
   for (const t of f.tags ?? []) c.push(`${sqlTagValue(dialect, p.add(t.key))} = ${p.add(t.value)}`);
-  return c.length === 0 ? '' : `WHERE ${c.join(' AND ')}`;
+  return c;
 }
 
 const SORT_COLUMN: Record<LogSortKey, string> = {
@@ -102,12 +108,14 @@ const SORT_COLUMN: Record<LogSortKey, string> = {
 
 /**
  * A total order, so pages never overlap: the sort key (records without a cost last either way), then
- * time, then id. PostgreSQL compares ids bytewise (collation "C") like SQLite and JavaScript do.
+ * time, then id. PostgreSQL compares ids bytewise (collation "C") like SQLite and JavaScript do. Only the
+ * nullable cost says NULLS LAST: on a NOT NULL column it changes nothing but would keep PostgreSQL from
+ * reading a descending order off an index backwards.
  */
 export function orderClause(sortBy: LogSortKey, order: SortOrder, dialect: SqlDialect): string {
   const dir = order === 'asc' ? 'ASC' : 'DESC';
   const id = dialect === 'postgres' ? 'id COLLATE "C"' : 'id';
-  const keys = sortBy === 'timestamp' ? [] : [`${SORT_COLUMN[sortBy]} ${dir} NULLS LAST`];
+  const keys = sortBy === 'timestamp' ? [] : [`${SORT_COLUMN[sortBy]} ${dir}${sortBy === 'cost' ? ' NULLS LAST' : ''}`];
   return `ORDER BY ${[...keys, `"timestamp" ${dir}`, `${id} ${dir}`].join(', ')}`;
 }
 

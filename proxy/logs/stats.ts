@@ -1,7 +1,8 @@
 // GET /api/logs/stats: totals and time-bucketed series (requests, tokens, cost, latency percentiles).
 import { LogFilterError, parseLogFilter, type FilterInput, type LogFilter } from './filters.js';
 import { microsToDollars } from '../pricing/money.js';
-import { SUMMARY_COLUMNS, summaryFromRow, type LogSource, type LogSummary } from './query.js';
+import type { LogSource } from './query.js';
+import { SUMMARY_COLUMNS, summaryFromRow, type LogSummary } from './summary.js';
 import { SqlParams, sqlNumber, sqlTagValue, whereClause, type SqlDialect } from './sql.js';
 
 export type StatsInterval = 'minute' | 'hour' | 'day';

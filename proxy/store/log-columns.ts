@@ -69,7 +69,7 @@ export function logRecordValues(r: LogRecord): (string | number | boolean | null
   return LOG_COLUMNS.map((c) => c.value(r));
 }
 
-/** CREATE TABLE and its indexes for the dialect. */
+/** CREATE TABLE and its indexes for the dialect, as schema version 1 created them (later versions migrate them). */
 export function logTableDdl(dialect: 'sqlite' | 'postgres'): string[] {
   const cols = LOG_COLUMNS.map((c) => `"${c.name}" ${dialect === 'sqlite' ? c.sqlite : c.postgres}`).join(',\n  ');
   const indexes: [string, string][] = [

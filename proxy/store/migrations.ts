@@ -1,5 +1,7 @@
 // Versioned schema for both dialects: ordered, append-only; a version once released is never edited.
 import { logTableDdl } from './log-columns.js';
+import { logIndexMigration } from './log-indexes.js';
+import { rollupDdl } from './log-rollup.js';
 
 export interface Migration {
   readonly version: number;
@@ -27,6 +29,11 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       `CREATE TABLE store_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)`,
       `INSERT INTO store_meta (key, value) VALUES ('journal_seq', 0)`,
     ],
+  },
+  {
+    version: 2,
+    description: 'log indexes in sort order, daily log rollup',
+    statements: [...logIndexMigration('sqlite'), ...rollupDdl('sqlite')],
   },
 ];
 
@@ -60,5 +67,10 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
 )`,
       `CREATE INDEX leases_tier_period ON leases (tier, id, period_start)`,
     ],
+  },
+  {
+    version: 2,
+    description: 'log indexes in sort order, daily log rollup kept by triggers',
+    statements: [...logIndexMigration('postgres'), ...rollupDdl('postgres')],
   },
 ];

@@ -3,6 +3,7 @@ import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
 import type { TierKind } from '../config/types.js';
 import type { JournalEntry } from './journal.js';
 import { LOG_COLUMN_LIST, LOG_COLUMNS, logRecordValues } from './log-columns.js';
+import { RollupBatch, rollupDay, SQLITE_ROLLUP_PRUNE, SQLITE_ROLLUP_UPSERT } from './log-rollup.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import type { SpendRow } from './store.js';
 
@@ -51,25 +52,41 @@ export class SqliteDatabase {
     return row.value;
   }
 
-  /** Apply entries in one transaction (all or none), advancing the journal position. Returns rows pruned. */
+  /**
+   * Apply entries in one transaction (all or none), advancing the journal position. Returns rows pruned. The log
+   * rollup gets the sums of the records actually inserted (a replayed id is skipped), once per key, before a prune
+   * recounts what is left.
+   */
   apply(entries: readonly JournalEntry[]): number {
     let pruned = 0;
     this.transaction(() => {
       const insertLog = this.db.prepare(INSERT_LOG);
       const addSpend = this.db.prepare(ADD_SPEND);
+      const addRollup = this.db.prepare(SQLITE_ROLLUP_UPSERT);
+      const rollup = new RollupBatch();
+      const flushRollup = () => {
+        for (const row of rollup.take()) addRollup.run(row.map(sqliteValue));
+      };
       try {
         for (const e of entries) {
           if ('pruneBefore' in e) {
+            flushRollup();
             this.db.run('DELETE FROM logs WHERE "timestamp" < ?', [e.pruneBefore]);
             pruned += this.db.getRowsModified();
+            for (const sql of SQLITE_ROLLUP_PRUNE) this.db.run(sql, [rollupDay(e.pruneBefore)]);
             continue;
           }
           for (const c of e.charges) addSpend.run([c.tier, c.id, c.periodStart, c.micros]);
-          for (const r of e.logs) insertLog.run(logRecordValues(r).map(sqliteValue));
+          for (const r of e.logs) {
+            insertLog.run(logRecordValues(r).map(sqliteValue));
+            if (this.db.getRowsModified() > 0) rollup.add(r);
+          }
         }
+        flushRollup();
       } finally {
         insertLog.free();
         addSpend.free();
+        addRollup.free();
       }
       const last = entries[entries.length - 1];
       if (last !== undefined) this.db.run(`UPDATE store_meta SET value = ? WHERE key = 'journal_seq'`, [last.seq]);

@@ -1,5 +1,6 @@
 // Seeded generators of log records and filters for the log API tests.
-import type { LogFilter, StatusMatch } from '../../proxy/logs/filters.js';
+import { isSuccessStatus, matches, recordTotalTokens, type LogFilter, type LogQuery, type StatusMatch } from '../../proxy/logs/filters.js';
+import type { LogSummary } from '../../proxy/logs/summary.js';
 import type { CacheStatus, LogRecord } from '../../proxy/logs/record.js';
 import type { ProviderType } from '../../proxy/config/types.js';
 import { seededRng } from '../../proxy/routing/weighted.js';
@@ -109,4 +110,38 @@ export function generateFilter(rnd: () => number): LogFilter {
   maybe('contentSearch', () => pick(['REFACTOR', 'invoice', 'todo', 'über', '50%', 'a_b', '_', 'failed: TODO']));
   maybe('tags', () => [pick([{ key: 'branch', value: 'main' }, { key: 'branch', value: 'fix "quotes"' }, { key: 'workspace', value: 'web' }])]);
   return f as LogFilter;
+}
+
+/** The reference page: matches() then a plain sort and slice, as the API promises. */
+export function referencePage(records: readonly LogRecord[], q: LogQuery): LogRecord[] {
+  const key = (r: LogRecord): number | null =>
+    q.sortBy === 'latency' ? r.latencyMs : q.sortBy === 'tokens' ? recordTotalTokens(r) : q.sortBy === 'cost' ? (r.cost?.total ?? null) : r.timestamp;
+  const dir = q.order === 'asc' ? 1 : -1;
+  const cmp = (a: number, b: number) => (a < b ? -1 : a > b ? 1 : 0);
+  return records
+    .filter((r) => matches(q, r))
+    .sort((a, b) => {
+      const ka = key(a);
+      const kb = key(b);
+      if (ka === null || kb === null) {
+        if (ka !== kb) return ka === null ? 1 : -1; // no cost sorts last either way
+      } else if (ka !== kb) return dir * cmp(ka, kb);
+      if (a.timestamp !== b.timestamp) return dir * cmp(a.timestamp, b.timestamp);
+      return dir * (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    })
+    .slice(q.offset, q.offset + q.limit);
+}
+
+/** The reference stats: sums over every record the filter selects, divided as the API divides them. */
+export function referenceSummary(records: readonly LogRecord[], f: LogFilter): LogSummary {
+  const set = records.filter((r) => matches(f, r));
+  const n = set.length;
+  const sum = (value: (r: LogRecord) => number) => set.reduce((a, r) => a + value(r), 0);
+  return {
+    total_requests: n,
+    success_rate: n === 0 ? 0 : (set.filter((r) => isSuccessStatus(r.status)).length / n) * 100,
+    average_latency: n === 0 ? 0 : sum((r) => r.latencyMs) / n,
+    total_tokens: sum(recordTotalTokens),
+    total_cost: sum((r) => r.cost?.total ?? 0) / 1e6,
+  };
 }

@@ -1,118 +1,35 @@
-// Both SQL dialects with the store's documented `logs` columns, for testing the log SQL builder on its own.
-import initSqlJs from 'sql.js';
+// Both SQL dialects with the store's own schema (its migrations, indexes and log rollup), written the way each
+// store writes, for testing the log API's SQL without a whole store around it.
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
-import { recordTotalTokens } from '../../proxy/logs/filters.js';
 import type { LogSource } from '../../proxy/logs/query.js';
 import type { LogRecord } from '../../proxy/logs/record.js';
+import { LOG_COLUMN_LIST, LOG_COLUMNS, logRecordValues } from '../../proxy/store/log-columns.js';
+import { migratePostgres } from '../../proxy/store/postgres.js';
+import { SqliteDatabase } from '../../proxy/store/sqlite-db.js';
+import { sqlJs } from '../../proxy/store/sqljs-runtime.js';
 
 export const PG_URL = process.env.SPENDGATE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-const COLUMNS: readonly [string, string, string][] = [
-  // name, SQLite type, PostgreSQL type
-  ['id', 'TEXT PRIMARY KEY', 'TEXT PRIMARY KEY'],
-  ['request_id', 'TEXT NOT NULL', 'TEXT NOT NULL'],
-  ['attempt', 'INTEGER NOT NULL', 'INTEGER NOT NULL'],
-  ['timestamp', 'INTEGER NOT NULL', 'BIGINT NOT NULL'],
-  ['route', 'TEXT NOT NULL', 'TEXT NOT NULL'],
-  ['provider_type', 'TEXT', 'TEXT'],
-  ['provider_config_id', 'TEXT', 'TEXT'],
-  ['account_id', 'TEXT', 'TEXT'],
-  ['model_requested', 'TEXT NOT NULL', 'TEXT NOT NULL'],
-  ['model_served', 'TEXT', 'TEXT'],
-  ['virtual_key_id', 'TEXT', 'TEXT'],
-  ['team_id', 'TEXT', 'TEXT'],
-  ['customer_id', 'TEXT', 'TEXT'],
-  ['status', 'INTEGER NOT NULL', 'INTEGER NOT NULL'],
-  ['error_type', 'TEXT', 'TEXT'],
-  ['error_message', 'TEXT', 'TEXT'],
-  ['stream', 'INTEGER NOT NULL', 'BOOLEAN NOT NULL'],
-  ['latency_ms', 'INTEGER NOT NULL', 'INTEGER NOT NULL'],
-  ['ttft_ms', 'INTEGER', 'INTEGER'],
-  ['input_tokens', 'INTEGER NOT NULL', 'BIGINT NOT NULL'],
-  ['output_tokens', 'INTEGER NOT NULL', 'BIGINT NOT NULL'],
-  ['cache_read_tokens', 'INTEGER NOT NULL', 'BIGINT NOT NULL'],
-  ['cache_write_5m_tokens', 'INTEGER NOT NULL', 'BIGINT NOT NULL'],
-  ['cache_write_1h_tokens', 'INTEGER NOT NULL', 'BIGINT NOT NULL'],
-  ['total_tokens', 'INTEGER NOT NULL', 'BIGINT NOT NULL'],
-  ['cost_input', 'INTEGER', 'BIGINT'],
-  ['cost_output', 'INTEGER', 'BIGINT'],
-  ['cost_cache_read', 'INTEGER', 'BIGINT'],
-  ['cost_cache_write_5m', 'INTEGER', 'BIGINT'],
-  ['cost_cache_write_1h', 'INTEGER', 'BIGINT'],
-  ['cost_total', 'INTEGER', 'BIGINT'],
-  ['missing_cost', 'INTEGER NOT NULL', 'BOOLEAN NOT NULL'],
-  ['cache', 'TEXT NOT NULL', 'TEXT NOT NULL'],
-  ['tags', 'TEXT', 'JSONB'],
-  ['request_body', 'TEXT', 'TEXT'],
-  ['response_body', 'TEXT', 'TEXT'],
-];
-
-function rowValues(r: LogRecord): unknown[] {
-  return [
-    r.id, r.requestId, r.attempt, r.timestamp, r.route, r.providerType ?? null, r.providerConfigId ?? null,
-    r.accountId ?? null, r.modelRequested, r.modelServed ?? null, r.virtualKeyId ?? null, r.teamId ?? null,
-    r.customerId ?? null, r.status, r.errorType ?? null, r.errorMessage ?? null, r.stream, r.latencyMs,
-    r.ttftMs ?? null, r.inputTokens, r.outputTokens, r.cacheReadTokens, r.cacheWrite5mTokens, r.cacheWrite1hTokens,
-    recordTotalTokens(r), r.cost?.input ?? null, r.cost?.output ?? null, r.cost?.cacheRead ?? null,
-    r.cost?.cacheWrite5m ?? null, r.cost?.cacheWrite1h ?? null, r.cost?.total ?? null, r.missingCost, r.cache, r.tags ? JSON.stringify(r.tags) : null,
-    r.requestBody ?? null, r.responseBody ?? null,
-  ];
-}
-
-/** Test-side row mapper for this table (the store ships its own `rowToLogRecord`). */
-export function testRowToRecord(row: Record<string, unknown>): LogRecord {
-  const num = (k: string) => Number(row[k]);
-  const opt = <T>(k: string, f: (v: unknown) => T): T | undefined => (row[k] === null || row[k] === undefined ? undefined : f(row[k]));
-  const str = (v: unknown) => String(v);
-  return {
-    id: str(row.id), requestId: str(row.request_id), attempt: num('attempt'), timestamp: num('timestamp'),
-    route: str(row.route) as LogRecord['route'], providerType: opt('provider_type', str) as LogRecord['providerType'],
-    providerConfigId: opt('provider_config_id', str), accountId: opt('account_id', str), modelRequested: str(row.model_requested),
-    modelServed: opt('model_served', str), virtualKeyId: opt('virtual_key_id', str), teamId: opt('team_id', str),
-    customerId: opt('customer_id', str), status: num('status'), errorType: opt('error_type', str),
-    errorMessage: opt('error_message', str), stream: Boolean(row.stream), latencyMs: num('latency_ms'), ttftMs: opt('ttft_ms', Number),
-    inputTokens: num('input_tokens'), outputTokens: num('output_tokens'), cacheReadTokens: num('cache_read_tokens'),
-    cacheWrite5mTokens: num('cache_write_5m_tokens'), cacheWrite1hTokens: num('cache_write_1h_tokens'),
-    cost: row.cost_total === null ? null : {
-      input: num('cost_input'), output: num('cost_output'), cacheRead: num('cost_cache_read'),
-      cacheWrite5m: num('cost_cache_write_5m'), cacheWrite1h: num('cost_cache_write_1h'), total: num('cost_total'),
-    },
-    missingCost: Boolean(row.missing_cost), cache: str(row.cache) as LogRecord['cache'],
-    tags: opt('tags', (v) => (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, string>),
-    requestBody: opt('request_body', str), responseBody: opt('response_body', str),
-  };
-}
-
 export interface TestLogSource extends LogSource {
   insert(records: readonly LogRecord[]): Promise<void>;
+  /** Deletes the records older than `before`, as log retention does. */
+  prune(before: number): Promise<void>;
   close(): Promise<void>;
 }
 
+/** The embedded store's database: records go in through `apply`, as journal entries do. */
 export async function sqliteSource(): Promise<TestLogSource> {
-  const SQL = await initSqlJs();
-  const db = new SQL.Database();
-  db.run(`CREATE TABLE logs (${COLUMNS.map(([n, t]) => `"${n}" ${t}`).join(', ')})`);
-  const bind = (params: readonly unknown[]) =>
-    Object.fromEntries(params.map((v, i) => [`$${i + 1}`, typeof v === 'boolean' ? (v ? 1 : 0) : (v as number | string | null)]));
+  const db = SqliteDatabase.open(await sqlJs(), undefined);
+  let seq = db.appliedSeq();
   return {
     dialect: 'sqlite',
-    async query<T>(sql: string, params: readonly unknown[]): Promise<T[]> {
-      const stmt = db.prepare(sql);
-      try {
-        stmt.bind(bind(params));
-        const rows: T[] = [];
-        while (stmt.step()) rows.push(stmt.getAsObject() as T);
-        return rows;
-      } finally {
-        stmt.free();
-      }
-    },
+    query: async <T>(sql: string, params: readonly unknown[]) => db.query<T>(sql, params),
     async insert(records) {
-      const placeholders = COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
-      const stmt = db.prepare(`INSERT INTO logs VALUES (${placeholders})`);
-      for (const r of records) stmt.run(bind(rowValues(r)));
-      stmt.free();
+      db.apply([{ seq: ++seq, charges: [], logs: records }]);
+    },
+    async prune(before) {
+      db.apply([{ seq: ++seq, pruneBefore: before }]);
     },
     async close() {
       db.close();
@@ -120,26 +37,35 @@ export async function sqliteSource(): Promise<TestLogSource> {
   };
 }
 
+/** A throwaway schema migrated like the team ledger's; records are inserted with the store's statement. */
 export async function postgresSource(): Promise<TestLogSource> {
   const schema = `logs_test_${randomBytes(6).toString('hex')}`;
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  await client.query(`CREATE SCHEMA ${schema}`);
-  await client.query(`SET search_path TO ${schema}`);
-  await client.query(`CREATE TABLE logs (${COLUMNS.map(([n, , t]) => `"${n}" ${t}`).join(', ')})`);
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  await admin.end();
+  const sep = PG_URL.includes('?') ? '&' : '?';
+  const pool = new pg.Pool({ connectionString: `${PG_URL}${sep}options=${encodeURIComponent(`-c search_path=${schema}`)}`, max: 2 });
+  await migratePostgres(pool);
+  const rowsPerInsert = Math.floor(60_000 / LOG_COLUMNS.length);
   return {
     dialect: 'postgres',
     async query<T>(sql: string, params: readonly unknown[]): Promise<T[]> {
-      const res = await client.query(sql, [...params]);
-      return res.rows as T[];
+      return (await pool.query(sql, [...params])).rows as T[];
     },
     async insert(records) {
-      const placeholders = COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
-      for (const r of records) await client.query(`INSERT INTO logs VALUES (${placeholders})`, rowValues(r));
+      for (let i = 0; i < records.length; i += rowsPerInsert) {
+        const values: unknown[] = [];
+        const tuples = records.slice(i, i + rowsPerInsert).map((r) => `(${logRecordValues(r).map((v) => (values.push(v), `$${values.length}`)).join(', ')})`);
+        await pool.query(`INSERT INTO logs (${LOG_COLUMN_LIST}) VALUES ${tuples.join(', ')} ON CONFLICT (id) DO NOTHING`, values);
+      }
+    },
+    async prune(before) {
+      await pool.query('DELETE FROM logs WHERE "timestamp" < $1', [before]);
     },
     async close() {
-      await client.query(`DROP SCHEMA ${schema} CASCADE`);
-      await client.end();
+      await pool.query(`DROP SCHEMA ${schema} CASCADE`);
+      await pool.end();
     },
   };
 }

@@ -12,30 +12,11 @@ import { queryLogs, summarizeLogs } from '../../proxy/logs/query.js';
 import { logRecordToJson } from '../../proxy/logs/json.js';
 import { orderClause, SqlParams, whereClause } from '../../proxy/logs/sql.js';
 import type { LogRecord } from '../../proxy/logs/record.js';
-import { generateFilter, generateRecords, seededRandom } from './records.js';
-import { postgresSource, sqliteSource, testRowToRecord, type TestLogSource } from './sql-fixture.js';
+import { rowToLogRecord } from '../../proxy/store/log-columns.js';
+import { generateFilter, generateRecords, referencePage, seededRandom } from './records.js';
+import { postgresSource, sqliteSource, type TestLogSource } from './sql-fixture.js';
 
 const RECORDS = generateRecords(400, 20250601);
-
-/** The reference page: matches() then a plain sort and slice, as the API promises. */
-function referencePage(records: readonly LogRecord[], q: LogQuery): LogRecord[] {
-  const key = (r: LogRecord): number | null =>
-    q.sortBy === 'latency' ? r.latencyMs : q.sortBy === 'tokens' ? recordTotalTokens(r) : q.sortBy === 'cost' ? (r.cost?.total ?? null) : r.timestamp;
-  const dir = q.order === 'asc' ? 1 : -1;
-  const cmp = (a: number, b: number) => (a < b ? -1 : a > b ? 1 : 0);
-  return records
-    .filter((r) => matches(q, r))
-    .sort((a, b) => {
-      const ka = key(a);
-      const kb = key(b);
-      if (ka === null || kb === null) {
-        if (ka !== kb) return ka === null ? 1 : -1; // no cost sorts last either way
-      } else if (ka !== kb) return dir * cmp(ka, kb);
-      if (a.timestamp !== b.timestamp) return dir * cmp(a.timestamp, b.timestamp);
-      return dir * (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-    })
-    .slice(q.offset, q.offset + q.limit);
-}
 
 async function pageIds(source: TestLogSource, q: LogQuery): Promise<string[]> {
   const p = new SqlParams();
@@ -142,10 +123,9 @@ for (const [name, open] of [['sql.js', sqliteSource], ['PostgreSQL', postgresSou
 
     test('GET /api/logs answers a page of JSON records, pagination over the whole set, and its stats', async () => {
       const q = parseLogQuery(new URLSearchParams('providers=bedrock&sort_by=cost&order=desc&limit=10&offset=5'));
-      const page = await queryLogs(source, q, testRowToRecord);
+      const page = await queryLogs(source, q, rowToLogRecord);
       const set = RECORDS.filter((r) => matches(q, r));
-      // The test table leaves out stop_reason and routing; the store's own tests cover its columns.
-      const expected = referencePage(RECORDS, q).map((r) => logRecordToJson({ ...r, stopReason: undefined, routing: undefined }));
+      const expected = referencePage(RECORDS, q).map((r) => logRecordToJson(r));
       assert.deepEqual(page.logs, expected);
       assert.deepEqual(page.pagination, { total_count: set.length, limit: 10, offset: 5 });
       assert.deepEqual(page.stats, await summarizeLogs(source, q));
@@ -154,7 +134,7 @@ for (const [name, open] of [['sql.js', sqliteSource], ['PostgreSQL', postgresSou
       const source0 = RECORDS.find((r) => r.id === first.id)!;
       assert.equal(first.cost?.total, source0.cost!.total / 1e6);
       assert.equal(first.cost?.cache_write, (source0.cost!.cacheWrite5m + source0.cost!.cacheWrite1h) / 1e6);
-      const missing = await queryLogs(source, parseLogQuery({ missing_cost_only: 'true', limit: '1' }), testRowToRecord);
+      const missing = await queryLogs(source, parseLogQuery({ missing_cost_only: 'true', limit: '1' }), rowToLogRecord);
       assert.equal(missing.logs[0].cost, null);
       assert.equal(missing.logs[0].missing_cost, true);
     });

@@ -1,0 +1,79 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseLogQuery } from '../../proxy/logs/filters.js';
+import { queryLogs } from '../../proxy/logs/query.js';
+import type { LogRecord } from '../../proxy/logs/record.js';
+import { DATABASE_FILE } from '../../proxy/store/embedded.js';
+import { LOG_COLUMN_LIST, LOG_COLUMNS, logRecordValues, rowToLogRecord } from '../../proxy/store/log-columns.js';
+import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from '../../proxy/store/migrations.js';
+import { openStore } from '../../proxy/store/open.js';
+import { sqlJs } from '../../proxy/store/sqljs-runtime.js';
+import type { Store } from '../../proxy/store/store.js';
+import { generateRecords, referencePage, referenceSummary } from '../logs/records.js';
+import { referenceRollup, storedRollup } from '../logs/rollup-reference.js';
+import { createSchema } from './pg-schema.js';
+
+const RECORDS = generateRecords(300, 2024);
+const LATER = generateRecords(40, 2025).map((r) => ({ ...r, id: `later-${r.id}` }));
+const INSERT = `INSERT INTO logs (${LOG_COLUMN_LIST}) VALUES (${LOG_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`;
+
+/** What a store written by the first release must answer once the current one has opened it. */
+async function assertMigrated(store: Store, indexes: string[]): Promise<void> {
+  for (const name of ['logs_time', 'logs_latency', 'logs_cost', 'logs_team']) assert.ok(indexes.includes(name), `index ${name}`);
+  assert.ok(!indexes.includes('logs_timestamp'), 'the version-1 time index is replaced');
+  assert.deepEqual(await storedRollup(store), referenceRollup(RECORDS), 'the rollup is filled from the records already stored');
+  await store.commit({ charges: [], logs: LATER });
+  const all: LogRecord[] = [...RECORDS, ...LATER];
+  assert.deepEqual(await storedRollup(store), referenceRollup(all), 'later commits add to it');
+  for (const qs of ['limit=20&offset=150', 'team_ids=data&sort_by=latency&limit=5', 'status=error&sort_by=cost&order=desc&limit=5&offset=2']) {
+    const q = parseLogQuery(new URLSearchParams(qs));
+    const page = await queryLogs(store, q, rowToLogRecord);
+    assert.deepEqual(page.logs.map((l) => l.id), referencePage(all, q).map((r) => r.id), qs);
+    assert.deepEqual(page.stats, referenceSummary(all, q), qs);
+  }
+}
+
+test('an embedded store of schema version 1 migrates forward on open: new indexes, the rollup filled', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'spendgate-schema-'));
+  const SQL = await sqlJs();
+  const v1 = new SQL.Database();
+  v1.run('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
+  for (const sql of SQLITE_MIGRATIONS[0].statements) v1.run(sql);
+  v1.run('INSERT INTO schema_migrations (version, applied_at) VALUES (1, 0)');
+  for (const r of RECORDS) {
+    v1.run(INSERT, Object.fromEntries(logRecordValues(r).map((v, i) => [`$${i + 1}`, typeof v === 'boolean' ? Number(v) : v])));
+  }
+  await writeFile(join(dir, DATABASE_FILE), v1.export());
+  v1.close();
+
+  const store = await openStore({ dataDir: dir });
+  t.after(async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const versions = await store.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version', []);
+  assert.deepEqual(versions.map((v) => v.version), SQLITE_MIGRATIONS.map((m) => m.version));
+  const indexes = await store.query<{ name: string }>(`SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'logs'`, []);
+  await assertMigrated(store, indexes.map((i) => i.name));
+});
+
+test('a PostgreSQL ledger of schema version 1 migrates forward: new indexes, the rollup filled and kept by triggers', async (t) => {
+  const schema = await createSchema();
+  await schema.sql('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
+  for (const sql of POSTGRES_MIGRATIONS[0].statements) await schema.sql(sql);
+  await schema.sql('INSERT INTO schema_migrations (version) VALUES (1)');
+  for (const r of RECORDS) await schema.sql(INSERT, logRecordValues(r));
+
+  const store = await openStore({ url: schema.url, dataDir: '/unused' });
+  t.after(async () => {
+    await store.close();
+    await schema.drop();
+  });
+  const versions = await schema.sql<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+  assert.deepEqual(versions.map((v) => v.version), POSTGRES_MIGRATIONS.map((m) => m.version));
+  const indexes = await schema.sql<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'logs'`, [schema.name]);
+  await assertMigrated(store, indexes.map((i) => i.indexname));
+});
