@@ -86,6 +86,9 @@ class Histogram {
   }
 }
 
+/** Seconds; fine below a millisecond, where the gateway's own time is measured in microseconds. */
+const IN_PROCESS_BUCKETS = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+
 const REQUEST_LABELS = ['provider_config', 'model', 'virtual_key', 'status'] as const;
 const TOKEN_KINDS = [
   ['input', 'inputTokens'],
@@ -109,18 +112,17 @@ export class GatewayMetrics {
   private readonly overhead = new Histogram(
     'spendgate_overhead_seconds',
     'Time spent in the gateway itself, excluding the upstream call.',
-    // Fine buckets below a millisecond: the in-process overhead is measured in microseconds.
-    [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    IN_PROCESS_BUCKETS,
   );
   private readonly journalWait = new Histogram(
     'spendgate_journal_wait_seconds',
     'Time a finished request waited for its charge to be written to the journal before its last byte was sent (DESIGN §6).',
-    [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    IN_PROCESS_BUCKETS,
   );
   private readonly processing = new Histogram(
     'spendgate_processing_seconds',
     'The overhead minus the journal wait: time in the gateway excluding the upstream call and the durability write.',
-    [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    IN_PROCESS_BUCKETS,
   );
   private readonly upstream = new Histogram(
     'spendgate_upstream_seconds',
