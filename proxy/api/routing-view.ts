@@ -18,6 +18,8 @@ export interface ProviderRoutingView {
   readonly error_rate: number;
   readonly latency_p50_ms: number | null;
   readonly latency_p95_ms: number | null;
+  /** What the gateway learned at run time to make this provider's model accept requests (self-healed refusals). */
+  readonly learned: readonly { readonly change: string; readonly reason: string; readonly learned_at: string }[];
 }
 
 function share(part: number, whole: number): number {
@@ -55,6 +57,7 @@ export function routingView(s: Services): { accounts: { id: string; providers: P
             error_rate: Math.round(t.errorRate * 10_000) / 10_000,
             latency_p50_ms: t.p50 === null ? null : Math.round(t.p50),
             latency_p95_ms: t.p95 === null ? null : Math.round(t.p95),
+            learned: s.providers[p.type].learnedChanges(p).map((l) => ({ change: l.change, reason: l.reason, learned_at: l.learnedAt })),
           };
         }),
       };

@@ -52,7 +52,11 @@ export interface LogRecordJson {
     readonly candidates: readonly string[];
     readonly excluded: readonly { readonly id: string; readonly reason: string }[];
     readonly chosen: string | null;
+    /** What the gateway changed in the request so that the chosen model accepts it (Bedrock targets). */
+    readonly adaptations: readonly string[];
   } | null;
+  /** True when the gateway changed the request to fit the target's model (see `routing.adaptations`). */
+  readonly adapted: boolean;
   readonly tags: Readonly<Record<string, string>>;
   /** Present only when bodies were captured and the caller asked for them. */
   readonly request_body?: string | null;
@@ -106,8 +110,9 @@ export function logRecordToJson(r: LogRecord, options: JsonOptions = { bodies: t
     cache: r.cache,
     stop_reason: r.stopReason ?? null,
     routing: r.routing
-      ? { candidates: r.routing.candidates, excluded: r.routing.excluded, chosen: r.routing.chosen ?? null }
+      ? { candidates: r.routing.candidates, excluded: r.routing.excluded, chosen: r.routing.chosen ?? null, adaptations: r.routing.adaptations ?? [] }
       : null,
+    adapted: (r.routing?.adaptations?.length ?? 0) > 0,
     tags: r.tags ?? {},
   };
   return options.bodies ? { ...json, request_body: r.requestBody ?? null, response_body: r.responseBody ?? null } : json;

@@ -19,6 +19,8 @@ export interface RoutingDecision {
   readonly excluded: readonly { readonly id: string; readonly reason: string }[];
   /** The provider config chosen for this attempt. */
   readonly chosen?: string;
+  /** What the provider changed in the request so that the chosen target's model accepts it. */
+  readonly adaptations?: readonly string[];
 }
 
 export type CacheStatus = 'hit' | 'write' | 'none';

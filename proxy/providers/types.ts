@@ -84,6 +84,18 @@ export interface UpstreamOutcome {
   readonly stopReason?: string;
   /** Set when the response failed after it had started (mid-stream error, upstream error body passed through). */
   readonly error?: { readonly type: string; readonly message: string };
+  /** What the provider changed in the client's request so that the target's model accepts it (empty or absent: nothing). */
+  readonly adaptations?: readonly string[];
+}
+
+/** A change a provider learned at run time to make a model accept requests (shown in GET /api/routing). */
+export interface LearnedChange {
+  /** What the gateway now does for the model, in words. */
+  readonly change: string;
+  /** The upstream's refusal that taught it. */
+  readonly reason: string;
+  /** ISO 8601 UTC. */
+  readonly learnedAt: string;
 }
 
 export interface Provider {
@@ -95,6 +107,8 @@ export interface Provider {
    * once the sink started it never throws for upstream faults and reports them in the outcome.
    */
   send(request: ClientRequest, target: ProviderTarget, sink: ResponseSink, options: SendOptions): Promise<UpstreamOutcome>;
+  /** What this provider learned at run time about the target's model (empty when it adapts nothing). */
+  learnedChanges(target: ProviderConfig): readonly LearnedChange[];
   /** Release pooled connections. */
   close(): Promise<void>;
 }

@@ -3,11 +3,17 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GatewayError } from '../../proxy/core/errors.js';
 import { anthropicStopReason, converseStopReason } from '../../proxy/providers/bedrock/converse-parts.js';
-import { anthropicToConverse, converseToAnthropic } from '../../proxy/providers/bedrock/translate-anthropic.js';
+import { Adaptations } from '../../proxy/providers/bedrock/adaptations.js';
+import { anthropicToConverse as translate, converseToAnthropic } from '../../proxy/providers/bedrock/translate-anthropic.js';
 
 const MISTRAL = 'mistral.mistral-large-2407-v1:0';
 const CLAUDE = 'us.anthropic.claude-sonnet-4-20250514-v1:0';
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47]).toString('base64');
+
+/** The translation, with what it left out collected in `adapt` (a fresh list unless one is passed). */
+function anthropicToConverse(body: Record<string, unknown>, model: string, adapt = new Adaptations()) {
+  return translate(body, model, adapt);
+}
 
 function refused(fn: () => unknown, pattern: RegExp): void {
   assert.throws(fn, (err: unknown) => err instanceof GatewayError && err.kind === 'invalid_request' && err.status === 400 && pattern.test(err.message));
@@ -94,8 +100,7 @@ describe('Anthropic request → Converse', () => {
     assert.deepEqual(input.additionalModelRequestFields, { top_k: 7 });
   });
 
-  test('thinking is refused for non-Claude models and passed through for Claude', () => {
-    refused(() => anthropicToConverse({ max_tokens: 5, thinking: { type: 'enabled', budget_tokens: 1024 }, messages: [] }, MISTRAL), /thinking.*only on Claude/);
+  test('thinking passes through as a model field and history blocks as reasoning content (fitConverse drops them for other models)', () => {
     const input = anthropicToConverse({ max_tokens: 5, thinking: { type: 'enabled', budget_tokens: 1024 }, messages: [
       { role: 'assistant', content: [{ type: 'thinking', thinking: 'hmm', signature: 'sig' }] },
     ] }, CLAUDE);
@@ -103,9 +108,33 @@ describe('Anthropic request → Converse', () => {
     assert.deepEqual(input.messages?.[0].content?.[0], { reasoningContent: { reasoningText: { text: 'hmm', signature: 'sig' } } });
   });
 
-  test('server tools and unknown fields are refused, naming them', () => {
-    refused(() => anthropicToConverse({ max_tokens: 5, messages: [], tools: [{ type: 'web_search_20250305', name: 'web_search' }] }, MISTRAL), /server tool web_search_20250305/);
-    refused(() => anthropicToConverse({ max_tokens: 5, messages: [], container: 'c1' }, MISTRAL), /field container/);
+  test('server tools and fields with no Converse form are left out, and the request says so', () => {
+    const adapt = new Adaptations();
+    const input = anthropicToConverse({ max_tokens: 5, messages: [{ role: 'user', content: 'hi' }], container: 'c1', context_management: { edits: [] },
+      tools: [{ type: 'web_search_20250305', name: 'web_search' }, { name: 'f', input_schema: { type: 'object' } }] }, MISTRAL, adapt);
+    assert.deepEqual(input.toolConfig?.tools?.map((t) => t.toolSpec?.name), ['f']);
+    assert.deepEqual(adapt.list.map((a) => a.key), ['field:container', 'field:context_management', 'server_tool:web_search_20250305']);
+  });
+
+  test('role "system" messages are folded into the adjacent user turn as <system-reminder> text', () => {
+    const input = anthropicToConverse({ max_tokens: 5, messages: [
+      { role: 'user', content: 'hi' },
+      { role: 'system', content: 'Today is Tuesday.' },
+    ] }, MISTRAL);
+    assert.deepEqual(input.messages, [{ role: 'user', content: [{ text: 'hi' }, { text: '<system-reminder>\nToday is Tuesday.\n</system-reminder>' }] }]);
+  });
+
+  test('tool_reference results become text; document results stay documents', () => {
+    const input = anthropicToConverse({ max_tokens: 5, messages: [
+      { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'ToolSearch', input: {} }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: [
+        { type: 'tool_reference', tool_name: 'WebFetch' },
+        { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: PNG } },
+      ] }] },
+    ] }, MISTRAL);
+    const result = input.messages?.[1].content?.[0].toolResult;
+    assert.deepEqual(result?.content?.[0], { text: 'Tool WebFetch is now available.' });
+    assert.equal(result?.content?.[1].document?.format, 'pdf');
   });
 });
 

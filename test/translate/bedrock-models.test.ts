@@ -1,7 +1,6 @@
-// Bedrock model-id rules: Claude detection, profile-only ids, region → profile prefix, and beta filtering.
+// Bedrock model-id rules: Claude detection, profile-only ids, region → profile prefix.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bedrockClaudeBody, splitBetas } from '../../proxy/providers/bedrock/betas.js';
 import { inferenceProfileFor, isClaudeModel, isOnDemandUnsupported, needsInferenceProfile } from '../../proxy/providers/bedrock/models.js';
 
 describe('model ids', () => {
@@ -34,21 +33,5 @@ describe('model ids', () => {
     assert.equal(isOnDemandUnsupported('ValidationException', message), true);
     assert.equal(isOnDemandUnsupported('ValidationException', 'messages: field required'), false);
     assert.equal(isOnDemandUnsupported('AccessDeniedException', message), false);
-  });
-});
-
-describe('anthropic-beta on Bedrock', () => {
-  test('supported betas are kept (header and body, de-duplicated), others dropped', () => {
-    assert.deepEqual(splitBetas('computer-use-2025-01-24, files-api-2025-04-14,context-1m-2025-08-07', ['context-1m-2025-08-07']), {
-      kept: ['computer-use-2025-01-24', 'context-1m-2025-08-07'],
-      dropped: ['files-api-2025-04-14'],
-    });
-  });
-
-  test('the Bedrock body drops model and stream, sets anthropic_version and carries the betas', () => {
-    assert.deepEqual(bedrockClaudeBody({ model: 'x', stream: true, max_tokens: 5, messages: [] }, ['output-128k-2025-02-19']), {
-      anthropic_version: 'bedrock-2023-05-31', max_tokens: 5, messages: [], anthropic_beta: ['output-128k-2025-02-19'],
-    });
-    assert.equal('anthropic_beta' in bedrockClaudeBody({ max_tokens: 5, messages: [] }, []), false);
   });
 });

@@ -55,6 +55,7 @@ function buildRecord(ctx: RequestContext, s: Services, attempt: Attempt | undefi
           candidates: ctx.plan.preferred.map((p) => p.id),
           excluded: [...ctx.excluded],
           chosen: attempt?.target.id,
+          ...(attempt?.outcome?.adaptations?.length ? { adaptations: attempt.outcome.adaptations } : {}),
         }
       : undefined,
     stopReason: attempt?.outcome?.stopReason,

@@ -1,7 +1,7 @@
 // The Anthropic provider: serves Anthropic Messages clients from an Anthropic-compatible upstream, bytes unchanged.
 import type { Clock } from '../../core/clock.js';
 import { systemClock } from '../../core/clock.js';
-import type { ClientRequest, Provider, ProviderTarget, ResponseSink, SendOptions, UpstreamOutcome } from '../types.js';
+import type { ClientRequest, LearnedChange, Provider, ProviderTarget, ResponseSink, SendOptions, UpstreamOutcome } from '../types.js';
 import { forward, type ProtocolAdapter } from '../http/forward.js';
 import { AnthropicClient } from './client.js';
 import { anthropicHttpError } from './errors.js';
@@ -45,6 +45,11 @@ export class AnthropicProvider implements Provider {
   send(request: ClientRequest, target: ProviderTarget, sink: ResponseSink, options: SendOptions): Promise<UpstreamOutcome> {
     const call = buildAnthropicCall(request, target, this.client.endpoint(target));
     return forward(this.client.pools, call, this.adapter, sink, options);
+  }
+
+  /** Requests are forwarded as received: nothing to learn about a model. */
+  learnedChanges(): readonly LearnedChange[] {
+    return [];
   }
 
   close(): Promise<void> {

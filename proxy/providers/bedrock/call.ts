@@ -3,6 +3,8 @@ import { GatewayError } from '../../core/errors.js';
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { ClientRequest, ResponseSink, SendOptions } from '../types.js';
 import { bedrockGatewayError, type CallContext } from './errors.js';
+import type { AdaptationReporter } from './adaptations.js';
+import { adjustmentsFor, describe, type LearnedAdjustments } from './healing.js';
 import { inferenceProfileFor, isInferenceProfileId, isOnDemandUnsupported } from './models.js';
 
 export type ProviderLog = (event: Record<string, unknown>) => void;
@@ -145,6 +147,10 @@ export interface BedrockExchange {
   /** Unix milliseconds, for `created` stamps. */
   readonly now: number;
   readonly log: ProviderLog;
+  /** What earlier refusals taught about each model. */
+  readonly learned: LearnedAdjustments;
+  /** Reports each kind of change made to fit a request to a model, once per model. */
+  readonly reporter: AdaptationReporter;
 }
 
 /** SDK send options for one attempt: the call's abort signal and the first-byte timeout. */
@@ -175,4 +181,42 @@ export async function openEventStream<T>(
   } catch (err) {
     throw exchange.signal.failure(err, { ...exchange.call, modelId: servedModel });
   }
+}
+
+/** A request body built for one model; rebuilt after a refusal taught the model something new. */
+export interface BuiltRequest {
+  /** The betas the body sends, confirmed for the model once a call with them succeeds. */
+  readonly betas: readonly string[];
+  /** What the gateway changed in the client's request for this model. */
+  readonly adaptations: readonly string[];
+}
+
+/**
+ * Calls with the profile fallback; when Bedrock refuses the body (400 ValidationException) naming something the
+ * gateway can remove, learns that for the model, rebuilds the body and retries once on the same target. A second
+ * refusal, or one that names nothing removable, is thrown unchanged. Nothing is billed for a refused call.
+ */
+export async function attemptHealing<T, B extends BuiltRequest>(
+  exchange: BedrockExchange,
+  learned: LearnedAdjustments,
+  build: () => B,
+  invoke: (modelId: string, built: B) => Promise<T>,
+): Promise<Called<T> & { readonly built: B }> {
+  const { providerId, modelId } = exchange.call;
+  let built = build();
+  let called: Called<T>;
+  try {
+    called = await callWithProfile(exchange.profiles, exchange.call, exchange.options.signal, (id) => invoke(id, built));
+  } catch (err) {
+    if (!(err instanceof GatewayError) || err.status !== 400 || err.upstreamType !== 'ValidationException') throw err;
+    const added = learned.learn(providerId, modelId, adjustmentsFor(err.message, learned.unconfirmedBetas(modelId, built.betas)), err.message);
+    if (added.length === 0) throw err;
+    const healed = added.map((a) => `healed after Bedrock refused the request: ${describe(a)}`);
+    const rebuilt = build();
+    built = { ...rebuilt, adaptations: [...rebuilt.adaptations, ...healed] };
+    called = await callWithProfile(exchange.profiles, exchange.call, exchange.options.signal, (id) => invoke(id, built));
+  }
+  learned.confirmBetas(modelId, built.betas);
+  exchange.options.onFirstByte?.();
+  return { ...called, built };
 }

@@ -10,7 +10,11 @@ import type { Usage } from '../../core/usage.js';
 import { anthropicStreamErrorEvent } from '../anthropic/errors.js';
 import { openaiStreamErrorEvent } from '../openai/errors.js';
 import type { UpstreamOutcome } from '../types.js';
-import { anthropicTypeFor, attempt, sdkOptions, type BedrockExchange, openEventStream } from './call.js';
+import { Adaptations } from './adaptations.js';
+import { anthropicTypeFor, attemptHealing, sdkOptions, type BedrockExchange, type BuiltRequest, openEventStream } from './call.js';
+import { modelCapabilities } from './capabilities.js';
+import { fitConverse } from './converse-fit.js';
+import { converseAsStream, replay } from './converse-replay.js';
 import { AnthropicStreamTranslator } from './stream-anthropic.js';
 import { OpenAIStreamTranslator } from './stream-openai.js';
 import { anthropicToConverse, converseToAnthropic } from './translate-anthropic.js';
@@ -21,7 +25,7 @@ const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache
 /** What differs between the two client protocols: translation both ways and the stream's error event. */
 interface ClientDialect {
   readonly id: string;
-  toConverse(body: Readonly<Record<string, unknown>>, modelId: string): ConverseCommandInput;
+  toConverse(body: Readonly<Record<string, unknown>>, modelId: string, adapt: Adaptations): ConverseCommandInput;
   answer(output: Parameters<typeof converseToAnthropic>[0], servedModel: string): { body: Record<string, unknown>; usage: Usage | null; stopReason: string };
   translator(servedModel: string): StreamTranslator;
   errorEvent(message: string, type: string): string;
@@ -64,23 +68,56 @@ function dialect(exchange: BedrockExchange): ClientDialect {
   };
 }
 
+/** The Converse input for this exchange's model, fitted to what the model takes. */
+interface ConverseRequest extends BuiltRequest {
+  readonly input: ConverseCommandInput;
+  /** Streamed to the client from one Converse call: the model takes tools only without streaming. */
+  readonly buffered: boolean;
+}
+
+function converseRequest(exchange: BedrockExchange, d: ClientDialect): ConverseRequest {
+  const { request, call } = exchange;
+  const caps = modelCapabilities(call.modelId);
+  const adapt = new Adaptations();
+  const learned = exchange.learned.for(call.modelId).map((l) => l.adjustment);
+  const input = fitConverse(d.toConverse(request.body, call.modelId, adapt), call.modelId, caps, learned, adapt);
+  const buffered = request.stream && input.toolConfig !== undefined && !caps.streamingToolUse;
+  if (buffered) adapt.add('buffered_stream', `answered by one Converse call and streamed from it: ${call.modelId} does not stream tool use`);
+  exchange.reporter.report(call.providerId, call.modelId, adapt);
+  return { input, buffered, betas: [], adaptations: adapt.messages() };
+}
+
+interface OpenedStream {
+  readonly stream: AsyncIterable<ConverseStreamOutput> | undefined;
+  readonly requestId: string | undefined;
+}
+
 export async function converseForClient(exchange: BedrockExchange): Promise<UpstreamOutcome> {
   const { client, sink, options, request } = exchange;
   const d = dialect(exchange);
-  const input = d.toConverse(request.body, exchange.call.modelId);
+  const build = () => converseRequest(exchange, d);
   if (!request.stream) {
-    const { output, servedModel } = await attempt(exchange, (modelId) => client.send(new ConverseCommand({ ...input, modelId }), sdkOptions(exchange)));
+    const { output, servedModel, built } = await attemptHealing(exchange, exchange.learned, build, (modelId, { input }) =>
+      client.send(new ConverseCommand({ ...input, modelId }), sdkOptions(exchange)));
     const answer = d.answer(output, servedModel);
     if (answer.usage !== null) options.onUsage?.(answer.usage);
     sink.head(200, { 'content-type': 'application/json', 'x-amzn-requestid': output.$metadata.requestId ?? '' });
     sink.end(JSON.stringify(answer.body));
-    return { status: 200, usage: answer.usage, servedModel, stopReason: answer.stopReason };
+    return { status: 200, usage: answer.usage, servedModel, stopReason: answer.stopReason, adaptations: built.adaptations };
   }
 
-  const { output, servedModel } = await attempt(exchange, (modelId) => client.send(new ConverseStreamCommand({ ...input, modelId }), sdkOptions(exchange)));
+  const { output, servedModel, built } = await attemptHealing(exchange, exchange.learned, build, async (modelId, { input, buffered }): Promise<OpenedStream> => {
+    if (buffered) {
+      const answer = await client.send(new ConverseCommand({ ...input, modelId }), sdkOptions(exchange));
+      return { stream: replay(converseAsStream(answer)), requestId: answer.$metadata.requestId };
+    }
+    const opened = await client.send(new ConverseStreamCommand({ ...input, modelId }), sdkOptions(exchange));
+    return { stream: opened.stream, requestId: opened.$metadata.requestId };
+  });
+  const adaptations = built.adaptations;
   const { reader, first } = await openEventStream<ConverseStreamOutput>(exchange, output.stream, servedModel);
   let event: ConverseStreamOutput | undefined = first;
-  sink.head(200, { ...SSE_HEADERS, 'x-amzn-requestid': output.$metadata.requestId ?? '' });
+  sink.head(200, { ...SSE_HEADERS, 'x-amzn-requestid': output.requestId ?? '' });
   const translator = d.translator(servedModel);
   let reported: Usage | null = null;
   try {
@@ -98,8 +135,8 @@ export async function converseForClient(exchange: BedrockExchange): Promise<Upst
     const type = anthropicTypeFor(failure);
     await sink.write(d.errorEvent(failure.message, type));
     sink.end();
-    return { status: 200, usage: translator.usage, servedModel, stopReason: translator.stopReason, error: { type, message: failure.message } };
+    return { status: 200, usage: translator.usage, servedModel, stopReason: translator.stopReason, error: { type, message: failure.message }, adaptations };
   }
   sink.end(translator.finish());
-  return { status: 200, usage: translator.usage, servedModel, stopReason: translator.stopReason };
+  return { status: 200, usage: translator.usage, servedModel, stopReason: translator.stopReason, adaptations };
 }

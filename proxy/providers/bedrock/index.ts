@@ -2,13 +2,15 @@
 import type { ProviderConfig } from '../../config/types.js';
 import type { Clock } from '../../core/clock.js';
 import { systemClock } from '../../core/clock.js';
-import type { ClientRequest, Provider, ProviderTarget, ResponseSink, SendOptions, UpstreamOutcome } from '../types.js';
+import type { ClientRequest, LearnedChange, Provider, ProviderTarget, ResponseSink, SendOptions, UpstreamOutcome } from '../types.js';
 import { CallSignal, InferenceProfiles, type BedrockExchange, type ProviderLog } from './call.js';
 import { BedrockClientPool } from './client.js';
 import { converseForClient } from './converse-client.js';
 import { callSettings, credentialProblem } from './credentials.js';
 import { bedrockGatewayError } from './errors.js';
-import { DroppedBetas, invokeClaude } from './invoke-claude.js';
+import { AdaptationReporter } from './adaptations.js';
+import { LearnedAdjustments } from './healing.js';
+import { invokeClaude } from './invoke-claude.js';
 import { isClaudeModel } from './models.js';
 import { bedrockNative } from './native.js';
 
@@ -18,7 +20,7 @@ export { needsInferenceProfile, isClaudeModel, inferenceProfileFor } from './mod
 export interface BedrockProviderOptions {
   /** Where credentials, region and endpoint defaults are read from; `process.env` by default. */
   readonly env?: NodeJS.ProcessEnv;
-  /** One JSON event per notable occurrence (inference-profile fallback, dropped betas). */
+  /** One JSON event per notable occurrence (inference-profile fallback, a request adapted or healed for a model). */
   readonly log?: ProviderLog;
   readonly clock?: Clock;
 }
@@ -31,13 +33,16 @@ export class BedrockProvider implements Provider {
   private readonly clock: Clock;
   private readonly clients = new BedrockClientPool();
   private readonly profiles: InferenceProfiles;
-  private readonly betas = new DroppedBetas();
+  private readonly learned: LearnedAdjustments;
+  private readonly reporter: AdaptationReporter;
 
   constructor(options: BedrockProviderOptions = {}) {
     this.env = options.env ?? process.env;
     this.log = options.log ?? (() => undefined);
     this.clock = options.clock ?? systemClock;
     this.profiles = new InferenceProfiles(this.log);
+    this.learned = new LearnedAdjustments(this.log, () => this.clock.now());
+    this.reporter = new AdaptationReporter(this.log);
   }
 
   unsupported(request: ClientRequest, target: ProviderTarget): string | null {
@@ -66,6 +71,7 @@ export class BedrockProvider implements Provider {
       const client = this.clients.client(settings, { connectMs: target.timeouts?.connectMs ?? options.timeouts.connectMs });
       exchange = {
         request, sink, options, client, signal, profiles: this.profiles, log: this.log, now: this.clock.now(),
+        learned: this.learned, reporter: this.reporter,
         call: { ...call, region: settings.region },
       };
     } catch (err) {
@@ -74,7 +80,7 @@ export class BedrockProvider implements Provider {
     }
     try {
       if (request.protocol === 'bedrock') return await bedrockNative(exchange);
-      if (request.protocol === 'anthropic' && isClaudeModel(target.model)) return await invokeClaude(exchange, this.betas);
+      if (request.protocol === 'anthropic' && isClaudeModel(target.model)) return await invokeClaude(exchange);
       return await converseForClient(exchange);
     } finally {
       signal.dispose();
@@ -105,6 +111,10 @@ export class BedrockProvider implements Provider {
       }
     }
     return warnings;
+  }
+
+  learnedChanges(target: ProviderConfig): readonly LearnedChange[] {
+    return this.learned.for(target.model).map(({ change, reason, learnedAt }) => ({ change, reason, learnedAt }));
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-// Claude for Anthropic clients: InvokeModel with the Anthropic body; the stream's chunks re-emitted as SSE events as-is.
+// Claude for Anthropic clients: InvokeModel with the Anthropic body fitted to the model; the stream's chunks re-emitted as SSE events as-is.
 import {
   InvokeModelCommand,
   InvokeModelWithResponseStreamCommand,
@@ -9,49 +9,46 @@ import { anthropicStreamErrorEvent } from '../anthropic/errors.js';
 import { AnthropicStreamObserver } from '../anthropic/stream.js';
 import { anthropicJsonResult } from '../anthropic/usage.js';
 import type { UpstreamOutcome } from '../types.js';
-import { bedrockClaudeBody, splitBetas } from './betas.js';
-import { anthropicTypeFor, attempt, sdkOptions, type BedrockExchange, openEventStream } from './call.js';
+import { Adaptations } from './adaptations.js';
+import { anthropicTypeFor, attemptHealing, sdkOptions, type BedrockExchange, type BuiltRequest, openEventStream } from './call.js';
+import { modelCapabilities } from './capabilities.js';
+import { claudeInvokeBody } from './claude-body.js';
 import { invocationMetricsUsage } from './usage.js';
 
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
 
-/** Logs each dropped beta once per provider lifetime. */
-export class DroppedBetas {
-  private readonly seen = new Set<string>();
-
-  report(dropped: readonly string[], exchange: BedrockExchange): void {
-    for (const beta of dropped) {
-      if (this.seen.has(beta)) continue;
-      this.seen.add(beta);
-      exchange.log({ level: 'info', event: 'bedrock_beta_dropped', provider_config: exchange.call.providerId, beta,
-        message: `anthropic-beta ${beta} is not supported on Bedrock and is not forwarded` });
-    }
-  }
+/** The InvokeModel body for this exchange's model, with what was changed to make the model accept it. */
+interface ClaudeRequest extends BuiltRequest {
+  readonly bytes: Uint8Array;
 }
 
-function requestBody(exchange: BedrockExchange, betas: DroppedBetas): Uint8Array {
-  const { request } = exchange;
-  const split = splitBetas(request.headers['anthropic-beta'], request.body.anthropic_beta);
-  betas.report(split.dropped, exchange);
-  return Buffer.from(JSON.stringify(bedrockClaudeBody(request.body, split.kept)), 'utf8');
+function claudeRequest(exchange: BedrockExchange): ClaudeRequest {
+  const { request, call } = exchange;
+  const adapt = new Adaptations();
+  const learned = exchange.learned.for(call.modelId).map((l) => l.adjustment);
+  const built = claudeInvokeBody(request.body, request.headers['anthropic-beta'], call.modelId, modelCapabilities(call.modelId), learned, adapt);
+  exchange.reporter.report(call.providerId, call.modelId, adapt);
+  return { bytes: Buffer.from(JSON.stringify(built.body), 'utf8'), betas: built.betas, adaptations: adapt.messages() };
 }
 
-export async function invokeClaude(exchange: BedrockExchange, betas: DroppedBetas): Promise<UpstreamOutcome> {
-  const body = requestBody(exchange, betas);
+export async function invokeClaude(exchange: BedrockExchange): Promise<UpstreamOutcome> {
   const { client, sink, options } = exchange;
+  const build = () => claudeRequest(exchange);
   if (!exchange.request.stream) {
-    const { output, servedModel } = await attempt(exchange, (modelId) =>
-      client.send(new InvokeModelCommand({ modelId, body, contentType: 'application/json', accept: 'application/json' }), sdkOptions(exchange)));
+    const { output, servedModel, built } = await attemptHealing(exchange, exchange.learned, build, (modelId, { bytes }) =>
+      client.send(new InvokeModelCommand({ modelId, body: bytes, contentType: 'application/json', accept: 'application/json' }), sdkOptions(exchange)));
+    const adaptations = built.adaptations;
     const bytes = Buffer.from(output.body);
     const result = anthropicJsonResult(bytes);
     if (result.usage !== null) options.onUsage?.(result.usage);
     sink.head(200, { 'content-type': 'application/json', 'x-amzn-requestid': output.$metadata.requestId ?? '' });
     sink.end(bytes);
-    return { status: 200, usage: result.usage, servedModel, stopReason: result.stopReason };
+    return { status: 200, usage: result.usage, servedModel, stopReason: result.stopReason, adaptations };
   }
 
-  const { output, servedModel } = await attempt(exchange, (modelId) =>
-    client.send(new InvokeModelWithResponseStreamCommand({ modelId, body, contentType: 'application/json', accept: 'application/json' }), sdkOptions(exchange)));
+  const { output, servedModel, built } = await attemptHealing(exchange, exchange.learned, build, (modelId, { bytes }) =>
+    client.send(new InvokeModelWithResponseStreamCommand({ modelId, body: bytes, contentType: 'application/json', accept: 'application/json' }), sdkOptions(exchange)));
+  const adaptations = built.adaptations;
   const { reader, first } = await openEventStream<ResponseStream>(exchange, output.body, servedModel);
   let event: ResponseStream | undefined = first;
   sink.head(200, { ...SSE_HEADERS, 'x-amzn-requestid': output.$metadata.requestId ?? '' });
@@ -86,11 +83,11 @@ export async function invokeClaude(exchange: BedrockExchange, betas: DroppedBeta
     const type = anthropicTypeFor(failure);
     await sink.write(anthropicStreamErrorEvent(failure.message, type));
     sink.end();
-    return { status: 200, usage: observer.finalUsage(false) ?? metricsUsage, servedModel, stopReason: observer.stopReason, error: { type, message: failure.message } };
+    return { status: 200, usage: observer.finalUsage(false) ?? metricsUsage, servedModel, stopReason: observer.stopReason, error: { type, message: failure.message }, adaptations };
   }
   sink.end();
   const usage = observer.finalUsage(observer.finished) ?? metricsUsage;
-  return { status: 200, usage, servedModel, stopReason: observer.stopReason };
+  return { status: 200, usage, servedModel, stopReason: observer.stopReason, adaptations };
 }
 
 function parseObject(text: string): Record<string, unknown> | undefined {

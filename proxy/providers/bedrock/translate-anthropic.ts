@@ -21,20 +21,21 @@ import {
   toolSpec,
   untranslatable,
 } from './converse-parts.js';
-import { isClaudeModel } from './models.js';
+import type { Adaptations } from './adaptations.js';
+import { foldSystemMessages } from './system-messages.js';
 import { converseUsage, anthropicUsageObject } from './usage.js';
 
 /**
  * Body fields the translation consumes, or that do not change what the model generates (routing, caching and
- * telemetry hints). Any other field has no Converse equivalent and is refused rather than silently dropped.
+ * telemetry hints). Any other field has no Converse equivalent: it is left out and the request says so.
  */
 const KNOWN_FIELDS = new Set(['model', 'stream', 'max_tokens', 'messages', 'system', 'tools', 'tool_choice', 'temperature',
-  'top_p', 'top_k', 'stop_sequences', 'thinking', 'anthropic_version', 'metadata', 'service_tier', 'cache_control',
+  'top_p', 'top_k', 'stop_sequences', 'thinking', 'anthropic_version', 'service_tier', 'cache_control',
   'inference_geo', 'speed', 'diagnostics']);
 
 interface Translation {
-  readonly claude: boolean;
   documents: number;
+  readonly adapt: Adaptations;
 }
 
 function text(value: unknown, where: string): string {
@@ -62,18 +63,28 @@ function documentFromBlock(block: Record<string, unknown>, t: Translation): Cont
   return documentBlock(mediaType, Buffer.from(data, 'base64'), title, t.documents);
 }
 
-function toolResultContent(content: unknown): ToolResultContentBlock[] {
+function toolResultContent(content: unknown, t: Translation): ToolResultContentBlock[] {
   if (content === undefined || content === null) return [];
   if (typeof content === 'string') return [{ text: content }];
   if (!Array.isArray(content)) throw untranslatable('a tool_result content', 'it is neither a string nor a list of blocks');
   return content.map((block: unknown): ToolResultContentBlock => {
     if (!isRecord(block)) throw untranslatable('a tool_result content block', 'it is not an object');
-    if (block.type === 'text') return { text: text(block.text, 'a tool_result text block') };
-    if (block.type === 'image') {
-      const { mediaType, data } = base64Source(block.source, 'a tool_result image');
-      return imageBlock(mediaType, data);
+    switch (block.type) {
+      case 'text':
+        return { text: text(block.text, 'a tool_result text block') };
+      case 'image': {
+        const { mediaType, data } = base64Source(block.source, 'a tool_result image');
+        return imageBlock(mediaType, data);
+      }
+      case 'document':
+        return documentFromBlock(block, t);
+      case 'tool_reference':
+        // Claude Code's tool search result: Converse has no deferred tools, every tool is already declared.
+        t.adapt.add('tool_reference', 'tool_reference blocks sent as text: Converse has no tool search');
+        return { text: `Tool ${typeof block.tool_name === 'string' ? block.tool_name : 'a deferred tool'} is now available.` };
+      default:
+        throw untranslatable(`a tool_result ${String(block.type)} block`, 'Converse tool results hold text, images and documents');
     }
-    throw untranslatable(`a tool_result ${String(block.type)} block`, 'Converse tool results hold text and images');
   });
 }
 
@@ -100,12 +111,11 @@ function contentBlock(block: unknown, t: Translation): ContentBlock | undefined 
       return {
         toolResult: {
           toolUseId: text(block.tool_use_id, 'a tool_result tool_use_id'),
-          content: toolResultContent(block.content),
+          content: toolResultContent(block.content, t),
           ...(block.is_error === true ? { status: 'error' as const } : {}),
         },
       };
     case 'thinking':
-      if (!t.claude) throw untranslatable('a thinking block', 'extended thinking exists only on Claude models');
       return {
         reasoningContent: {
           reasoningText: {
@@ -115,7 +125,6 @@ function contentBlock(block: unknown, t: Translation): ContentBlock | undefined 
         },
       };
     case 'redacted_thinking':
-      if (!t.claude) throw untranslatable('a redacted_thinking block', 'extended thinking exists only on Claude models');
       return { reasoningContent: { redactedContent: Buffer.from(text(block.data, 'a redacted_thinking block'), 'base64') } };
     default:
       throw untranslatable(`a ${String(block.type)} content block`, 'Converse has no equivalent');
@@ -143,16 +152,18 @@ function systemBlocks(system: unknown): SystemContentBlock[] | undefined {
   });
 }
 
-function tools(raw: unknown): Tool[] | undefined {
+function tools(raw: unknown, adapt: Adaptations): Tool[] | undefined {
   if (raw === undefined || raw === null) return undefined;
   if (!Array.isArray(raw)) throw untranslatable('tools', 'it is not a list');
-  return raw.map((tool: unknown): Tool => {
+  return raw.flatMap((tool: unknown): Tool[] => {
     if (!isRecord(tool)) throw untranslatable('a tool', 'it is not an object');
     if (tool.type !== undefined && tool.type !== 'custom') {
-      throw untranslatable(`the server tool ${String(tool.type)}`, 'Bedrock Converse runs only client-defined function tools');
+      // Server tools (web search, tool search, code execution) run at Anthropic; the model here cannot call them.
+      adapt.add(`server_tool:${String(tool.type)}`, `the server tool ${String(tool.type)} left out: Bedrock Converse runs only client-defined tools`);
+      return [];
     }
     const description = typeof tool.description === 'string' ? tool.description : undefined;
-    return toolSpec(text(tool.name, 'a tool name'), description, tool.input_schema);
+    return [toolSpec(text(tool.name, 'a tool name'), description, tool.input_schema)];
   });
 }
 
@@ -177,11 +188,15 @@ function usesTools(messages: readonly Message[]): boolean {
   return messages.some((m) => (m.content ?? []).some((b) => b.toolUse !== undefined || b.toolResult !== undefined));
 }
 
-/** Anthropic Messages request body → ConverseCommand input for `modelId`. Throws a 400 GatewayError for what has no equivalent. */
-export function anthropicToConverse(body: Readonly<Record<string, unknown>>, modelId: string): ConverseCommandInput {
-  const t: Translation = { claude: isClaudeModel(modelId), documents: 0 };
+/**
+ * Anthropic Messages request body → ConverseCommand input for `modelId`. Role "system" messages are folded into the
+ * adjacent user turn; fields with no Converse form are left out and noted in `adapt`. Throws a 400 GatewayError for
+ * content that has no equivalent. `fitConverse` then fits the result to the model.
+ */
+export function anthropicToConverse(body: Readonly<Record<string, unknown>>, modelId: string, adapt: Adaptations): ConverseCommandInput {
+  const t: Translation = { documents: 0, adapt };
   if (!Array.isArray(body.messages)) throw untranslatable('the request', 'it has no messages list');
-  const messages = body.messages.map((m, i) => message(m, i, t));
+  const messages = foldSystemMessages(body.messages, adapt).map((m, i) => message(m, i, t));
   const inference: InferenceConfiguration = {};
   if (typeof body.max_tokens === 'number') inference.maxTokens = body.max_tokens;
   if (typeof body.temperature === 'number') inference.temperature = body.temperature;
@@ -190,15 +205,12 @@ export function anthropicToConverse(body: Readonly<Record<string, unknown>>, mod
 
   const additional: Record<string, unknown> = {};
   if (typeof body.top_k === 'number') additional.top_k = body.top_k;
-  if (body.thinking !== undefined && body.thinking !== null) {
-    if (!t.claude) throw untranslatable('thinking', `extended thinking exists only on Claude models, not ${modelId}`);
-    additional.thinking = body.thinking;
-  }
+  if (body.thinking !== undefined && body.thinking !== null) additional.thinking = body.thinking;
   for (const key of Object.keys(body)) {
-    if (!KNOWN_FIELDS.has(key)) throw untranslatable(`the field ${key}`, 'Converse has no equivalent');
+    if (!KNOWN_FIELDS.has(key)) adapt.add(`field:${key}`, `${key} left out: Converse has no equivalent`);
   }
 
-  const specs = tools(body.tools);
+  const specs = tools(body.tools, adapt);
   const choice = toolChoice(body.tool_choice);
   const input: ConverseCommandInput = {
     modelId,

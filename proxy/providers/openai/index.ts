@@ -1,7 +1,7 @@
 // The OpenAI provider: serves Chat Completions clients from an OpenAI-compatible upstream, always billing streams.
 import type { Clock } from '../../core/clock.js';
 import { systemClock } from '../../core/clock.js';
-import type { ClientRequest, Provider, ProviderTarget, ResponseSink, SendOptions, UpstreamOutcome } from '../types.js';
+import type { ClientRequest, LearnedChange, Provider, ProviderTarget, ResponseSink, SendOptions, UpstreamOutcome } from '../types.js';
 import { forward, type ProtocolAdapter } from '../http/forward.js';
 import { OpenAIClient } from './client.js';
 import { openaiHttpError } from './errors.js';
@@ -45,6 +45,11 @@ export class OpenAIProvider implements Provider {
       streamObserver: () => new OpenAIStreamObserver(call.usageInjected),
     };
     return forward(this.client.pools, call, adapter, sink, options);
+  }
+
+  /** Requests are forwarded as received: nothing to learn about a model. */
+  learnedChanges(): readonly LearnedChange[] {
+    return [];
   }
 
   close(): Promise<void> {
