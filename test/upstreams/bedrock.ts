@@ -1,5 +1,6 @@
 // A loopback Bedrock Runtime: the real wire protocol (JSON and event streams, x-amzn-errortype errors) over HTTP/1.1
-// and cleartext HTTP/2 on one port, with scripted failures, request recording and a TCP connection count.
+// and cleartext HTTP/2 on one port, with scripted failures, request recording, a TCP connection count
+// and the refusals real Bedrock gives (bedrock-rules.ts).
 import http from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
@@ -7,6 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { delay } from './common.js';
+import { refusal, type BedrockOperation } from './bedrock-rules.js';
+
+export type { BedrockOperation } from './bedrock-rules.js';
 
 const codec = new EventStreamCodec(toUtf8, fromUtf8);
 const H2_PREFACE = Buffer.from('PRI * HTTP/2.0');
@@ -56,8 +60,6 @@ export async function listenHttp1And2(handler: Handler): Promise<DualServer> {
       }),
   };
 }
-
-export type BedrockOperation = 'invoke' | 'invoke-with-response-stream' | 'converse' | 'converse-stream';
 
 export type RecordedAuth =
   | { readonly scheme: 'sigv4'; readonly accessKeyId: string; readonly region: string; readonly service: string }
@@ -194,22 +196,42 @@ function plan(request: BedrockRecordedRequest, reply: BedrockReply): Plan {
   };
 }
 
-function anthropicEvents(p: Plan, modelId: string): Record<string, unknown>[] {
+/** Claude asked to think answers with a signed thinking block first (Anthropic's extended-thinking response shape). */
+const THINKING = { text: 'Thinking it over.', signature: 'c2lnbmF0dXJlLWJlZHJvY2stdGVzdA==' };
+
+function thinks(request: BedrockRecordedRequest): boolean {
+  const thinking = request.json?.thinking as { type?: unknown } | undefined;
+  return thinking?.type === 'enabled' || thinking?.type === 'adaptive';
+}
+
+function anthropicEvents(p: Plan, modelId: string, thinking: boolean): Record<string, unknown>[] {
   const usage = { input_tokens: p.usage.input, output_tokens: 1, cache_read_input_tokens: p.usage.cacheRead, cache_creation_input_tokens: p.usage.cacheWrite };
   const events: Record<string, unknown>[] = [
     { type: 'message_start', message: { id: 'msg_bdrk_test', type: 'message', role: 'assistant', model: modelId, content: [], stop_reason: null, stop_sequence: null, usage } },
-    { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
-    ...words(p.text).map((w) => ({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: w } })),
-    { type: 'content_block_stop', index: 0 },
   ];
+  if (thinking) {
+    events.push(
+      { type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '', signature: '' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: THINKING.text } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'signature_delta', signature: THINKING.signature } },
+      { type: 'content_block_stop', index: 0 },
+    );
+  }
+  const text = thinking ? 1 : 0;
+  events.push(
+    { type: 'content_block_start', index: text, content_block: { type: 'text', text: '' } },
+    ...words(p.text).map((w) => ({ type: 'content_block_delta', index: text, delta: { type: 'text_delta', text: w } })),
+    { type: 'content_block_stop', index: text },
+  );
   if (p.tool) {
     const json = JSON.stringify(p.tool.input);
     const half = Math.ceil(json.length / 2);
+    const index = text + 1;
     events.push(
-      { type: 'content_block_start', index: 1, content_block: { type: 'tool_use', id: p.tool.id, name: p.tool.name, input: {} } },
-      { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: json.slice(0, half) } },
-      { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: json.slice(half) } },
-      { type: 'content_block_stop', index: 1 },
+      { type: 'content_block_start', index, content_block: { type: 'tool_use', id: p.tool.id, name: p.tool.name, input: {} } },
+      { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: json.slice(0, half) } },
+      { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: json.slice(half) } },
+      { type: 'content_block_stop', index },
     );
   }
   events.push(
@@ -219,8 +241,9 @@ function anthropicEvents(p: Plan, modelId: string): Record<string, unknown>[] {
   return events;
 }
 
-function anthropicMessage(p: Plan, modelId: string): Record<string, unknown> {
+function anthropicMessage(p: Plan, modelId: string, thinking: boolean): Record<string, unknown> {
   const content: Record<string, unknown>[] = [{ type: 'text', text: p.text }];
+  if (thinking) content.unshift({ type: 'thinking', thinking: THINKING.text, signature: THINKING.signature });
   if (p.tool) content.push({ type: 'tool_use', id: p.tool.id, name: p.tool.name, input: p.tool.input });
   return {
     id: 'msg_bdrk_test', type: 'message', role: 'assistant', model: modelId, content,
@@ -279,6 +302,9 @@ async function answer(request: BedrockRecordedRequest, reply: BedrockReply, opti
     return sendError(res, 400, 'ValidationException',
       `Invocation of model ID ${request.modelId} with on-demand throughput isn’t supported. Retry your request with the ID or ARN of an inference profile that contains this model.`);
   }
+  // Refuse what real Bedrock refuses, in its words (test/upstreams/bedrock-rules.ts).
+  const refused = refusal(request.operation, request.modelId, request.json ?? request.body.toString('utf8'));
+  if (refused !== null) return sendError(res, refused.status, refused.type, refused.message);
   const p = plan(request, reply);
   const claude = request.modelId.replace(/^(us|eu|apac|global)\./, '').startsWith('anthropic.');
   switch (request.operation) {
@@ -291,7 +317,7 @@ async function answer(request: BedrockRecordedRequest, reply: BedrockReply, opti
     case 'converse-stream':
       return stream(res, converseEvents(p).map(([type, payload]) => frame(type, payload)), reply);
     case 'invoke': {
-      const body = claude ? anthropicMessage(p, request.modelId) : { outputs: [{ text: p.text, stop_reason: 'stop' }] };
+      const body = claude ? anthropicMessage(p, request.modelId, thinks(request)) : { outputs: [{ text: p.text, stop_reason: 'stop' }] };
       res.writeHead(200, {
         'content-type': 'application/json', 'x-amzn-requestid': 'req-invoke',
         'x-amzn-bedrock-input-token-count': String(p.usage.input), 'x-amzn-bedrock-output-token-count': String(p.usage.output),
@@ -301,7 +327,7 @@ async function answer(request: BedrockRecordedRequest, reply: BedrockReply, opti
     }
     case 'invoke-with-response-stream': {
       const chunks = claude
-        ? anthropicEvents(p, request.modelId)
+        ? anthropicEvents(p, request.modelId, thinks(request))
         : [{ outputs: [{ text: p.text, stop_reason: 'stop' }], 'amazon-bedrock-invocationMetrics': { inputTokenCount: p.usage.input, outputTokenCount: p.usage.output } }];
       return stream(res, chunks.map((c) => frame('chunk', { bytes: Buffer.from(JSON.stringify(c)).toString('base64') })), reply);
     }
