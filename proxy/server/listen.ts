@@ -3,7 +3,21 @@ import net from 'node:net';
 import http from 'node:http';
 import http2 from 'node:http2';
 
-const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n');
+/** RFC 9113 §3.4: a prior-knowledge HTTP/2 client opens with exactly these 24 bytes. */
+const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
+
+export type WireProtocol = 'http1' | 'http2';
+
+/**
+ * Which server a connection belongs to, from the bytes it has sent so far: `http2` once the whole preface arrived,
+ * `http1` as soon as a byte departs from it, undefined while the bytes are still a strict prefix of it (TCP may split
+ * the preface, and a lone `P` could as well start `POST`).
+ */
+export function sniffProtocol(seen: Buffer): WireProtocol | undefined {
+  const n = Math.min(seen.length, H2_PREFACE.length);
+  if (!seen.subarray(0, n).equals(H2_PREFACE.subarray(0, n))) return 'http1';
+  return n === H2_PREFACE.length ? 'http2' : undefined;
+}
 
 export type RequestHandler = (
   req: http.IncomingMessage | http2.Http2ServerRequest,
@@ -32,7 +46,7 @@ export function createDualServer(handler: RequestHandler, onUpgrade: UpgradeHand
   });
 
   const sockets = new Set<net.Socket>();
-  /** Connections that have not sent a byte yet: nothing in flight, closed at once on shutdown. */
+  /** Connections whose protocol is not known yet (no byte, or part of the preface): closed at once on shutdown. */
   const silent = new Set<net.Socket>();
   // noDelay: node:http's own servers disable Nagle's algorithm; ours accepts the sockets itself, so it
   // must too — otherwise a response written as head + body waits on the client's delayed ACK (~40 ms).
@@ -43,17 +57,30 @@ export function createDualServer(handler: RequestHandler, onUpgrade: UpgradeHand
       sockets.delete(socket);
       silent.delete(socket);
     });
-    socket.once('data', (first: Buffer) => {
-      silent.delete(socket);
-      socket.pause();
-      socket.unshift(first);
-      const isH2 = first.length >= H2_PREFACE.length
-        ? first.subarray(0, H2_PREFACE.length).equals(H2_PREFACE)
-        : H2_PREFACE.subarray(0, first.length).equals(first);
-      (isH2 ? h2 : h1).emit('connection', socket);
-      socket.resume();
-    });
     socket.on('error', () => socket.destroy());
+    const received: Buffer[] = [];
+    const onData = (chunk: Buffer): void => {
+      received.push(chunk);
+      const seen = received.length === 1 ? chunk : Buffer.concat(received);
+      const protocol = sniffProtocol(seen);
+      if (protocol === undefined) return;
+      socket.off('data', onData);
+      silent.delete(socket);
+      // Paused before the hand-over so the sniffed bytes stay in the socket's read buffer for the chosen server.
+      socket.pause();
+      socket.unshift(seen);
+      if (protocol === 'http1') {
+        // node:http feeds its parser from 'data' events; resuming replays the unshifted bytes to it.
+        h1.emit('connection', socket);
+        socket.resume();
+      } else {
+        // The Http2Session takes over the native handle (later bytes bypass JS) and, on the next tick, feeds the
+        // socket's buffered bytes to nghttp2 (nodejs/node#34532). The socket must stay paused until then: resuming
+        // here would flush the preface to no listener and nghttp2 would answer "bad client magic" with GOAWAY.
+        h2.emit('connection', socket);
+      }
+    };
+    socket.on('data', onData);
   });
   // h1 never listens itself; node starts its connection tracking (headersTimeout, requestTimeout, closeIdleConnections) on 'listening'.
   tcp.on('listening', () => h1.emit('listening'));
