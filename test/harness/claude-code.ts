@@ -1,6 +1,6 @@
 // Runs the real Claude Code CLI (the devDependency's native binary) once, non-interactively, isolated and offline.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -72,6 +72,12 @@ const INHERITED = ['PATH', 'LANG', 'LC_ALL', 'TZ'] as const;
 
 export function claudeCodeInstalled(): boolean {
   return existsSync(CLAUDE_CODE_BIN);
+}
+
+/** The installed `@anthropic-ai/claude-code` version, e.g. `2.1.332`. */
+export function installedClaudeCodeVersion(): string {
+  const manifest = join(__dirname, '..', '..', 'node_modules', '@anthropic-ai', 'claude-code', 'package.json');
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
 }
 
 export async function runClaudeCode(options: ClaudeCodeRunOptions): Promise<ClaudeCodeRun> {
