@@ -20,6 +20,12 @@ export type { RecordedRequest, ReplyScript, TestUpstream } from './common.js';
 export interface AnthropicUpstreamOptions {
   /** Model ids answered by `GET /v1/models`. */
   readonly models?: readonly string[];
+  /**
+   * Chooses the reply from the request itself (e.g. by how far a client's conversation has got), for clients whose
+   * side requests would otherwise consume a fixed queue out of order. Gets the queued (or default) reply; its
+   * answer is used instead.
+   */
+  readonly replyFor?: (request: RecordedRequest, queued: ReplyScript) => ReplyScript;
 }
 
 /** The usage an Anthropic reply reports, in the API's own field names. */
@@ -34,7 +40,8 @@ export interface AnthropicReplyUsage {
 export function startAnthropicUpstream(options: AnthropicUpstreamOptions = {}): Promise<TestUpstream> {
   let serial = 0;
   const models = options.models ?? ['claude-sonnet-4-20250514', 'claude-opus-4-1-20250805', 'claude-3-5-haiku-20241022'];
-  return startScriptedUpstream(async (request, reply, res) => {
+  return startScriptedUpstream(async (request, queued, res) => {
+    const reply = options.replyFor?.(request, queued) ?? queued;
     if (!(await beforeHeaders(reply))) return;
     serial += 1;
     if (reply.error !== undefined || (reply.status !== undefined && reply.status >= 400)) {
@@ -69,6 +76,52 @@ export function anthropicReplyUsage(request: RecordedRequest, reply: ReplyScript
   };
 }
 
+/** How a request asks for thinking: undefined when it is off, else whether the text is shown. */
+function requestedThinking(request: RecordedRequest): { readonly display: 'summarized' | 'omitted' } | undefined {
+  const thinking = (request.json as { thinking?: { type?: unknown; display?: unknown } } | undefined)?.thinking;
+  if (thinking === undefined || (thinking.type !== 'enabled' && thinking.type !== 'adaptive')) return undefined;
+  return { display: thinking.display === 'omitted' ? 'omitted' : 'summarized' };
+}
+
+/** The content blocks of one answer, complete, in order: thinking and redacted thinking (when asked for), text, tool_use. */
+function answerBlocks(request: RecordedRequest, reply: ReplyScript, text: string, toolId: string): Record<string, unknown>[] {
+  const blocks: Record<string, unknown>[] = [];
+  const thinking = requestedThinking(request);
+  if (reply.thinking !== undefined && thinking !== undefined) {
+    const shown = thinking.display === 'omitted' ? '' : reply.thinking.text;
+    blocks.push({ type: 'thinking', thinking: shown, signature: reply.thinking.signature });
+  }
+  if (reply.redactedThinking !== undefined && thinking !== undefined) blocks.push({ type: 'redacted_thinking', data: reply.redactedThinking });
+  blocks.push({ type: 'text', text });
+  if (reply.toolUse !== undefined) blocks.push({ type: 'tool_use', id: toolId, name: reply.toolUse.name, input: reply.toolUse.input });
+  return blocks;
+}
+
+/** The SSE events that stream one content block: start with the block emptied, its deltas, stop (a ping after the first start, as the API does). */
+function blockEvents(block: Record<string, unknown>, index: number, reply: ReplyScript): string[] {
+  const events: string[] = [];
+  const delta = (body: Record<string, unknown>) =>
+    events.push(sseEvent('content_block_delta', { type: 'content_block_delta', index, delta: body }));
+  if (block.type === 'thinking') {
+    events.push(sseEvent('content_block_start', { type: 'content_block_start', index, content_block: { type: 'thinking', thinking: '', signature: '' } }));
+    const thinking = String(block.thinking);
+    if (thinking !== '') for (const piece of splitText(thinking)) delta({ type: 'thinking_delta', thinking: piece });
+    delta({ type: 'signature_delta', signature: String(block.signature) });
+  } else if (block.type === 'redacted_thinking') {
+    events.push(sseEvent('content_block_start', { type: 'content_block_start', index, content_block: block }));
+  } else if (block.type === 'text') {
+    events.push(sseEvent('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } }));
+    for (const piece of splitText(String(block.text), reply.deltas)) delta({ type: 'text_delta', text: piece });
+  } else {
+    events.push(sseEvent('content_block_start', { type: 'content_block_start', index, content_block: { ...block, input: {} } }));
+    delta({ type: 'input_json_delta', partial_json: '' });
+    for (const piece of splitText(JSON.stringify(block.input), 3)) delta({ type: 'input_json_delta', partial_json: piece });
+  }
+  events.push(sseEvent('content_block_stop', { type: 'content_block_stop', index }));
+  if (index === 0) events.splice(1, 0, sseEvent('ping', { type: 'ping' }));
+  return events;
+}
+
 async function answerMessage(request: RecordedRequest, reply: ReplyScript, res: http.ServerResponse, serial: number): Promise<void> {
   const model = requestedModel(request);
   const text = reply.text ?? defaultReplyText(request);
@@ -77,10 +130,9 @@ async function answerMessage(request: RecordedRequest, reply: ReplyScript, res: 
   const toolId = `toolu_test${String(serial).padStart(6, '0')}`;
   const stopReason = reply.toolUse === undefined ? 'end_turn' : 'tool_use';
   const stream = (request.json as { stream?: unknown } | undefined)?.stream === true;
+  const content = answerBlocks(request, reply, text, toolId);
 
   if (!stream) {
-    const content: unknown[] = [{ type: 'text', text }];
-    if (reply.toolUse !== undefined) content.push({ type: 'tool_use', id: toolId, name: reply.toolUse.name, input: reply.toolUse.input });
     sendJson(
       res,
       200,
@@ -113,34 +165,13 @@ async function answerMessage(request: RecordedRequest, reply: ReplyScript, res: 
         usage: { ...usage, output_tokens: 1, service_tier: 'standard' },
       },
     }),
-    sseEvent('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),
-    sseEvent('ping', { type: 'ping' }),
-  ];
-  for (const piece of splitText(text, reply.deltas)) {
-    events.push(sseEvent('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } }));
-  }
-  events.push(sseEvent('content_block_stop', { type: 'content_block_stop', index: 0 }));
-  if (reply.toolUse !== undefined) {
-    events.push(
-      sseEvent('content_block_start', {
-        type: 'content_block_start',
-        index: 1,
-        content_block: { type: 'tool_use', id: toolId, name: reply.toolUse.name, input: {} },
-      }),
-      sseEvent('content_block_delta', { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '' } }),
-    );
-    for (const piece of splitText(JSON.stringify(reply.toolUse.input), 3)) {
-      events.push(sseEvent('content_block_delta', { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: piece } }));
-    }
-    events.push(sseEvent('content_block_stop', { type: 'content_block_stop', index: 1 }));
-  }
-  events.push(
+    ...content.flatMap((block, index) => blockEvents(block, index, reply)),
     sseEvent('message_delta', {
       type: 'message_delta',
       delta: { stop_reason: stopReason, stop_sequence: null },
       usage: { output_tokens: usage.output_tokens },
     }),
     sseEvent('message_stop', { type: 'message_stop' }),
-  );
+  ];
   await sendSse(res, events, { ...reply, headers: { 'request-id': `req_test${serial}`, ...reply.headers } });
 }

@@ -52,6 +52,14 @@ export interface ReplyScript {
   readonly cacheWrite1hTokens?: number;
   /** Also answer with a tool call. */
   readonly toolUse?: { readonly name: string; readonly input: Readonly<Record<string, unknown>> };
+  /**
+   * Anthropic only: open the answer with a signed thinking block, as the API does when the request turns thinking
+   * on (`enabled` or `adaptive`); ignored when the request has no thinking. With `display: "omitted"` the block's
+   * text is empty and only the signature is sent, like the real API.
+   */
+  readonly thinking?: { readonly text: string; readonly signature: string };
+  /** Anthropic only: a `redacted_thinking` block with this opaque data after the thinking, under the same condition. */
+  readonly redactedThinking?: string;
   /** Drop the connection after this many SSE events. */
   readonly resetAfterEvents?: number;
   /** Never answer (the connection stays open until the upstream closes). */
