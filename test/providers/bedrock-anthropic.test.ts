@@ -53,7 +53,8 @@ describe('Claude on Bedrock for Anthropic clients (InvokeModel)', () => {
     assert.equal(outcome?.stopReason, 'end_turn');
   });
 
-  test('supported anthropic-beta values move into anthropic_beta; unsupported ones are dropped and logged once', async () => {
+  test('betas the model takes move into anthropic_beta; others are dropped, logged once per model, and the outcome says so', async () => {
+    const before = rig.harness.sends.length;
     for (let i = 0; i < 2; i++) {
       await client.messages.create(
         { model: 'claude-sonnet-4-20250514', max_tokens: 8, messages: [{ role: 'user', content: 'x' }] },
@@ -61,8 +62,12 @@ describe('Claude on Bedrock for Anthropic clients (InvokeModel)', () => {
       );
     }
     assert.deepEqual(rig.upstream.requests.at(-1)?.json?.anthropic_beta, ['interleaved-thinking-2025-05-14']);
-    const dropped = rig.events.filter((e) => e.event === 'bedrock_beta_dropped');
-    assert.deepEqual(dropped.map((e) => e.beta), ['files-api-2025-04-14']);
+    const adapted = rig.events.filter((e) => e.event === 'bedrock_request_adapted');
+    assert.deepEqual(adapted.map((e) => e.change), ['beta:files-api-2025-04-14']);
+    await sendsSettled(rig.harness, before + 2);
+    for (const send of rig.harness.sends.slice(before)) {
+      assert.deepEqual(send.outcome?.adaptations, [`anthropic-beta files-api-2025-04-14 dropped: ${CLAUDE_MODEL} on Bedrock does not accept it`]);
+    }
   });
 
   test('a mid-stream exception ends the SSE stream with an error event and reports the partial usage', async () => {
@@ -160,10 +165,12 @@ describe('Mistral on Bedrock for Anthropic clients (Converse)', () => {
     assert.deepEqual(history[2].content[0], { toolResult: { toolUseId: call.id, content: [{ text: 'Sunny, 21C' }] } });
   });
 
-  test('extended thinking for a non-Claude model is refused with a 400 that says why', async () => {
-    await assert.rejects(
-      client.messages.create({ model: 'mistral-large', max_tokens: 2000, thinking: { type: 'enabled', budget_tokens: 1024 }, messages: [{ role: 'user', content: 'x' }] }),
-      (err: unknown) => err instanceof Anthropic.BadRequestError && /thinking/.test(err.message) && /only on Claude/.test(err.message),
-    );
+  test('extended thinking is left out for a non-Claude model, and the outcome says so', async () => {
+    const before = rig.harness.sends.length;
+    const message = await client.messages.create({ model: 'mistral-large', max_tokens: 2000, thinking: { type: 'enabled', budget_tokens: 1024 }, messages: [{ role: 'user', content: 'x' }] });
+    assert.equal(message.content[0].type, 'text');
+    assert.equal(rig.upstream.requests.at(-1)?.json?.additionalModelRequestFields, undefined);
+    await sendsSettled(rig.harness, before + 1);
+    assert.deepEqual(rig.harness.sends[before].outcome?.adaptations, [`thinking left out: ${MISTRAL_MODEL} does not take it`]);
   });
 });

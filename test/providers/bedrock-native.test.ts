@@ -36,7 +36,7 @@ describe('Converse clients served by Mistral', () => {
   test('Converse is forwarded with the target model and the answer parses in the AWS SDK', async () => {
     const out = await client.send(new ConverseCommand({
       modelId: 'mistral-large',
-      messages: [{ role: 'user', content: [{ text: 'Hello' }, { image: { format: 'png', source: { bytes: new Uint8Array([1, 2, 3]) } } }] }],
+      messages: [{ role: 'user', content: [{ text: 'Hello' }] }],
       inferenceConfig: { maxTokens: 20 },
     }));
     assert.equal(out.output?.message?.content?.[0]?.text, `Reply from ${MISTRAL_MODEL}.`);
@@ -48,8 +48,16 @@ describe('Converse clients served by Mistral', () => {
     assert.equal(upstream?.modelId, MISTRAL_MODEL);
     assert.equal(upstream?.operation, 'converse');
     assert.deepEqual(upstream?.auth, { scheme: 'sigv4', accessKeyId: 'AKIDTESTSPENDGATE', region: 'us-west-2', service: 'bedrock' });
-    const image = ((upstream?.json?.messages as { content: { image?: { source: { bytes: string } } }[] }[])[0].content[1]).image;
-    assert.equal(image?.source.bytes, Buffer.from([1, 2, 3]).toString('base64'), 'image bytes survive the round trip unchanged');
+  });
+
+  test('a native request the model refuses gets Bedrock\'s own refusal, unchanged (the client named the model)', async () => {
+    await assert.rejects(
+      client.send(new ConverseCommand({
+        modelId: 'mistral-large',
+        messages: [{ role: 'user', content: [{ text: 'Hello' }, { image: { format: 'png', source: { bytes: new Uint8Array([1, 2, 3]) } } }] }],
+      })),
+      (err: unknown) => err instanceof Error && err.name === 'ValidationException' && /image content block/.test(err.message),
+    );
   });
 
   test('ConverseStream events are re-framed so the SDK yields each event and the metadata usage', async () => {
@@ -99,6 +107,18 @@ describe('InvokeModel clients served by Claude', () => {
   });
 
   const body = JSON.stringify({ anthropic_version: 'bedrock-2023-05-31', max_tokens: 20, messages: [{ role: 'user', content: 'Hello' }] });
+
+  test('Converse bytes (an image) survive the round trip to a model that reads images', async () => {
+    await client.send(new ConverseCommand({
+      modelId: 'claude-sonnet-4-20250514',
+      messages: [{ role: 'user', content: [{ text: 'Hello' }, { image: { format: 'png', source: { bytes: new Uint8Array([1, 2, 3]) } } }] }],
+      inferenceConfig: { maxTokens: 20 },
+    }));
+    const upstream = rig.upstream.requests.at(-1);
+    assert.equal(upstream?.operation, 'converse');
+    const image = ((upstream?.json?.messages as { content: { image?: { source: { bytes: string } } }[] }[])[0].content[1]).image;
+    assert.equal(image?.source.bytes, Buffer.from([1, 2, 3]).toString('base64'), 'image bytes survive the round trip unchanged');
+  });
 
   test('InvokeModel forwards the body bytes as-is and returns the model body unchanged', async () => {
     const out = await client.send(new InvokeModelCommand({ modelId: CLAUDE_MODEL, body, contentType: 'application/json' }));

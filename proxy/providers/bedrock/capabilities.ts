@@ -4,6 +4,7 @@ import { baseModelId } from '../../core/model-id.js';
 import capabilitiesJson from './capabilities.json';
 
 export type ThinkingForm = 'enabled' | 'adaptive';
+export type ToolChoiceForm = 'auto' | 'any' | 'tool';
 
 export interface ModelCapabilities {
   /** The table row that matched (a model-id prefix; '' for the default). */
@@ -20,8 +21,8 @@ export interface ModelCapabilities {
   readonly cacheTtl1h: boolean;
   readonly reasoning: boolean;
   readonly streamingToolUse: boolean;
-  /** Whether Converse's toolChoice `any` is taken. */
-  readonly toolChoiceAny: boolean;
+  /** The Converse toolChoice forms the model takes. */
+  readonly toolChoice: ReadonlySet<ToolChoiceForm>;
   readonly source: string;
   readonly asOf: string;
 }
@@ -37,7 +38,7 @@ const features = {
   cache_ttl_1h: z.boolean(),
   reasoning: z.boolean(),
   streaming_tool_use: z.boolean(),
-  tool_choice_any: z.boolean(),
+  tool_choice: z.array(z.enum(['auto', 'any', 'tool'])),
 };
 
 const tableSchema = z.object({
@@ -49,6 +50,7 @@ const tableSchema = z.object({
     family: z.string(),
     max_output_tokens: z.number().int().positive(),
     betas_extra: z.array(z.string()).optional(),
+    betas_without: z.array(z.string()).optional(),
     ...z.strictObject(features).partial().omit({ betas: true }).shape,
     source: z.string().min(1),
     as_of: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
@@ -64,7 +66,7 @@ function build(table: Table): { rows: readonly ModelCapabilities[]; aliases: Rea
     return {
       match: row.match,
       maxOutputTokens: row.max_output_tokens,
-      betas: new Set([...family.betas, ...(row.betas_extra ?? [])]),
+      betas: new Set([...family.betas, ...(row.betas_extra ?? [])].filter((b) => !(row.betas_without ?? []).includes(b))),
       thinking: new Set(row.thinking ?? family.thinking),
       thinkingDisplay: row.thinking_display ?? family.thinking_display,
       vision: row.vision ?? family.vision,
@@ -74,7 +76,7 @@ function build(table: Table): { rows: readonly ModelCapabilities[]; aliases: Rea
       cacheTtl1h: row.cache_ttl_1h ?? family.cache_ttl_1h,
       reasoning: row.reasoning ?? family.reasoning,
       streamingToolUse: row.streaming_tool_use ?? family.streaming_tool_use,
-      toolChoiceAny: row.tool_choice_any ?? family.tool_choice_any,
+      toolChoice: new Set(row.tool_choice ?? family.tool_choice),
       source: row.source,
       asOf: row.as_of,
     };

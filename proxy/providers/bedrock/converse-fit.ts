@@ -120,9 +120,15 @@ function fitToolConfig(input: ConverseCommandInput, messages: readonly Message[]
     const tools: Tool[] = [...history.names].map((name) => toolSpec(name, undefined, undefined));
     config = { tools: tools.length > 0 ? tools : [toolSpec('tool', undefined, undefined)] };
   }
-  if (config?.toolChoice?.any !== undefined && !fit.caps.toolChoiceAny) {
-    fit.adapt.add('tool_choice', `tool_choice any sent as auto: ${fit.model} does not take any`);
-    config = { ...config, toolChoice: { auto: {} } };
+  const choice = config?.toolChoice;
+  if (config !== undefined && choice !== undefined) {
+    // The nearest form the model takes: a named tool is still a forced call (any), and any is at least a tool offer (auto).
+    const form = choice.tool !== undefined ? 'tool' : choice.any !== undefined ? 'any' : 'auto';
+    if (!fit.caps.toolChoice.has(form)) {
+      const fallback = form === 'tool' && fit.caps.toolChoice.has('any') ? 'any' : 'auto';
+      fit.adapt.add('tool_choice', `tool_choice ${form} sent as ${fallback}: ${fit.model} does not take ${form}`);
+      config = { ...config, toolChoice: fallback === 'any' ? { any: {} } : { auto: {} } };
+    }
   }
   return config;
 }
