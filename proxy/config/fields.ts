@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { parsePeriod } from './period.js';
 import { parseApiKeyRef, parseKeySecret, type Parsed } from './secrets.js';
-import type { KeySecret, Period, SecretRef } from './types.js';
+import type { FallbackPolicy, KeySecret, Period, SecretRef } from './types.js';
 
 export type Leaf<T> = (value: unknown) => Parsed<T>;
 
@@ -84,6 +84,17 @@ export function oneOf<T extends string>(values: readonly T[]): Leaf<T> {
       ? { ok: true, value: v as T }
       : expected(`one of ${values.join(', ')}`, v);
 }
+
+/**
+ * `routing.fallback`: `same_model` or `any`, or `false` for none. `true` was the only "on" before the
+ * policies existed, so it keeps meaning the safe one, `same_model`.
+ */
+export const fallbackPolicy: Leaf<FallbackPolicy> = (v) => {
+  if (v === 'same_model' || v === true) return { ok: true, value: 'same_model' };
+  if (v === 'any') return { ok: true, value: 'any' };
+  if (v === false) return { ok: true, value: 'off' };
+  return expected('one of same_model, any, false (true means same_model)', v);
+};
 
 export function listOf<T>(leaf: Leaf<T>, what: string): Leaf<readonly T[]> {
   return (v) => {

@@ -4,6 +4,7 @@ import {
   apiKeyRef,
   boolean,
   dollarsAsMicros,
+  fallbackPolicy,
   httpUrl,
   keySecret,
   listOf,
@@ -116,7 +117,7 @@ const pricingSchema = z
 
 const routingSchema = z.strictObject({
   retries: withDefault(nonNegativeInt, 2),
-  fallback: withDefault(boolean, true),
+  fallback: withDefault(fallbackPolicy, 'same_model'),
   backoff_base_ms: withDefault(nonNegativeInt, 100),
   backoff_max_ms: withDefault(nonNegativeInt, 2000),
   max_total_ms: withDefault(positiveInt, 60_000),

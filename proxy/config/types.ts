@@ -111,11 +111,17 @@ export interface Timeouts {
   readonly idleMs: number;
 }
 
+/**
+ * Where a request may go once the provider configs serving its model are unavailable: only to targets
+ * serving a compatible model, to any target of the account, or nowhere (`routing.fallback: false`).
+ */
+export type FallbackPolicy = 'same_model' | 'any' | 'off';
+
 export interface RoutingSettings {
   /** Retries on the same provider before falling back (0 = no retry). */
   readonly retries: number;
-  /** Fall back to other candidates when one fails. */
-  readonly fallback: boolean;
+  /** Which other targets a failed or unavailable request may move to. */
+  readonly fallback: FallbackPolicy;
   readonly backoffBaseMs: number;
   readonly backoffMaxMs: number;
   /** Upper bound on the whole retry/fallback sequence of one request. */

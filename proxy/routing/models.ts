@@ -25,3 +25,12 @@ export function modelMatch(requested: string, served: string): 0 | 1 | 2 {
   if (!DATE_SUFFIX.test(requestedCanonical) && requestedCanonical === modelFamily(served)) return 1;
   return 0;
 }
+
+/**
+ * Whether a target serving `served` may stand in for `reference` without swapping the model under the
+ * client: the same canonical model or the same family. Either name may be the undated alias, so both
+ * directions count (`claude-sonnet-4` stands in for `claude-sonnet-4-20250514` and back).
+ */
+export function compatibleModels(reference: string, served: string): boolean {
+  return modelMatch(reference, served) > 0 || modelMatch(served, reference) > 0;
+}

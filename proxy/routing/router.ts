@@ -1,6 +1,6 @@
 // Candidate selection and weighted choice with exclusion and fallback (DESIGN §4 "Model selection").
-import type { Account, Config, ProviderConfig } from '../config/types.js';
-import { modelMatch } from './models.js';
+import type { Account, Config, FallbackPolicy, ProviderConfig } from '../config/types.js';
+import { compatibleModels, modelMatch } from './models.js';
 import { pickWeighted, type Rng } from './weighted.js';
 
 export interface Exclusion {
@@ -12,8 +12,10 @@ export interface RoutePlan {
   readonly account: Account;
   /** Provider configs that serve the requested model (the whole pool for `auto` or an unmatched model). */
   readonly preferred: readonly ProviderConfig[];
-  /** The rest of the account's pool, used only when every preferred candidate is unavailable. */
+  /** The rest of the pool that `routing.fallback` allows, used only when every preferred candidate is unavailable. */
   readonly fallback: readonly ProviderConfig[];
+  /** The rest of the pool that `routing.fallback` keeps out, with why (reported once the fallback pool is consulted). */
+  readonly fallbackExcluded: readonly Exclusion[];
 }
 
 /** Why a provider config may not take this request now (budget, rate limit, breaker, protocol), or null. */
@@ -24,15 +26,42 @@ export interface Choice {
   readonly excluded: readonly Exclusion[];
 }
 
+/**
+ * The part of the pool outside `preferred` that a request may fall back to under `policy`, and the part it may not.
+ * `reference` is the model the client asked for (a provider config's own model when it was named by id).
+ */
+export function fallbackPool(
+  pool: readonly ProviderConfig[],
+  preferred: readonly ProviderConfig[],
+  reference: string,
+  policy: FallbackPolicy,
+): { readonly fallback: readonly ProviderConfig[]; readonly excluded: readonly Exclusion[] } {
+  const rest = pool.filter((p) => !preferred.includes(p));
+  if (policy === 'any') return { fallback: rest, excluded: [] };
+  if (policy === 'off') return { fallback: [], excluded: rest.map((p) => ({ id: p.id, reason: 'fallback: off (routing.fallback: false)' })) };
+  const fallback: ProviderConfig[] = [];
+  const excluded: Exclusion[] = [];
+  for (const p of rest) {
+    if (compatibleModels(reference, p.model)) fallback.push(p);
+    else {
+      excluded.push({
+        id: p.id,
+        reason: `fallback: serves ${p.model}, not a model compatible with ${reference} — set routing.fallback: any to allow`,
+      });
+    }
+  }
+  return { fallback, excluded };
+}
+
 export class Router {
   private accounts: readonly Account[] = [];
-  private fallbackEnabled = true;
+  private fallbackPolicy: FallbackPolicy = 'same_model';
 
   constructor(private readonly rng: Rng) {}
 
   configure(config: Config): void {
     this.accounts = config.accounts;
-    this.fallbackEnabled = config.routing.fallback;
+    this.fallbackPolicy = config.routing.fallback;
   }
 
   account(accountId: string | undefined): Account | undefined {
@@ -43,24 +72,10 @@ export class Router {
   plan(accountId: string | undefined, model: string): RoutePlan | undefined {
     const account = this.account(accountId);
     if (!account) return undefined;
-    const byId = account.providers.find((p) => p.id === model);
-    let preferred: readonly ProviderConfig[];
-    if (byId) preferred = [byId];
-    else if (model === 'auto') preferred = account.providers;
-    else {
-      let best = 0;
-      let matches: ProviderConfig[] = [];
-      for (const p of account.providers) {
-        const level = modelMatch(model, p.model);
-        if (level > best) {
-          best = level;
-          matches = [p];
-        } else if (level === best && level > 0) matches.push(p);
-      }
-      preferred = best > 0 ? matches : account.providers;
-    }
-    const fallback = this.fallbackEnabled ? account.providers.filter((p) => !preferred.includes(p)) : [];
-    return { account, preferred, fallback };
+    const { preferred, reference } = candidates(account.providers, model);
+    // `auto` and an unmatched model already span the whole pool: nothing is left to fall back to.
+    const { fallback, excluded } = fallbackPool(account.providers, preferred, reference, this.fallbackPolicy);
+    return { account, preferred, fallback, fallbackExcluded: excluded };
   }
 
   /**
@@ -76,8 +91,31 @@ export class Router {
         if (reason !== null) excluded.push({ id: p.id, reason });
         return reason === null;
       });
-    const preferred = eligibleOf(plan.preferred);
-    const chosen = pickWeighted(preferred, this.rng) ?? pickWeighted(eligibleOf(plan.fallback), this.rng);
-    return { chosen, excluded };
+    const preferred = pickWeighted(eligibleOf(plan.preferred), this.rng);
+    if (preferred) return { chosen: preferred, excluded };
+    // Only now does the fallback policy shape the answer, so only now is what it kept out worth reporting.
+    excluded.push(...plan.fallbackExcluded);
+    return { chosen: pickWeighted(eligibleOf(plan.fallback), this.rng), excluded };
   }
+}
+
+/**
+ * The provider configs that serve `model` (DESIGN §4): the one it names by id, those serving the best
+ * match of the name, or the whole pool for `auto` or an unmatched name. `reference` is the model a
+ * fallback target must be compatible with.
+ */
+function candidates(pool: readonly ProviderConfig[], model: string): { preferred: readonly ProviderConfig[]; reference: string } {
+  const byId = pool.find((p) => p.id === model);
+  if (byId) return { preferred: [byId], reference: byId.model };
+  if (model === 'auto') return { preferred: pool, reference: model };
+  let best = 0;
+  let matches: ProviderConfig[] = [];
+  for (const p of pool) {
+    const level = modelMatch(model, p.model);
+    if (level > best) {
+      best = level;
+      matches = [p];
+    } else if (level === best && level > 0) matches.push(p);
+  }
+  return { preferred: best > 0 ? matches : pool, reference: model };
 }

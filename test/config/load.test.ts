@@ -69,7 +69,7 @@ test('an empty file is valid, warns that nothing is routable, and takes every de
   assert.match(problemsOf(result)[0].message, /no accounts/);
   assert.deepEqual(config.routing, {
     retries: 2,
-    fallback: true,
+    fallback: 'same_model',
     backoffBaseMs: 100,
     backoffMaxMs: 2000,
     maxTotalMs: 60_000,
@@ -156,7 +156,7 @@ guards:
   assert.deepEqual(config.store, { url: 'postgres://postgres@127.0.0.1:5432/test' });
   assert.deepEqual(config.logging, { retentionDays: 7, captureBodies: true });
   assert.equal(config.routing.retries, 0);
-  assert.equal(config.routing.fallback, false);
+  assert.equal(config.routing.fallback, 'off');
   assert.deepEqual(config.routing.breaker, { failures: 3, cooldownMs: 30_000 });
   assert.deepEqual(config.routing.timeouts, { connectMs: 500, firstByteMs: 120_000, idleMs: 120_000 });
   assert.deepEqual(config.guards, [
@@ -254,6 +254,25 @@ test('routing settings are checked, including unknown keys in nested sections', 
   ]);
   assert.deepEqual(errorsOf('routing:\n  backoff_base_ms: 500\n  backoff_max_ms: 100\n'), [
     '3:19 backoff_max_ms (100) must not be below backoff_base_ms (500)',
+  ]);
+});
+
+test('routing.fallback is same_model, any or false; true (the earlier form) means same_model', () => {
+  const cases: ReadonlyArray<readonly [string, Config['routing']['fallback']]> = [
+    ['same_model', 'same_model'],
+    ['any', 'any'],
+    ['false', 'off'],
+    ['true', 'same_model'],
+    ['', 'same_model'],
+  ];
+  for (const [written, policy] of cases) {
+    assert.equal(loaded(loadConfigText(`routing:\n  fallback: ${written}\n`, '/x/bifrost.yaml')).routing.fallback, policy, `fallback: ${written}`);
+  }
+  assert.deepEqual(errorsOf('routing:\n  retries: 1\n  fallback: sometimes\n'), [
+    '3:13 routing.fallback: expected one of same_model, any, false (true means same_model), got string "sometimes"',
+  ]);
+  assert.deepEqual(errorsOf('routing: {fallback: off}\n'), [
+    '1:21 routing.fallback: expected one of same_model, any, false (true means same_model), got string "off"',
   ]);
 });
 

@@ -1,5 +1,6 @@
 // Routing and resilience end to end: the weighted split, retries, the circuit breaker, mid-stream
 // failures and first-byte timeouts, seen by a real client and through /api/routing and /api/logs.
+// The rig's two targets serve different models, so the tests of falling back between them say `fallback: any`.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FIXED_USAGE, INPUT_TOKENS, OUTPUT_TOKENS, PROMPT, REQUEST_COST, servedBy, startRig, type Answer, type Rig } from './rig.js';
@@ -67,7 +68,7 @@ describe('routing and resilience through the gateway', () => {
   test('a provider failing every call trips the breaker; after the cooldown exactly one probe goes through', async () => {
     const rig = await startRig({
       virtualKeys: KEY,
-      routing: '  retries: 0\n  fallback: true\n  breaker:\n    failures: 3\n    cooldown_ms: 30000',
+      routing: '  retries: 0\n  fallback: any\n  breaker:\n    failures: 3\n    cooldown_ms: 30000',
     });
     try {
       rig.claude.setDefault({ status: 500, error: { type: 'api_error', message: 'internal' } });
@@ -105,7 +106,7 @@ describe('routing and resilience through the gateway', () => {
   test('a stream that fails mid-way is not retried: the client gets an SSE error event and the partial usage is charged', async () => {
     const rig = await startRig({
       budgets: '  virtual_key:\n    - id: staging-key\n      limit: 50\n      period: 1w',
-      routing: '  retries: 2\n  fallback: true\n  backoff_base_ms: 1\n  backoff_max_ms: 2',
+      routing: '  retries: 2\n  fallback: any\n  backoff_base_ms: 1\n  backoff_max_ms: 2',
     });
     try {
       // message_start, content_block_start, ping and three text deltas, then the connection drops.
@@ -140,7 +141,7 @@ describe('routing and resilience through the gateway', () => {
   test('an upstream that never answers is cut by the first-byte timeout and the fallback serves', async () => {
     const rig = await startRig({
       virtualKeys: KEY,
-      routing: '  retries: 0\n  fallback: true\n  timeouts:\n    first_byte_ms: 300',
+      routing: '  retries: 0\n  fallback: any\n  timeouts:\n    first_byte_ms: 300',
     });
     try {
       rig.claude.script({ hang: true });

@@ -47,7 +47,7 @@ export function seedConfig(overrides: Partial<Config> = {}): Config {
     logging: { retentionDays: 30, captureBodies: false },
     routing: {
       retries: 0,
-      fallback: true,
+      fallback: 'same_model',
       backoffBaseMs: 100,
       backoffMaxMs: 1000,
       maxTotalMs: 30_000,

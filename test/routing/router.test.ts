@@ -3,8 +3,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ManualClock } from '../../proxy/core/clock.js';
-import type { Account, Config, ProviderConfig } from '../../proxy/config/types.js';
-import { canonicalModel, modelMatch } from '../../proxy/routing/models.js';
+import type { Account, Config, FallbackPolicy, ProviderConfig } from '../../proxy/config/types.js';
+import { canonicalModel, compatibleModels, modelMatch } from '../../proxy/routing/models.js';
 import { pickWeighted, seededRng } from '../../proxy/routing/weighted.js';
 import { Router } from '../../proxy/routing/router.js';
 import { CircuitBreakers } from '../../proxy/routing/breaker.js';
@@ -19,7 +19,7 @@ const seedAccount: Account = {
   ],
 };
 
-function routerFor(accounts: Account[], seed = 7, fallback = true): Router {
+function routerFor(accounts: Account[], seed = 7, fallback: FallbackPolicy = 'same_model'): Router {
   const router = new Router(seededRng(seed));
   router.configure({ accounts, routing: { fallback } } as unknown as Config);
   return router;
@@ -79,13 +79,143 @@ describe('candidates, exclusion and fallback', () => {
     }
   });
 
-  test('a request for Claude falls back to the rest of the pool when Claude is unavailable', () => {
-    const router = routerFor([seedAccount]);
+  test('with routing.fallback: any, a request for Claude falls back to the rest of the pool when Claude is unavailable', () => {
+    const router = routerFor([seedAccount], 7, 'any');
     const plan = router.plan(undefined, 'claude-sonnet-4-20250514')!;
     const choice = router.choose(plan, new Set(['bedrock-claude']), () => null);
     assert.equal(choice.chosen!.id, 'bedrock-mistral');
-    const noFallback = routerFor([seedAccount], 7, false);
-    assert.equal(noFallback.choose(noFallback.plan(undefined, 'claude-sonnet-4-20250514')!, new Set(['bedrock-claude']), () => null).chosen, undefined);
+    assert.deepEqual(choice.excluded, []);
+  });
+});
+
+describe('fallback policy: no silent model swap', () => {
+  const CLAUDE = 'claude-sonnet-4-20250514';
+  const MISTRAL_REASON =
+    'fallback: serves mistral.mistral-large-2407-v1:0, not a model compatible with claude-sonnet-4-20250514 — set routing.fallback: any to allow';
+  /** Two Claude Sonnet 4 targets (on-demand and an EU inference profile) and one Mistral. */
+  const pool: Account = {
+    id: 'ml-team',
+    providers: [
+      provider('bedrock-claude', 'anthropic.claude-sonnet-4-20250514-v1:0', 80),
+      provider('bedrock-claude-eu', 'eu.anthropic.claude-sonnet-4-20250514-v1:0', 0),
+      provider('bedrock-mistral', 'mistral.mistral-large-2407-v1:0', 20),
+    ],
+  };
+  const ids = (ps: readonly ProviderConfig[]) => ps.map((p) => p.id);
+
+  const cases: ReadonlyArray<{
+    readonly name: string;
+    readonly policy: FallbackPolicy;
+    readonly model: string;
+    readonly preferred: readonly string[];
+    readonly fallback: readonly string[];
+    readonly fallbackExcluded: readonly { id: string; reason: string }[];
+  }> = [
+    {
+      name: 'same_model: a Claude request keeps Mistral out of the fallback pool, with the reason',
+      policy: 'same_model',
+      model: CLAUDE,
+      preferred: ['bedrock-claude', 'bedrock-claude-eu'],
+      fallback: [],
+      fallbackExcluded: [{ id: 'bedrock-mistral', reason: MISTRAL_REASON }],
+    },
+    {
+      name: 'any: a Claude request may fall back to Mistral',
+      policy: 'any',
+      model: CLAUDE,
+      preferred: ['bedrock-claude', 'bedrock-claude-eu'],
+      fallback: ['bedrock-mistral'],
+      fallbackExcluded: [],
+    },
+    {
+      name: 'off: no fallback pool at all',
+      policy: 'off',
+      model: CLAUDE,
+      preferred: ['bedrock-claude', 'bedrock-claude-eu'],
+      fallback: [],
+      fallbackExcluded: [{ id: 'bedrock-mistral', reason: 'fallback: off (routing.fallback: false)' }],
+    },
+    {
+      name: 'same_model: auto uses the whole pool, so nothing is kept out',
+      policy: 'same_model',
+      model: 'auto',
+      preferred: ['bedrock-claude', 'bedrock-claude-eu', 'bedrock-mistral'],
+      fallback: [],
+      fallbackExcluded: [],
+    },
+    {
+      name: 'same_model: an unmatched model uses the whole pool',
+      policy: 'same_model',
+      model: 'gpt-4o',
+      preferred: ['bedrock-claude', 'bedrock-claude-eu', 'bedrock-mistral'],
+      fallback: [],
+      fallbackExcluded: [],
+    },
+    {
+      name: 'same_model: a provider config named by id falls back only to targets serving its model',
+      policy: 'same_model',
+      model: 'bedrock-claude',
+      preferred: ['bedrock-claude'],
+      fallback: ['bedrock-claude-eu'],
+      fallbackExcluded: [
+        {
+          id: 'bedrock-mistral',
+          reason:
+            'fallback: serves mistral.mistral-large-2407-v1:0, not a model compatible with anthropic.claude-sonnet-4-20250514-v1:0 — set routing.fallback: any to allow',
+        },
+      ],
+    },
+    {
+      name: 'any: a provider config named by id may fall back to every other target',
+      policy: 'any',
+      model: 'bedrock-mistral',
+      preferred: ['bedrock-mistral'],
+      fallback: ['bedrock-claude', 'bedrock-claude-eu'],
+      fallbackExcluded: [],
+    },
+    {
+      name: 'same_model: a target named by id falls back to another serving the same model without the inference profile',
+      policy: 'same_model',
+      model: 'bedrock-claude-eu',
+      preferred: ['bedrock-claude-eu'],
+      fallback: ['bedrock-claude'],
+      fallbackExcluded: [{ id: 'bedrock-mistral', reason: MISTRAL_REASON.replace('with claude-sonnet-4-20250514', 'with eu.anthropic.claude-sonnet-4-20250514-v1:0') }],
+    },
+  ];
+
+  for (const c of cases) {
+    test(c.name, () => {
+      const plan = routerFor([pool], 7, c.policy).plan(undefined, c.model)!;
+      assert.deepEqual(ids(plan.preferred), c.preferred);
+      assert.deepEqual(ids(plan.fallback), c.fallback);
+      assert.deepEqual(plan.fallbackExcluded, c.fallbackExcluded);
+    });
+  }
+
+  test('same_model: with every Claude target unavailable nothing is chosen, and the Mistral exclusion is reported with the others', () => {
+    const router = routerFor([pool]);
+    const plan = router.plan(undefined, CLAUDE)!;
+    const choice = router.choose(plan, new Set(['bedrock-claude']), (p) => (p.id === 'bedrock-claude-eu' ? 'circuit open' : null));
+    assert.equal(choice.chosen, undefined);
+    assert.deepEqual(choice.excluded, [
+      { id: 'bedrock-claude-eu', reason: 'circuit open' },
+      { id: 'bedrock-mistral', reason: MISTRAL_REASON },
+    ]);
+  });
+
+  test('the fallback exclusion is not reported while a preferred target can serve', () => {
+    const router = routerFor([pool]);
+    const choice = router.choose(router.plan(undefined, CLAUDE)!, new Set(), () => null);
+    assert.equal(choice.chosen!.id, 'bedrock-claude');
+    assert.deepEqual(choice.excluded, []);
+  });
+
+  test('compatible models: same canonical model or family, either name being the alias', () => {
+    assert.equal(compatibleModels('claude-sonnet-4-20250514', 'us.anthropic.claude-sonnet-4-20250514-v1:0'), true);
+    assert.equal(compatibleModels('claude-sonnet-4-20250514', 'claude-sonnet-4'), true);
+    assert.equal(compatibleModels('claude-sonnet-4', 'anthropic.claude-sonnet-4-20250514-v1:0'), true);
+    assert.equal(compatibleModels('claude-sonnet-4-20250514', 'anthropic.claude-sonnet-4-5-20250929-v1:0'), false);
+    assert.equal(compatibleModels('claude-sonnet-4-20250514', 'mistral.mistral-large-2407-v1:0'), false);
   });
 });
 

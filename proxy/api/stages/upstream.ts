@@ -1,5 +1,6 @@
 // Stage 4: the attempt loop — reserve, call the provider, retry with backoff, fall back by weight.
-// Never retries once a byte reached the client; never retries client errors.
+// Never retries once a byte reached the client; never retries client errors (those reach the client as the
+// upstream said them); when the targets run out, one error names each target tried and each one excluded.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProviderConfig } from '../../config/types.js';
 import { resolveSecret } from '../../config/load.js';
@@ -10,6 +11,7 @@ import type { ProviderTarget, Timeouts } from '../../providers/types.js';
 import { backoffDelay } from '../../routing/backoff.js';
 import type { Attempt, RequestContext } from '../context.js';
 import type { Services } from '../services.js';
+import { allAttemptsFailed } from './all-failed.js';
 import { estimateReservation, priceForTarget } from './estimate.js';
 
 function eligibility(ctx: RequestContext, s: Services) {
@@ -45,7 +47,7 @@ export function timeoutsFor(p: ProviderConfig, s: Services): Timeouts {
 }
 
 function noProvider(ctx: RequestContext, last: GatewayError | undefined): GatewayError {
-  if (last) return last;
+  if (last) return allAttemptsFailed(ctx.attempts, ctx.excluded, last);
   const reasons = ctx.excluded.map((e) => `${e.id}: ${e.reason}`).join('; ');
   return new GatewayError('upstream', `no provider can serve this request${reasons ? ` (${reasons})` : ''}`, {
     status: 503,
@@ -123,14 +125,19 @@ export async function callUpstream(ctx: RequestContext, s: Services): Promise<vo
       else s.breakers.success(current.id);
       s.traffic.record(current.id, !providerFault, attempt.upstreamMs);
       if (!err.retryable || ctx.sink.started || ctx.sink.clientGone || s.shutdown.aborted) throw err;
-      if (performance.now() >= deadline) throw err;
+      if (performance.now() >= deadline) {
+        throw allAttemptsFailed(ctx.attempts, ctx.excluded, err, `gave up at routing.max_total_ms (${routing.maxTotalMs} ms)`);
+      }
       if (retriesHere < routing.retries) {
         retriesHere += 1;
         const delay = Math.min(backoffDelay(retriesHere, routing.backoffBaseMs, routing.backoffMaxMs, s.rng), deadline - performance.now());
         if (delay > 0) await sleep(delay);
         continue;
       }
-      if (!routing.fallback) throw err;
+      if (routing.fallback === 'off') {
+        recordExclusions(ctx, plan.fallbackExcluded);
+        throw allAttemptsFailed(ctx.attempts, ctx.excluded, err);
+      }
       tried.add(current.id);
       current = undefined;
     }
