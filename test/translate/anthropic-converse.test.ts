@@ -26,6 +26,18 @@ describe('Anthropic request → Converse', () => {
     assert.deepEqual(blocks.system, [{ text: 'A' }, { text: 'B' }]);
   });
 
+  test('Claude Code\'s x-anthropic-billing-header system block is left out of the system prompt, and the request says so', () => {
+    const adapt = new Adaptations();
+    const input = anthropicToConverse({ max_tokens: 5, messages: [], system: [
+      { type: 'text', text: 'x-anthropic-billing-header: cc_version=2.1.332.461; cc_entrypoint=sdk-cli;' },
+      { type: 'text', text: 'You are Claude Code.', cache_control: { type: 'ephemeral' } },
+    ] }, MISTRAL, adapt);
+    assert.deepEqual(input.system, [{ text: 'You are Claude Code.' }]);
+    assert.deepEqual(adapt.list.map((a) => a.key), ['billing_header']);
+    const alone = anthropicToConverse({ max_tokens: 5, messages: [], system: [{ type: 'text', text: 'x-anthropic-billing-header: cc_version=1;' }] }, MISTRAL);
+    assert.ok(!('system' in alone), 'no empty system list when the header was all there was');
+  });
+
   test('multi-turn string and block content keeps roles and order', () => {
     const input = anthropicToConverse({
       max_tokens: 5,

@@ -5,7 +5,7 @@ import type { Adaptations } from './adaptations.js';
 import { bedrockBetaName, type ModelCapabilities } from './capabilities.js';
 import { isRecord } from './converse-parts.js';
 import { withoutPath, type Adjustment } from './healing.js';
-import { foldSystemMessages } from './system-messages.js';
+import { foldSystemMessages, isBillingHeaderBlock } from './system-messages.js';
 
 type Json = Record<string, unknown>;
 
@@ -14,7 +14,6 @@ const CONTEXT_MANAGEMENT = 'context-management-2025-06-27';
 const EFFORT = 'effort-2025-11-24';
 const TOOL_SEARCH = 'tool-search-tool-2025-10-19';
 const TOOL_EXAMPLES = 'tool-examples-2025-10-29';
-const BILLING_HEADER = 'x-anthropic-billing-header:';
 /** The smallest thinking budget the Messages API takes. */
 const MIN_THINKING_BUDGET = 1024;
 /** The budget Claude Code itself sends with enabled thinking (max_tokens 32000). */
@@ -120,7 +119,7 @@ function cleanMessages(raw: unknown, fit: Fit): unknown {
 function cleanSystem(raw: unknown, fit: Fit): unknown {
   if (!Array.isArray(raw)) return raw;
   const kept = raw.filter((b) => {
-    const billing = isRecord(b) && typeof b.text === 'string' && b.text.startsWith(BILLING_HEADER);
+    const billing = isBillingHeaderBlock(b);
     if (billing) fit.adapt.add('billing_header', 'the x-anthropic-billing-header system block removed (first-party telemetry)');
     return !billing;
   });

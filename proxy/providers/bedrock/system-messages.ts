@@ -4,6 +4,17 @@ import { isRecord } from './converse-parts.js';
 import type { Adaptations } from './adaptations.js';
 
 type Block = Record<string, unknown>;
+
+/** How Claude Code's first-party telemetry system block starts (`x-anthropic-billing-header: cc_version=…;`). */
+const BILLING_HEADER = 'x-anthropic-billing-header:';
+
+/**
+ * Whether a system block is Claude Code's billing header: first-party telemetry, not instructions, and different per
+ * CLI build, so it is kept from every Bedrock model (LiteLLM strips it for Bedrock too; see the research file).
+ */
+export function isBillingHeaderBlock(block: unknown): boolean {
+  return isRecord(block) && typeof block.text === 'string' && block.text.startsWith(BILLING_HEADER);
+}
 type Message = Record<string, unknown>;
 
 function blocksOf(content: unknown): Block[] {

@@ -22,7 +22,7 @@ import {
   untranslatable,
 } from './converse-parts.js';
 import type { Adaptations } from './adaptations.js';
-import { foldSystemMessages } from './system-messages.js';
+import { foldSystemMessages, isBillingHeaderBlock } from './system-messages.js';
 import { converseUsage, anthropicUsageObject } from './usage.js';
 
 /**
@@ -142,11 +142,15 @@ function message(raw: unknown, index: number, t: Translation): Message {
   return { role: raw.role, content };
 }
 
-function systemBlocks(system: unknown): SystemContentBlock[] | undefined {
+function systemBlocks(system: unknown, adapt: Adaptations): SystemContentBlock[] | undefined {
   if (system === undefined || system === null) return undefined;
   if (typeof system === 'string') return system === '' ? undefined : [{ text: system }];
   if (!Array.isArray(system)) throw untranslatable('system', 'it is neither a string nor a list of text blocks');
-  return system.map((block: unknown): SystemContentBlock => {
+  // Claude Code's billing header is telemetry for Anthropic, not instructions: no Converse model should read it.
+  const kept = system.filter((block: unknown) => !isBillingHeaderBlock(block));
+  if (kept.length < system.length) adapt.add('billing_header', 'the x-anthropic-billing-header system block removed (first-party telemetry)');
+  if (kept.length === 0) return undefined;
+  return kept.map((block: unknown): SystemContentBlock => {
     if (!isRecord(block) || block.type !== 'text') throw untranslatable('a non-text system block', 'Converse system prompts are text');
     return { text: text(block.text, 'a system text block') };
   });
@@ -212,10 +216,11 @@ export function anthropicToConverse(body: Readonly<Record<string, unknown>>, mod
 
   const specs = tools(body.tools, adapt);
   const choice = toolChoice(body.tool_choice);
+  const system = systemBlocks(body.system, adapt);
   const input: ConverseCommandInput = {
     modelId,
     messages,
-    ...(systemBlocks(body.system) === undefined ? {} : { system: systemBlocks(body.system) }),
+    ...(system === undefined ? {} : { system }),
     ...(Object.keys(inference).length === 0 ? {} : { inferenceConfig: inference }),
     ...(Object.keys(additional).length === 0 ? {} : { additionalModelRequestFields: additional as DocumentType }),
   };
