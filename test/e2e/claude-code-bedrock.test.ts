@@ -166,6 +166,16 @@ function messageFromSse(events: readonly SseEvent[]): Json {
   return { ...start, content, stop_reason: stopReason };
 }
 
+/** The tool result the last call carried, as the stand-in quotes it ("The tool said: …") in either API's shape. */
+function lastToolResult(call: BedrockRecordedRequest): string | undefined {
+  const messages = objects(call.json?.messages);
+  for (const block of objects(messages[messages.length - 1]?.content)) {
+    if (isObject(block.toolResult)) return String(objects(block.toolResult.content)[0]?.text);
+    if (block.type === 'tool_result') return typeof block.content === 'string' ? block.content : JSON.stringify(block.content);
+  }
+  return undefined;
+}
+
 function textOf(message: Json): string {
   return objects(message.content).filter((b) => b.type === 'text').map((b) => String(b.text)).join('');
 }
@@ -229,6 +239,8 @@ describe('Claude Code through spendgate to Bedrock (spawned gateway, strict Bedr
             assert.deepEqual(sent.map((r) => [r.operation, r.modelId]), [[streamed ? target.operations.streamed : target.operations.plain, target.modelId]],
               'exactly one call, the first shape accepted');
             assert.ok(sent[0].json, 'a JSON body');
+            assert.equal(sent[0].auth.scheme, 'sigv4', 'signed with the AWS credentials, not the virtual key');
+            for (const header of ['anthropic-beta', 'anthropic-version', 'x-api-key']) assert.equal(sent[0].headers[header], undefined, `no ${header} header to Bedrock`);
             target.checkBody(sent[0].json);
 
             const requestId = res.headers.get('x-request-id');
@@ -280,7 +292,7 @@ describe('Claude Code through spendgate to Bedrock (spawned gateway, strict Bedr
         target.upstream!.script({ text: said });
         const { run, calls } = await runAgainst(target, { prompt: 'say hi' });
         assert.equal(run.result?.result, said);
-        assert.deepEqual(calls.map((c) => c.modelId), [target.modelId]);
+        assert.deepEqual(calls.map((c) => [c.operation, c.modelId]), [[target.operations.streamed, target.modelId]]);
         assert.ok(calls.every((c) => c.json !== undefined));
         for (const call of calls) target.checkBody(call.json!);
       });
@@ -302,8 +314,10 @@ describe('Claude Code through spendgate to Bedrock (spawned gateway, strict Bedr
         const { run, logs, calls } = await runAgainst(target, { prompt: 'run echo spendgate-ok with Bash', ...(model === undefined ? {} : { model }) });
         assert.ok((run.result?.num_turns ?? 0) >= 2, `num_turns ${String(run.result?.num_turns)} ≥ 2`);
         assert.ok(logs.length >= 2, 'a log record per model call');
-        assert.match(run.result?.result ?? '', /^The tool said: .*spendgate-ok/s);
         assert.ok(calls.length >= 2);
+        const quoted = lastToolResult(calls[calls.length - 1]);
+        assert.match(quoted ?? '', /^spendgate-ok/, 'the Bash output went back to the model');
+        assert.equal(run.result?.result, `The tool said: ${quoted}`);
         assert.ok(calls.every((c) => c.operation === target.operations.streamed), `every call through ${target.operations.streamed}`);
         for (const call of calls) target.checkBody(call.json!);
       });
