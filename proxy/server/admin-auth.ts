@@ -116,15 +116,20 @@ export class AdminAuth {
     if (presented.some((t) => secretsEqual(t, this.adminToken))) return { ok: true };
     if (presented.length > 0) return this.failed(UNAUTHORIZED);
 
-    const cookieId = cookieValue(headers.cookie, SESSION_COOKIE);
-    const session = cookieId === undefined ? undefined : this.sessions.get(cookieId);
-    if (cookieId !== undefined && session !== undefined && session.expires <= this.clock.now()) this.sessions.delete(cookieId);
-    else if (session !== undefined) {
-      const token = presentedSessionToken(headers);
-      if (sameOrigin && token !== undefined && secretsEqual(token, session.token)) return { ok: true };
-      return { ok: false, status: 401, message: `a dashboard session needs the page's ${SESSION_HEADER} token and a same-origin request; other clients use the admin token` };
-    }
-    return { ok: false, status: 401, message: UNAUTHORIZED };
+    const session = this.liveSession(cookieValue(headers.cookie, SESSION_COOKIE));
+    if (session === undefined) return { ok: false, status: 401, message: UNAUTHORIZED };
+    const token = presentedSessionToken(headers);
+    if (sameOrigin && token !== undefined && secretsEqual(token, session.token)) return { ok: true };
+    return { ok: false, status: 401, message: `a dashboard session needs the page's ${SESSION_HEADER} token and a same-origin request; other clients use the admin token` };
+  }
+
+  /** The unexpired session a cookie names; an expired one is forgotten. */
+  private liveSession(cookieId: string | undefined): Session | undefined {
+    if (cookieId === undefined) return undefined;
+    const session = this.sessions.get(cookieId);
+    if (session === undefined || session.expires > this.clock.now()) return session;
+    this.sessions.delete(cookieId);
+    return undefined;
   }
 
   /** Exchange the one-time login token (or the admin token) for a session: the cookie id and the page-held token. */

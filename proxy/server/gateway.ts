@@ -214,14 +214,14 @@ export async function startGateway(options: ServeOptions, deps: GatewayDeps): Pr
   const sockets = new LiveSocketServer(hub, { protocols: [DASHBOARD_PROTOCOL], onClientError: (err) => log({ level: 'warn', event: 'ws_client_error', message: err.message }) });
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://gateway');
-    const refusal = origin.refusal(req.headers);
-    const verdict = refusal || url.pathname !== '/ws' ? undefined : auth.authorize({ headers: req.headers, queryToken: url.searchParams.get('token'), sameOrigin: origin.provesSameOrigin(req.headers) });
-    if (verdict === undefined || !verdict.ok) {
-      const status = refusal ? 403 : url.pathname !== '/ws' ? 404 : (verdict?.status ?? 401);
-      const retry = verdict && !verdict.ok && verdict.retryAfterSeconds !== undefined ? `retry-after: ${verdict.retryAfterSeconds}\r\n` : '';
+    const refuse = (status: number, retryAfterSeconds?: number): void => {
+      const retry = retryAfterSeconds === undefined ? '' : `retry-after: ${retryAfterSeconds}\r\n`;
       socket.end(`HTTP/1.1 ${status} Refused\r\nconnection: close\r\nx-content-type-options: nosniff\r\n${retry}content-length: 0\r\n\r\n`);
-      return;
-    }
+    };
+    if (origin.refusal(req.headers)) return refuse(403);
+    if (url.pathname !== '/ws') return refuse(404);
+    const verdict = auth.authorize({ headers: req.headers, queryToken: url.searchParams.get('token'), sameOrigin: origin.provesSameOrigin(req.headers) });
+    if (!verdict.ok) return refuse(verdict.status, verdict.retryAfterSeconds);
     sockets.handleUpgrade(req, socket, head);
   };
   const server: DualServer = createDualServer(dispatcher.handle, onUpgrade);

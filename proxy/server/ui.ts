@@ -61,7 +61,8 @@ export class DashboardUi {
       if (typeof token !== 'string') return sendApiError(res, 400, 'invalid_request', 'body must be JSON {"token": "..."}');
       const session = this.auth.login(token);
       if (!session.ok) return sendAuthRefusal(res, session);
-      // The page keeps session_token in memory and sends it with every request; the cookie alone is not enough.
+      // The cookie alone is not a session (browsers send it to every port of this host): the page keeps
+      // session_token where only this origin can read it and sends it with every request.
       return sendJson(res, 200, { session_token: session.sessionToken }, { 'set-cookie': this.auth.sessionCookie(session.cookieId) });
     }
     sendApiError(res, 404, 'not_found', `no route ${method} ${path}`);
