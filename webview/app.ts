@@ -32,12 +32,14 @@ const CACHE_WINDOW_MS = 7 * 86_400_000;
 const SPEND_WINDOW_MS: Record<SpendInterval, number> = { hour: 48 * 3_600_000, day: 30 * 86_400_000 };
 const ROUTING_REFRESH_MS = 10_000;
 
-export function renderSignedOut(root: HTMLElement): void {
+/** `reason`: why the engine refused the login URL (expired, already used), shown above the general advice. */
+export function renderSignedOut(root: HTMLElement, reason?: string): void {
   root.replaceChildren(
     el(
       'div',
       { class: 'signed-out', role: 'alert' },
       el('h1', {}, 'Not signed in'),
+      ...(reason ? [el('p', { class: 'signed-out-reason' }, reason)] : []),
       el('p', {}, 'Open the login URL printed by ', el('code', {}, 'spendgate serve'), ' (the line starting with ', el('code', {}, 'dashboard:'), ') to sign in to this dashboard.'),
     ),
   );

@@ -1,18 +1,33 @@
-// The dashboard in a browser at /ui: signs in with the one-time login token, then fetch('/api') and WebSocket('/ws').
+// The dashboard in a browser at /ui: signs in with the one-time login token, then fetch('/api') and WebSocket('/ws') with the session token.
 import { parseLiveMessage, type ApiResponses, type ApiRoute, type LiveMessage } from './api-types.js';
-import { ApiError, Listeners, type DataSource, type Query } from './data-source.js';
+import { ApiError, Listeners, type DataSource, type Query, type StartResult } from './data-source.js';
 import type { ConnectionState } from './protocol.js';
 
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 15_000;
 
+/** The header and WebSocket subprotocol the engine expects the session token in (proxy/server/admin-auth.ts). */
+const SESSION_HEADER = 'x-spendgate-session';
+const SESSION_PROTOCOL_PREFIX = 'spendgate.session.';
+const DASHBOARD_PROTOCOL = 'spendgate';
+/**
+ * sessionStorage, not a cookie: it is scoped to this origin (scheme, host and port) and this tab, so pages
+ * on other local ports and processes that capture the cookie never see it; unlike a plain variable it
+ * survives a reload, which would otherwise need a fresh one-time login URL.
+ */
+const SESSION_STORAGE_KEY = 'spendgate.session_token';
+
 export class BrowserDataSource implements DataSource {
   private readonly listeners = new Listeners();
   private reconnectDelay = RECONNECT_MIN_MS;
+  private sessionToken: string | undefined;
 
-  constructor(private readonly location: Location = window.location) {}
+  constructor(
+    private readonly location: Location = window.location,
+    private readonly storage: Storage = window.sessionStorage,
+  ) {}
 
-  async start(): Promise<'ready' | 'signed-out'> {
+  async start(): Promise<StartResult> {
     const token = new URLSearchParams(this.location.hash.replace(/^#/, '')).get('token');
     if (token) {
       // Drop the token from the address bar and history before anything else can read it.
@@ -23,21 +38,27 @@ export class BrowserDataSource implements DataSource {
         body: JSON.stringify({ token }),
         credentials: 'same-origin',
       });
-      if (!login.ok) return 'signed-out';
+      if (!login.ok) return { state: 'signed-out', reason: await errorMessage(login) };
+      const body = (await login.json()) as { session_token?: unknown };
+      if (typeof body.session_token !== 'string') return { state: 'signed-out', reason: 'the engine answered the login without a session token' };
+      this.storage.setItem(SESSION_STORAGE_KEY, body.session_token);
     }
+    this.sessionToken = this.storage.getItem(SESSION_STORAGE_KEY) ?? undefined;
     try {
       await this.get('/api/status');
     } catch (err) {
-      if (err instanceof ApiError && err.status === 401) return 'signed-out';
+      if (err instanceof ApiError && err.status === 401) return { state: 'signed-out' };
       throw err;
     }
     this.connect();
-    return 'ready';
+    return { state: 'ready' };
   }
 
   async get<R extends ApiRoute>(route: R, query: Query = {}): Promise<ApiResponses[R]> {
     const search = new URLSearchParams(query).toString();
-    const res = await fetch(search ? `${route}?${search}` : route, { credentials: 'same-origin', headers: { accept: 'application/json' } });
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.sessionToken) headers[SESSION_HEADER] = this.sessionToken;
+    const res = await fetch(search ? `${route}?${search}` : route, { credentials: 'same-origin', headers });
     if (!res.ok) throw new ApiError(res.status, await errorMessage(res));
     return (await res.json()) as ApiResponses[R];
   }
@@ -52,7 +73,9 @@ export class BrowserDataSource implements DataSource {
 
   private connect(): void {
     const scheme = this.location.protocol === 'https:' ? 'wss' : 'ws';
-    const socket = new WebSocket(`${scheme}://${this.location.host}/ws`);
+    // A browser cannot set headers on a WebSocket: the token rides in a second offered subprotocol, and the engine selects the first.
+    const protocols = this.sessionToken ? [DASHBOARD_PROTOCOL, `${SESSION_PROTOCOL_PREFIX}${this.sessionToken}`] : [];
+    const socket = new WebSocket(`${scheme}://${this.location.host}/ws`, protocols);
     this.listeners.emitConnection('connecting');
     socket.addEventListener('open', () => {
       this.reconnectDelay = RECONNECT_MIN_MS;

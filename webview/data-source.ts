@@ -13,9 +13,12 @@ export class ApiError extends Error {
   }
 }
 
+/** `reason` is the engine's own words when a login was refused (an expired or used login URL). */
+export type StartResult = { readonly state: 'ready' } | { readonly state: 'signed-out'; readonly reason?: string };
+
 export interface DataSource {
   /** Connects; resolves `signed-out` when the browser has no session (then nothing else is called). */
-  start(): Promise<'ready' | 'signed-out'>;
+  start(): Promise<StartResult>;
   /** @throws ApiError */
   get<R extends ApiRoute>(route: R, query?: Query): Promise<ApiResponses[R]>;
   onLive(listener: (message: LiveMessage) => void): void;

@@ -25,7 +25,8 @@ async function main(): Promise<void> {
   const mode = document.body.dataset.mode === 'vscode' ? 'vscode' : 'browser';
   document.body.classList.add(`host-${mode}`);
   const source: DataSource = mode === 'vscode' ? new VsCodeDataSource() : new BrowserDataSource();
-  if ((await source.start()) === 'signed-out') return renderSignedOut(root);
+  const started = await source.start();
+  if (started.state === 'signed-out') return renderSignedOut(root, started.reason);
   await new Dashboard(root, source).start();
 }
 

@@ -1,7 +1,7 @@
 // The dashboard inside a VS Code webview: every request and live message is relayed by the extension host,
 // so the admin token never enters the webview.
 import type { ApiResponses, ApiRoute, LiveMessage } from './api-types.js';
-import { ApiError, Listeners, type DataSource, type Query } from './data-source.js';
+import { ApiError, Listeners, type DataSource, type Query, type StartResult } from './data-source.js';
 import type { ConnectionState, HostToWebview, WebviewToHost } from './protocol.js';
 
 interface VsCodeApi {
@@ -21,10 +21,10 @@ export class VsCodeDataSource implements DataSource {
   private readonly vscode: VsCodeApi = acquireVsCodeApi();
   private nextId = 1;
 
-  async start(): Promise<'ready'> {
+  async start(): Promise<StartResult> {
     window.addEventListener('message', (event: MessageEvent<HostToWebview>) => this.receive(event.data));
     this.vscode.postMessage({ type: 'ready' });
-    return 'ready';
+    return { state: 'ready' };
   }
 
   get<R extends ApiRoute>(route: R, query: Query = {}): Promise<ApiResponses[R]> {

@@ -17,6 +17,6 @@ export function sendText(res: AnyResponse, status: number, text: string, content
 }
 
 /** Management-route errors: `{"error":{"type","message"}}`. */
-export function sendApiError(res: AnyResponse, status: number, type: string, message: string): void {
-  sendJson(res, status, { error: { type, message } });
+export function sendApiError(res: AnyResponse, status: number, type: string, message: string, headers: Record<string, string> = {}): void {
+  sendJson(res, status, { error: { type, message } }, headers);
 }

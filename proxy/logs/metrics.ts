@@ -130,6 +130,12 @@ export class GatewayMetrics {
     [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600],
   );
   private inFlight = 0;
+  private adminAuthFailures = 0;
+
+  /** A wrong admin or login token was presented (a brute-force attempt shows here). */
+  adminAuthFailed(): void {
+    this.adminAuthFailures += 1;
+  }
 
   /** A request entered the pipeline. */
   requestStarted(): void {
@@ -183,6 +189,8 @@ export class GatewayMetrics {
     this.journalWait.render(out);
     this.processing.render(out);
     this.upstream.render(out);
+    out.push('# HELP spendgate_admin_auth_failures_total Wrong admin or dashboard login tokens presented.', '# TYPE spendgate_admin_auth_failures_total counter');
+    out.push(`spendgate_admin_auth_failures_total ${this.adminAuthFailures}`);
     out.push('# HELP spendgate_in_flight Requests currently in the pipeline.', '# TYPE spendgate_in_flight gauge');
     out.push(`spendgate_in_flight ${this.inFlight}`);
     out.push('# HELP spendgate_budget_remaining_dollars Money left in the current period of each budget tier.');

@@ -14,6 +14,11 @@ export interface LiveSocketOptions {
   readonly heartbeatMs?: number;
   /** Connections beyond this are closed with 1013 (try again later). Default 64. */
   readonly maxClients?: number;
+  /**
+   * Subprotocols the server may select when a client offers them; any other offer is never selected,
+   * so one that carries a secret (the dashboard's session token) is not echoed back. Default none.
+   */
+  readonly protocols?: readonly string[];
   /** A client connection failed (protocol error, reset); it is already closed. */
   readonly onClientError?: (err: Error) => void;
 }
@@ -47,7 +52,14 @@ export class LiveSocketServer<B = unknown> {
     this.maxBuffered = options.maxBufferedBytes ?? 4 * 1024 * 1024;
     this.maxClients = options.maxClients ?? 64;
     this.onClientError = options.onClientError ?? (() => undefined);
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_INBOUND_BYTES, perMessageDeflate: false });
+    const selectable = new Set(options.protocols ?? []);
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: MAX_INBOUND_BYTES,
+      perMessageDeflate: false,
+      // ws would otherwise select the first offered protocol, whatever it carries.
+      handleProtocols: (offered: Set<string>) => [...offered].find((p) => selectable.has(p)) ?? false,
+    });
     this.wss.on('connection', (ws) => this.accept(ws));
     this.unsubscribe = hub.subscribe({
       log: (operation, record) => this.broadcastLog(operation, record),

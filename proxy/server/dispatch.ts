@@ -9,7 +9,7 @@ import { toWireError } from '../api/wire-errors.js';
 import type { ClientProtocol } from '../providers/types.js';
 import { METRICS_CONTENT_TYPE } from '../logs/metrics.js';
 import { dollarsToMicros } from '../pricing/money.js';
-import type { AdminAuth } from './admin-auth.js';
+import { sendAuthRefusal, type AdminAuth } from './admin-auth.js';
 import type { OriginPolicy } from './origin.js';
 import type { DashboardUi } from './ui.js';
 
@@ -41,6 +41,9 @@ export class Dispatcher {
   constructor(private readonly opts: DispatchOptions) {}
 
   handle = (req: AnyRequest, res: AnyResponse): void => {
+    // Set before any route runs so every answer carries it, including upstream passthroughs: writeHead
+    // merges headers set here. No response of this gateway is meant to be sniffed into script or HTML.
+    res.setHeader('x-content-type-options', 'nosniff');
     this.dispatch(req, res).catch((err: unknown) => {
       this.opts.management.services.log({ level: 'error', event: 'unhandled', message: (err as Error).message });
       if (!res.headersSent) sendApiError(res, 500, 'api_error', 'internal error');
@@ -69,8 +72,10 @@ export class Dispatcher {
     }
     if (path === '/ui' || path.startsWith('/ui/')) return this.opts.ui.handle(method, path, req, res);
     if (path.startsWith('/api/')) {
-      if (!this.opts.auth.authorized(headers)) {
-        return sendApiError(res, 401, 'authentication_error', 'management routes need Authorization: Bearer <admin token> (see <data-dir>/admin-token)');
+      const verdict = this.opts.auth.authorize({ headers, sameOrigin: this.opts.origin.provesSameOrigin(headers) });
+      if (!verdict.ok) {
+        req.resume();
+        return sendAuthRefusal(res, verdict);
       }
       return handleManagement(this.opts.management, new URL(rawUrl, 'http://gateway'), req, res);
     }

@@ -30,7 +30,7 @@ import { budgetsPayload, type ConfigStatus, type ManagementContext } from '../ap
 import { BurnTracker } from '../insights/burn.js';
 import { backfillBurn } from '../insights/burn-backfill.js';
 import type { BudgetsPayload, EventLog, Services } from '../api/services.js';
-import { AdminAuth } from './admin-auth.js';
+import { AdminAuth, DASHBOARD_PROTOCOL } from './admin-auth.js';
 import { ensureDataDir, loadOrCreateAdminToken } from './admin-token.js';
 import { Dispatcher } from './dispatch.js';
 import { createDualServer, type DualServer } from './listen.js';
@@ -201,7 +201,7 @@ export async function startGateway(options: ServeOptions, deps: GatewayDeps): Pr
   const reload = async (): Promise<ConfigStatus> => applyResult(await loadConfigFile(options.configPath));
 
   const management: ManagementContext = { services, version: VERSION, startedAt, configStatus: () => status, reload };
-  const auth = new AdminAuth(adminToken);
+  const auth = new AdminAuth(adminToken, { clock, onFailure: () => services.metrics.adminAuthFailed() });
   const origin = new OriginPolicy(options.host);
   const dispatcher = new Dispatcher({
     management,
@@ -211,14 +211,17 @@ export async function startGateway(options: ServeOptions, deps: GatewayDeps): Pr
     maxBodyBytes: options.maxBodyBytes,
     maxInFlight: options.maxInFlight,
   });
-  const sockets = new LiveSocketServer(hub, { onClientError: (err) => log({ level: 'warn', event: 'ws_client_error', message: err.message }) });
+  const sockets = new LiveSocketServer(hub, { protocols: [DASHBOARD_PROTOCOL], onClientError: (err) => log({ level: 'warn', event: 'ws_client_error', message: err.message }) });
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://gateway');
-    const refusal = origin.refusal(req.headers);
-    if (url.pathname !== '/ws' || refusal || !auth.authorized(req.headers, url.searchParams.get('token'))) {
-      socket.end(`HTTP/1.1 ${refusal ? 403 : url.pathname !== '/ws' ? 404 : 401} Refused\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
-      return;
-    }
+    const refuse = (status: number, retryAfterSeconds?: number): void => {
+      const retry = retryAfterSeconds === undefined ? '' : `retry-after: ${retryAfterSeconds}\r\n`;
+      socket.end(`HTTP/1.1 ${status} Refused\r\nconnection: close\r\nx-content-type-options: nosniff\r\n${retry}content-length: 0\r\n\r\n`);
+    };
+    if (origin.refusal(req.headers)) return refuse(403);
+    if (url.pathname !== '/ws') return refuse(404);
+    const verdict = auth.authorize({ headers: req.headers, queryToken: url.searchParams.get('token'), sameOrigin: origin.provesSameOrigin(req.headers) });
+    if (!verdict.ok) return refuse(verdict.status, verdict.retryAfterSeconds);
     sockets.handleUpgrade(req, socket, head);
   };
   const server: DualServer = createDualServer(dispatcher.handle, onUpgrade);

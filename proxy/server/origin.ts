@@ -2,6 +2,8 @@
 // a browser Origin must be this gateway's own.
 import type { IncomingHttpHeaders } from 'node:http';
 
+/** The gateway listens without TLS (HTTP/1.1 and h2c), so its own origin is always http. */
+const GATEWAY_SCHEME = 'http:';
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
 
 function hostnameOf(hostHeader: string): string {
@@ -35,12 +37,23 @@ export class OriginPolicy {
       } catch {
         return `Origin "${origin}" is not allowed`;
       }
-      if (!this.allowedHosts.has(parsed.hostname.toLowerCase()) || parsed.host.toLowerCase() !== host.toLowerCase()) {
+      // Scheme too: an https page on this host and port is another origin (the gateway speaks only plain http).
+      if (parsed.protocol !== GATEWAY_SCHEME || !this.allowedHosts.has(parsed.hostname.toLowerCase()) || parsed.host.toLowerCase() !== host.toLowerCase()) {
         return `Origin "${origin}" is not allowed`;
       }
     } else if (origin === 'null') {
       return 'Origin "null" is not allowed';
     }
     return null;
+  }
+
+  /**
+   * Whether a browser vouches that this request comes from the gateway's own origin: `Sec-Fetch-Site:
+   * same-origin`, or an Origin (checked equal to ours by `refusal`, which runs first). A cookie-bearing
+   * request without either came from a page on another port, or from a process that holds the cookie.
+   */
+  provesSameOrigin(headers: IncomingHttpHeaders): boolean {
+    if (headers['sec-fetch-site'] !== undefined) return headers['sec-fetch-site'] === 'same-origin';
+    return headers.origin !== undefined && this.refusal(headers) === null;
   }
 }

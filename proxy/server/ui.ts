@@ -5,8 +5,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { renderDashboardHtml } from '../../webview/html.js';
 import { readBody } from './body.js';
-import type { AdminAuth } from './admin-auth.js';
-import { sendApiError, sendText, type AnyRequest, type AnyResponse } from '../api/respond.js';
+import { GatewayError } from '../core/errors.js';
+import { sendAuthRefusal, type AdminAuth } from './admin-auth.js';
+import { sendApiError, sendJson, sendText, type AnyRequest, type AnyResponse } from '../api/respond.js';
+
+/** A login body is `{"token": "<32-byte base64url>"}`; anything near this size is not a login. */
+const MAX_LOGIN_BODY_BYTES = 4096;
 
 /** The built webview bundle: next to the bundled CLI (dist/proxy → dist/webview), or dist/ when run from sources. */
 function bundlePath(): string | undefined {
@@ -41,18 +45,25 @@ export class DashboardUi {
       return;
     }
     if (method === 'POST' && path === '/ui/login') {
-      const raw = await readBody(req, req.headers['content-length'], 4096);
+      let raw: Buffer;
+      try {
+        raw = await readBody(req, req.headers['content-length'], MAX_LOGIN_BODY_BYTES);
+      } catch (err) {
+        if (err instanceof GatewayError && err.kind === 'too_large') return sendApiError(res, 413, 'request_too_large', err.message);
+        throw err;
+      }
       let token: unknown;
       try {
         token = (JSON.parse(raw.toString('utf8')) as { token?: unknown }).token;
       } catch {
         return sendApiError(res, 400, 'invalid_request', 'body must be JSON {"token": "..."}');
       }
-      const session = typeof token === 'string' ? this.auth.login(token) : undefined;
-      if (!session) return sendApiError(res, 401, 'authentication_error', 'login token is invalid or was already used; restart spendgate serve for a new login URL, or use the admin token');
-      res.writeHead(204, { 'set-cookie': this.auth.sessionCookie(session), 'cache-control': 'no-store' });
-      res.end();
-      return;
+      if (typeof token !== 'string') return sendApiError(res, 400, 'invalid_request', 'body must be JSON {"token": "..."}');
+      const session = this.auth.login(token);
+      if (!session.ok) return sendAuthRefusal(res, session);
+      // The cookie alone is not a session (browsers send it to every port of this host): the page keeps
+      // session_token where only this origin can read it and sends it with every request.
+      return sendJson(res, 200, { session_token: session.sessionToken }, { 'set-cookie': this.auth.sessionCookie(session.cookieId) });
     }
     sendApiError(res, 404, 'not_found', `no route ${method} ${path}`);
   }

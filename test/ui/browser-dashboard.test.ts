@@ -1,5 +1,5 @@
 // The real engine's /ui in headless Chromium: signed out without the login URL, signed in through the one-time
-// URL printed at start (HttpOnly SameSite=Strict cookie), budgets and live requests from the running gateway.
+// URL printed at start (HttpOnly SameSite=Strict cookie plus a page-held session token), budgets and live requests from the running gateway.
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -65,7 +65,7 @@ describe('browser dashboard on the real engine', () => {
     assert.deepEqual(await page.context().cookies(), [], 'no session without logging in');
   });
 
-  test('the login URL signs in: the Budgets tab shows every configured tier; the cookie is HttpOnly and SameSite=Strict', async () => {
+  test('the login URL signs in: the Budgets tab shows every configured tier; the cookie is HttpOnly and SameSite=Strict and needs the page-held token', async () => {
     const page = await newPage();
     await page.goto(loginUrl);
     await page.locator('.tier-row').first().waitFor();
@@ -87,7 +87,13 @@ describe('browser dashboard on the real engine', () => {
     assert.equal(session.sameSite, 'Strict');
     assert.equal(session.path, '/');
     assert.equal(await page.evaluate(() => document.cookie), '', 'page scripts cannot read the session');
-    const status = await page.evaluate(async () => (await fetch('/api/budgets', { credentials: 'same-origin' })).status);
+    // The cookie alone is not a session (it reaches every port of this host): the page adds the token the login gave it.
+    const bare = await page.evaluate(async () => (await fetch('/api/budgets', { credentials: 'same-origin' })).status);
+    assert.equal(bare, 401);
+    const status = await page.evaluate(async () => {
+      const token = sessionStorage.getItem('spendgate.session_token') ?? '';
+      return (await fetch('/api/budgets', { credentials: 'same-origin', headers: { 'x-spendgate-session': token } })).status;
+    });
     assert.equal(status, 200);
 
     // A request through the gateway appears on the Live requests tab, and its spend on the Budgets tab.

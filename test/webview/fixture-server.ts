@@ -47,7 +47,12 @@ export async function startFixtureServer(fixture: DashboardFixture, bundle: Buff
   const requests: string[] = [];
   const sockets = new Set<WebSocket>();
   let onConnect: (() => void) | undefined;
-  const signedIn = (req: IncomingMessage) => (req.headers.cookie ?? '').split(';').some((c) => c.trim() === `${COOKIE}=${session}`);
+  const sessionToken = randomBytes(16).toString('hex');
+  // Like the engine: the cookie alone is not enough; the page must also present the session token it was given.
+  const hasCookie = (req: IncomingMessage) => (req.headers.cookie ?? '').split(';').some((c) => c.trim() === `${COOKIE}=${session}`);
+  const signedIn = (req: IncomingMessage) => hasCookie(req) && req.headers['x-spendgate-session'] === sessionToken;
+  const signedInSocket = (req: IncomingMessage) =>
+    hasCookie(req) && (req.headers['sec-websocket-protocol'] ?? '').split(',').some((p) => p.trim() === `spendgate.session.${sessionToken}`);
   const json = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
@@ -72,8 +77,8 @@ export async function startFixtureServer(fixture: DashboardFixture, bundle: Buff
       req.on('end', () => {
         const token = (JSON.parse(body) as { token?: string }).token;
         if (token !== LOGIN_TOKEN) return json(res, 401, { error: { message: 'login token is invalid' } });
-        res.writeHead(204, { 'set-cookie': `${COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/` });
-        res.end();
+        res.writeHead(200, { 'content-type': 'application/json', 'set-cookie': `${COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/` });
+        res.end(JSON.stringify({ session_token: sessionToken }));
       });
       return;
     }
@@ -102,9 +107,10 @@ export async function startFixtureServer(fixture: DashboardFixture, bundle: Buff
     json(res, 404, { error: { message: `no route ${req.method} ${url.pathname}` } });
   });
 
-  const wss = new WebSocketServer({ noServer: true });
+  // Selects the plain protocol as the engine does; never echoes the one carrying the token.
+  const wss = new WebSocketServer({ noServer: true, handleProtocols: (offered: Set<string>) => (offered.has('spendgate') ? 'spendgate' : false) });
   server.on('upgrade', (req, socket, head) => {
-    if (new URL(req.url ?? '/', 'http://fixture').pathname !== '/ws' || !signedIn(req)) {
+    if (new URL(req.url ?? '/', 'http://fixture').pathname !== '/ws' || !signedInSocket(req)) {
       socket.end('HTTP/1.1 401 Unauthorized\r\ncontent-length: 0\r\n\r\n');
       return;
     }
