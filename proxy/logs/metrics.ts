@@ -21,13 +21,17 @@ export interface RequestTiming {
   readonly upstreamMs: number;
 }
 
-/** Escapes a label value for the text exposition format. */
+/**
+ * Escapes a label value for the text exposition format: `\\`, `\"` and `\n` as the format defines, and `\r` too,
+ * because a raw carriage return ends the line for many scrapers and would let a client-chosen model name forge
+ * a sample line.
+ */
 export function escapeLabelValue(v: string): string {
-  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/"/g, '\\"');
 }
 
 function escapeHelp(v: string): string {
-  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 }
 
 function labelText(labels: Labels): string {

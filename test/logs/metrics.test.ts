@@ -102,6 +102,18 @@ test('virtual key labels carry the key id and label values are escaped', () => {
   });
 });
 
+test('a carriage return in a label value is escaped, so a client-chosen model name cannot start a forged sample line', () => {
+  assert.equal(escapeLabelValue('a\\b"c\nd\re'), 'a\\\\b\\"c\\nd\\re');
+  const [base] = generateRecords(1, 5);
+  const metrics = new GatewayMetrics();
+  const forged = 'claude"} 1\rspendgate_cost_dollars_total{virtual_key="x';
+  metrics.observe({ ...base, modelServed: forged, errorType: undefined }, { overheadMs: 1, journalMs: 0, upstreamMs: 0 });
+  const text = metrics.render();
+  assert.ok(!text.includes('\r'), 'no raw carriage return in the exposition');
+  assert.ok(text.includes(`model="${escapeLabelValue(forged)}"`));
+  assert.equal(text.split('\n').filter((l) => l.startsWith('spendgate_cost_dollars_total{virtual_key="x')).length, 0);
+});
+
 test('the in-flight gauge follows started and finished requests; budget gauges come from the caller', () => {
   const metrics = new GatewayMetrics();
   metrics.requestStarted();
