@@ -18,10 +18,19 @@ function problemsOf(result: LoadResult): readonly ConfigProblem[] {
   return result.ok ? result.warnings : result.problems;
 }
 
-test("the team's example bifrost.yaml loads unchanged with no problems", async () => {
+const STAGING_KEY_WARNING = {
+  severity: 'warning',
+  line: 30,
+  col: 11,
+  message:
+    'virtual key "staging-key" uses its id as its secret, so anyone who sees the id can spend its budget: ' +
+    'declare it under virtual_keys with key: env.NAME or key: sha256:HEX (spendgate hash-key)',
+} as const;
+
+test("the team's example bifrost.yaml loads unchanged; its one problem is the warning that staging-key's secret is its id", async () => {
   const result = await loadConfigFile(fixturePath);
   assert.equal(result.ok, true);
-  assert.deepEqual(problemsOf(result), []);
+  assert.deepEqual(problemsOf(result), [STAGING_KEY_WARNING]);
 });
 
 test('the example maps accounts to provider configs with weights, regions and their account id', () => {
@@ -184,6 +193,7 @@ test('an unknown top-level key is only a warning, at the key', () => {
   assert.equal(result.ok, true);
   const lines = fixture.split('\n').length;
   assert.deepEqual(problemsOf(result), [
+    STAGING_KEY_WARNING,
     { severity: 'warning', line: lines + 1, col: 1, message: 'unknown top-level key "plugins" is ignored' },
   ]);
 });
@@ -297,6 +307,7 @@ rate_limits:
     '4:52 base_url is for anthropic and openai providers; bedrock uses endpoint',
     '5:51 endpoint is for bedrock providers; openai uses base_url',
     '6:9 account "empty" has no providers',
+    `10:12 ${STAGING_KEY_WARNING.message.replaceAll('staging-key', 'k')}`,
     '10:12 rate limit for "k" sets neither requests nor tokens',
   ]);
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startAnthropicUpstream } from '../upstreams/anthropic.js';
 import type { TestUpstream } from '../upstreams/common.js';
-import { spawnGateway, type SpawnedGateway } from '../harness/gateway.js';
+import { eventually, spawnGateway, type SpawnedGateway } from '../harness/gateway.js';
 
 const UPSTREAM_SECRET = 'sk-ant-PLANTED-upstream-8f3a1c';
 const KEY_SECRET = 'vk-PLANTED-virtual-key-52be9d';
@@ -47,6 +47,9 @@ virtual_keys:
 budgets:
   virtual_key:
     - id: planted-key
+      limit: 10
+      period: 1d
+    - id: staging-key
       limit: 10
       period: 1d
 `,
@@ -105,6 +108,29 @@ budgets:
   test('the admin token file is 0600 and the data dir 0700', async () => {
     assert.equal((await stat(join(gw.dataDir, 'admin-token'))).mode & 0o777, 0o600);
     assert.equal((await stat(gw.dataDir)).mode & 0o777, 0o700);
+  });
+
+  test('/metrics never prints a key whose secret is its id; /api/config maps its pseudonym back to the id', async () => {
+    const ok = await fetch(`${gw.url}/anthropic/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'staging-key' },
+      body: JSON.stringify({ model: 'claude-sonnet-4-20250514', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    assert.equal(ok.status, 200, 'a budgets-only key still authenticates with its id');
+    await ok.text();
+    const metrics = await eventually(async () => {
+      const text = await (await fetch(`${gw.url}/metrics`)).text();
+      return /virtual_key="key-[0-9a-f]{8}"/.test(text) ? text : undefined;
+    }, 5_000, 'the request to be counted');
+    assert.ok(!metrics.includes('staging-key'), 'the working key is not printed on the open /metrics');
+    const config = await gw.api<{ config: { virtual_keys: { id: string; metrics_label: string }[] } }>('/api/config');
+    const staging = config.config.virtual_keys.find((k) => k.id === 'staging-key');
+    assert.ok(staging);
+    assert.match(staging.metrics_label, /^key-[0-9a-f]{8}$/);
+    assert.ok(metrics.includes(`virtual_key="${staging.metrics_label}"`));
+    assert.ok(metrics.includes(`tier="virtual_key",id="${staging.metrics_label}"`));
+    assert.equal(config.config.virtual_keys.find((k) => k.id === 'planted-key')?.metrics_label, 'planted-key');
+    assert.ok(gw.output.some((l) => l.includes('config_warning') && l.includes('staging-key') && l.includes('uses its id as its secret')));
   });
 
   test('planted secrets appear in no log line, response, metric or config dump', async () => {
