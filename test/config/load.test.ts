@@ -85,7 +85,7 @@ test('an empty file is valid, warns that nothing is routable, and takes every de
     breaker: { failures: 5, cooldownMs: 30_000 },
     timeouts: { connectMs: 10_000, firstByteMs: 120_000, idleMs: 120_000 },
   });
-  assert.deepEqual(config.logging, { retentionDays: 30, captureBodies: false });
+  assert.deepEqual(config.logging, { retentionDays: 30, captureBodies: false, maxBodyCaptureBytes: 262_144 });
   assert.deepEqual(config.pricing, { models: {}, unknownModel: 'serve' });
   assert.deepEqual(config.store, {});
   assert.deepEqual(config.virtualKeys, []);
@@ -163,7 +163,7 @@ guards:
     unknownModel: 'reject',
   });
   assert.deepEqual(config.store, { url: 'postgres://postgres@127.0.0.1:5432/test' });
-  assert.deepEqual(config.logging, { retentionDays: 7, captureBodies: true });
+  assert.deepEqual(config.logging, { retentionDays: 7, captureBodies: true, maxBodyCaptureBytes: 262_144 });
   assert.equal(config.routing.retries, 0);
   assert.equal(config.routing.fallback, 'off');
   assert.deepEqual(config.routing.breaker, { failures: 3, cooldownMs: 30_000 });
