@@ -13,8 +13,6 @@ import { parseTags } from './tags.js';
 import { toWireError } from './wire-errors.js';
 import { countTokens } from './count-tokens.js';
 
-const CAPTURE_LIMIT = 1024 * 1024;
-
 export { matchClientRoute };
 
 export async function handleClient(
@@ -28,7 +26,7 @@ export async function handleClient(
 ): Promise<void> {
   const receivedAt = s.clock.now();
   const t0 = performance.now();
-  const sink = new HttpSink(res, s.config.logging.captureBodies ? CAPTURE_LIMIT : 0);
+  const sink = new HttpSink(res, s.config.logging.captureBodies ? s.config.logging.maxBodyCaptureBytes : 0);
   const headers = req.headers as IncomingHttpHeaders;
   let ctx: RequestContext;
   try {

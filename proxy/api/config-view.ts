@@ -10,7 +10,8 @@ function keySecret(secret: KeySecret): string {
   return secret.kind === 'env' ? `env.${secret.name}` : secret.kind === 'sha256' ? 'sha256:[redacted]' : '[redacted]';
 }
 
-export function redactedConfig(config: Config): unknown {
+/** `keyLabel` names each key as /metrics does, so an admin can match a pseudonymous series to its key. */
+export function redactedConfig(config: Config, keyLabel: (id: string) => string = (id) => id): unknown {
   return {
     accounts: config.accounts.map((a) => ({
       id: a.id,
@@ -18,7 +19,7 @@ export function redactedConfig(config: Config): unknown {
     })),
     budgets: config.budgets,
     rate_limits: config.rateLimits,
-    virtual_keys: config.virtualKeys.map((k) => ({ ...k, secret: keySecret(k.secret) })),
+    virtual_keys: config.virtualKeys.map((k) => ({ ...k, secret: keySecret(k.secret), metrics_label: keyLabel(k.id) })),
     pricing: config.pricing,
     store: { url: config.store.url ? config.store.url.replace(/\/\/([^@/]*)@/, '//[redacted]@') : undefined },
     logging: config.logging,

@@ -81,7 +81,7 @@ const ROUTES: Record<string, Handler> = {
   'GET /api/logs': async (m, url, _req, res) => sendJson(res, 200, await queryLogs(m.services.store, parseLogQuery(url.searchParams), rowToLogRecord)),
   'GET /api/logs/stats': async (m, url, _req, res) =>
     sendJson(res, 200, await logStats(m.services.store, parseStatsRequest(url.searchParams))),
-  'GET /api/config': (m, _url, _req, res) => sendJson(res, 200, { path: m.configStatus().path, config: redactedConfig(m.services.config) }),
+  'GET /api/config': (m, _url, _req, res) => sendJson(res, 200, { path: m.configStatus().path, config: redactedConfig(m.services.config, (id) => m.services.metrics.keyLabel(id)) }),
   'POST /api/config/reload': async (m, _url, _req, res) => {
     const status = await m.reload();
     sendJson(res, status.ok ? 200 : 422, status);

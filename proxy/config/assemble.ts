@@ -95,7 +95,11 @@ export function assembleConfig(file: FileConfig, configDir: string): Config {
       unknownModel: file.pricing.unknown_model ?? 'serve',
     },
     store: file.store.url !== undefined ? { url: file.store.url } : {},
-    logging: { retentionDays: file.logging.retention_days, captureBodies: file.logging.capture_bodies },
+    logging: {
+      retentionDays: file.logging.retention_days,
+      captureBodies: file.logging.capture_bodies,
+      maxBodyCaptureBytes: file.logging.max_body_capture_bytes,
+    },
     routing: {
       retries: routing.retries,
       fallback: routing.fallback,

@@ -1,4 +1,5 @@
 // Checks across a schema-valid file: unique ids, references that resolve, and settings that contradict.
+import { createHash } from 'node:crypto';
 import type { ConfigPath, PathProblem } from './positions.js';
 import type { FileConfig } from './schema.js';
 import { collectVirtualKeys } from './virtual-keys.js';
@@ -99,6 +100,30 @@ function secretCollisions(file: FileConfig): PathProblem[] {
   return out;
 }
 
+/**
+ * Keys whose secret is their own id (the default for a key named only under budgets, rate limits or guards).
+ * Legal, so only a warning, but the id is printed wherever keys are named (logs, dashboards, `spendgate status`),
+ * so the file and every screen that shows the id hands out a working key.
+ */
+function idAsSecret(file: FileConfig): PathProblem[] {
+  const out: PathProblem[] = [];
+  for (const { def, path } of collectVirtualKeys(file)) {
+    const secret = def.secret;
+    const isId =
+      (secret.kind === 'literal' && secret.value === def.id) ||
+      (secret.kind === 'sha256' && secret.hex === createHash('sha256').update(def.id, 'utf8').digest('hex'));
+    if (!isId) continue;
+    out.push(
+      warning(
+        path,
+        `virtual key "${def.id}" uses its id as its secret, so anyone who sees the id can spend its budget: ` +
+          'declare it under virtual_keys with key: env.NAME or key: sha256:HEX (spendgate hash-key)',
+      ),
+    );
+  }
+  return out;
+}
+
 function settings(file: FileConfig): PathProblem[] {
   const out: PathProblem[] = [];
   file.guards.forEach((guard, i) => {
@@ -136,5 +161,5 @@ function advice(file: FileConfig): PathProblem[] {
 
 /** Every cross-section problem of a file that already passed the schema. */
 export function checkReferences(file: FileConfig): PathProblem[] {
-  return [...uniqueness(file), ...references(file), ...secretCollisions(file), ...settings(file), ...advice(file)];
+  return [...uniqueness(file), ...references(file), ...secretCollisions(file), ...idAsSecret(file), ...settings(file), ...advice(file)];
 }

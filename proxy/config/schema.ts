@@ -156,6 +156,9 @@ export const fileSchema = z.object({
     z.strictObject({
       retention_days: withDefault(positiveInt, 30),
       capture_bodies: withDefault(boolean, false),
+      // Bytes of each captured body kept per record (256 KiB by default); longer bodies are cut and marked as cut,
+      // so one large request cannot take megabytes of memory and disk in the log.
+      max_body_capture_bytes: withDefault(positiveInt, 256 * 1024),
     }),
   ),
   routing: orEmptyMap(routingSchema),

@@ -133,6 +133,8 @@ export interface RoutingSettings {
 export interface LoggingSettings {
   readonly retentionDays: number;
   readonly captureBodies: boolean;
+  /** The most bytes of a request or response body one record keeps when bodies are captured. */
+  readonly maxBodyCaptureBytes: number;
 }
 
 export interface PricingSettings {

@@ -54,6 +54,8 @@ function expectedDigest(def: VirtualKeyDef, env: Environment): string | { proble
 export class KeyRing {
   private readonly byDigest = new Map<string, ResolvedKey>();
   private readonly byId = new Map<string, ResolvedKey>();
+  /** Keys whose secret is their own id: anything that prints the id (metrics, dashboards) hands out the key. */
+  private readonly ownIdAsSecret = new Set<string>();
   /** Keys that cannot authenticate (unset variable, malformed hash, a secret shared by two keys). */
   readonly problems: readonly string[];
 
@@ -78,6 +80,8 @@ export class KeyRing {
         problems.push(digest.problem);
         continue;
       }
+      // Compared by digest so a `sha256:` of the id or an env variable holding the id is caught too.
+      if (digest === sha256Hex(def.id)) this.ownIdAsSecret.add(def.id);
       const holder = this.byDigest.get(digest);
       if (holder !== undefined || ambiguous.has(digest)) {
         // Two keys with one secret would make a request's identity (and its budget) a coin toss.
@@ -101,6 +105,11 @@ export class KeyRing {
   /** A key by id (for management views and log enrichment), whether or not it can authenticate. */
   get(id: string): ResolvedKey | undefined {
     return this.byId.get(id);
+  }
+
+  /** True when the key's secret is its own id (the default for keys named only under budgets or rate limits). */
+  presentsOwnId(id: string): boolean {
+    return this.ownIdAsSecret.has(id);
   }
 
   ids(): string[] {

@@ -61,6 +61,9 @@ export interface LogRecordJson {
   /** Present only when bodies were captured and the caller asked for them. */
   readonly request_body?: string | null;
   readonly response_body?: string | null;
+  /** With the bodies: true when that body was cut at logging.max_body_capture_bytes (the stored text is its start). */
+  readonly request_body_truncated?: boolean;
+  readonly response_body_truncated?: boolean;
 }
 
 export interface JsonOptions {
@@ -115,5 +118,12 @@ export function logRecordToJson(r: LogRecord, options: JsonOptions = { bodies: t
     adapted: (r.routing?.adaptations?.length ?? 0) > 0,
     tags: r.tags ?? {},
   };
-  return options.bodies ? { ...json, request_body: r.requestBody ?? null, response_body: r.responseBody ?? null } : json;
+  if (!options.bodies) return json;
+  return {
+    ...json,
+    request_body: r.requestBody ?? null,
+    response_body: r.responseBody ?? null,
+    request_body_truncated: r.bodiesCut?.request !== undefined,
+    response_body_truncated: r.bodiesCut?.response !== undefined,
+  };
 }

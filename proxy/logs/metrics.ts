@@ -1,5 +1,6 @@
 // GET /metrics: Prometheus counters, histograms and gauges fed by finished log records.
 import type { TierKind } from '../config/types.js';
+import { idLabels, type KeyLabeller } from './key-labels.js';
 import type { LogRecord } from './record.js';
 
 export interface BudgetRemaining {
@@ -21,13 +22,17 @@ export interface RequestTiming {
   readonly upstreamMs: number;
 }
 
-/** Escapes a label value for the text exposition format. */
+/**
+ * Escapes a label value for the text exposition format: `\\`, `\"` and `\n` as the format defines, and `\r` too,
+ * because a raw carriage return ends the line for many scrapers and would let a client-chosen model name forge
+ * a sample line.
+ */
 export function escapeLabelValue(v: string): string {
-  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/"/g, '\\"');
 }
 
 function escapeHelp(v: string): string {
-  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 }
 
 function labelText(labels: Labels): string {
@@ -131,10 +136,21 @@ export class GatewayMetrics {
   );
   private inFlight = 0;
   private adminAuthFailures = 0;
+  private keyLabels: KeyLabeller = idLabels;
 
   /** A wrong admin or login token was presented (a brute-force attempt shows here). */
   adminAuthFailed(): void {
     this.adminAuthFailures += 1;
+  }
+
+  /** How keys are named in labels from now on (the gateway passes one that never prints a key's secret). */
+  labelKeysWith(labeller: KeyLabeller): void {
+    this.keyLabels = labeller;
+  }
+
+  /** The `virtual_key` label value /metrics prints for a key id. */
+  keyLabel(id: string): string {
+    return this.keyLabels(id);
   }
 
   /** A request entered the pipeline. */
@@ -157,8 +173,8 @@ export class GatewayMetrics {
       provider_config: record.providerConfigId ?? '',
       // The served model comes from the config; a client's requested name is only used before routing.
       model: record.modelServed ?? record.modelRequested,
-      // Always the key id: the secret never reaches a record.
-      virtual_key: record.virtualKeyId ?? '',
+      // The key id, or a pseudonym when the id is the key's own secret (see key-labels.ts).
+      virtual_key: this.keyLabels(record.virtualKeyId ?? ''),
       status: String(record.status),
     };
     this.requests.add(labels, 1);
@@ -196,7 +212,8 @@ export class GatewayMetrics {
     out.push('# HELP spendgate_budget_remaining_dollars Money left in the current period of each budget tier.');
     out.push('# TYPE spendgate_budget_remaining_dollars gauge');
     for (const b of budgets) {
-      out.push(`spendgate_budget_remaining_dollars${labelText({ tier: b.tier, id: b.id })} ${microsText(b.remainingMicros)}`);
+      const id = b.tier === 'virtual_key' ? this.keyLabels(b.id) : b.id;
+      out.push(`spendgate_budget_remaining_dollars${labelText({ tier: b.tier, id })} ${microsText(b.remainingMicros)}`);
     }
     return `${out.join('\n')}\n`;
   }

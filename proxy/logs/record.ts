@@ -66,7 +66,14 @@ export interface LogRecord {
   readonly stopReason?: string;
   /** Free-form tags (`x-spendgate-tags`, git branch, workspace). */
   readonly tags?: Readonly<Record<string, string>>;
-  /** Only when logging.capture_bodies is on. */
+  /** Only when logging.capture_bodies is on and the request reached an upstream (refused requests keep no body). */
   readonly requestBody?: string;
   readonly responseBody?: string;
+  /** The full byte sizes of captured bodies that were cut at logging.max_body_capture_bytes. */
+  readonly bodiesCut?: BodiesCut;
+}
+
+export interface BodiesCut {
+  readonly request?: number;
+  readonly response?: number;
 }

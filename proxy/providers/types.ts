@@ -71,6 +71,11 @@ export interface SendOptions {
   readonly onUsage?: (usage: Usage) => void;
   /** Called when the first byte of the upstream response arrives. */
   readonly onFirstByte?: () => void;
+  /**
+   * Credentials the gateway knows (provider keys, virtual key secrets): scrubbed, with credential-shaped tokens,
+   * from any upstream error text before it leaves the provider (redact.ts).
+   */
+  readonly secrets?: readonly string[];
 }
 
 /** What happened on one upstream call whose response reached the client (fully or partly). */

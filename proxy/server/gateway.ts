@@ -13,6 +13,7 @@ import { SpendGuard } from '../governance/guards.js';
 import { LiveHub } from '../logs/hub.js';
 import { LiveSocketServer } from '../logs/ws.js';
 import { GatewayMetrics } from '../logs/metrics.js';
+import { keyLabeller } from '../logs/key-labels.js';
 import { LogRetention } from '../logs/retention.js';
 import { buildPriceBook, type PriceBook } from '../pricing/catalog.js';
 import { AnthropicProvider } from '../providers/anthropic/index.js';
@@ -135,6 +136,8 @@ export async function startGateway(options: ServeOptions, deps: GatewayDeps): Pr
     unpricedModels: new Set(),
     defaultTags: deps.defaultTags ?? {},
   };
+
+  services.metrics.labelKeysWith(keyLabeller((id) => services.keys.presentsOwnId(id), adminToken));
 
   const apply = (next: Config) => {
     ledger.configure(next);

@@ -2,6 +2,7 @@
 import type http from 'node:http';
 import type http2 from 'node:http2';
 import type { ResponseSink } from '../providers/types.js';
+import { utf8Prefix } from '../core/utf8.js';
 
 type ServerResponse = http.ServerResponse | http2.Http2ServerResponse;
 
@@ -18,6 +19,8 @@ export class HttpSink implements ResponseSink {
   private readonly captureLimit: number;
   private readonly capturedChunks: Buffer[] = [];
   private capturedBytes = 0;
+  /** Every response byte offered for capture, kept or not, to tell whether the capture was cut. */
+  private offeredBytes = 0;
 
   /** `captureLimit` > 0 keeps up to that many response bytes for the request log (logging.capture_bodies). */
   constructor(res: ServerResponse, captureLimit = 0) {
@@ -54,12 +57,18 @@ export class HttpSink implements ResponseSink {
     if (/event-?stream/.test(contentType) && typeof res.flushHeaders === 'function') res.flushHeaders();
   }
 
-  /** The captured response body (empty when capture is off). */
+  /** The captured response body (empty when capture is off), cut at the capture limit on a character boundary. */
   captured(): string {
-    return Buffer.concat(this.capturedChunks).toString('utf8');
+    return utf8Prefix(Buffer.concat(this.capturedChunks), this.captureLimit);
+  }
+
+  /** The full response size when the capture was cut, else undefined. */
+  get capturedCutFrom(): number | undefined {
+    return this.offeredBytes > this.capturedBytes ? this.offeredBytes : undefined;
   }
 
   private capture(chunk: Uint8Array | string): void {
+    this.offeredBytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
     if (this.capturedBytes >= this.captureLimit) return;
     const buf = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     const part = buf.subarray(0, this.captureLimit - this.capturedBytes);

@@ -1,7 +1,7 @@
 // The `logs` table's columns in both dialects, and the one mapping between a LogRecord and a row.
 import type { ProviderType } from '../config/types.js';
 import type { ClientProtocol } from '../providers/types.js';
-import type { CacheStatus, CostMicros, LogRecord, RoutingDecision } from '../logs/record.js';
+import type { BodiesCut, CacheStatus, CostMicros, LogRecord, RoutingDecision } from '../logs/record.js';
 
 interface Column {
   readonly name: string;
@@ -13,6 +13,13 @@ interface Column {
 const opt = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
 const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
 const cost = (k: keyof CostMicros) => (r: LogRecord) => (r.cost === null ? null : r.cost[k]);
+
+/**
+ * Which captured bodies were cut rides in the `routing` JSON column as `bodies_cut`, so no schema migration is
+ * needed: a record with captured bodies always went upstream, so it always has a routing decision.
+ */
+const routingValue = (r: LogRecord): string | null =>
+  json(r.routing !== undefined && r.bodiesCut !== undefined ? { ...r.routing, bodies_cut: r.bodiesCut } : r.routing);
 
 /** Column order is the INSERT order. Money is integer micro-dollars; times are ms since the epoch. */
 export const LOG_COLUMNS: readonly Column[] = [
@@ -55,7 +62,7 @@ export const LOG_COLUMNS: readonly Column[] = [
   { name: 'missing_cost', sqlite: 'INTEGER NOT NULL', postgres: 'BOOLEAN NOT NULL', value: (r) => r.missingCost },
   { name: 'cache', sqlite: 'TEXT NOT NULL', postgres: 'TEXT NOT NULL', value: (r) => r.cache },
   { name: 'stop_reason', sqlite: 'TEXT', postgres: 'TEXT', value: (r) => opt(r.stopReason) },
-  { name: 'routing', sqlite: 'TEXT', postgres: 'JSONB', value: (r) => json(r.routing) },
+  { name: 'routing', sqlite: 'TEXT', postgres: 'JSONB', value: routingValue },
   { name: 'tags', sqlite: 'TEXT', postgres: 'JSONB', value: (r) => json(r.tags) },
   { name: 'request_body', sqlite: 'TEXT', postgres: 'TEXT', value: (r) => opt(r.requestBody) },
   { name: 'response_body', sqlite: 'TEXT', postgres: 'TEXT', value: (r) => opt(r.responseBody) },
@@ -145,6 +152,8 @@ const CACHE_STATUSES: readonly CacheStatus[] = ['hit', 'write', 'none'];
 /** Map a `logs` row (either dialect, `SELECT *` or the full column list) back to its record. */
 export function rowToLogRecord(row: Record<string, unknown>): LogRecord {
   const costTotal = optInt(row, 'cost_total');
+  const routingJson = optJson<RoutingDecision & { readonly bodies_cut?: BodiesCut }>(row, 'routing');
+  const { bodies_cut: bodiesCut, ...routing } = routingJson ?? {};
   const record: Record<string, unknown> = {
     id: text(row, 'id'),
     requestId: text(row, 'request_id'),
@@ -184,10 +193,11 @@ export function rowToLogRecord(row: Record<string, unknown>): LogRecord {
     missingCost: bool(row, 'missing_cost'),
     cache: oneOf(row, 'cache', CACHE_STATUSES),
     stopReason: optText(row, 'stop_reason'),
-    routing: optJson<RoutingDecision>(row, 'routing'),
+    routing: routingJson === undefined ? undefined : (routing as RoutingDecision),
     tags: optJson<Record<string, string>>(row, 'tags'),
     requestBody: optText(row, 'request_body'),
     responseBody: optText(row, 'response_body'),
+    bodiesCut,
   };
   // Absent optional fields stay absent, so a record read back equals the one written.
   for (const [k, v] of Object.entries(record)) if (v === undefined) delete record[k];

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
 import { formatProblems, runCheck } from '../../proxy/config/check.js';
 
 function inTempDir(body: (dir: string) => Promise<void>): Promise<void> {
@@ -20,12 +21,39 @@ test('problems print as FILE:LINE:COL: message, warnings marked as such', () => 
   );
 });
 
-test('check of the example prints nothing and exits 0', async () => {
+test('check of the team example exits 0 and warns, at the key, that staging-key uses its id as its secret', async () => {
+  const file = resolve(__dirname, '..', '..', 'examples', 'bifrost.yaml');
   const lines: string[] = [];
-  const code = await runCheck(resolve(__dirname, '..', '..', 'examples', 'bifrost.yaml'), (l) => lines.push(l));
+  const code = await runCheck(file, (l) => lines.push(l));
   assert.equal(code, 0);
-  assert.deepEqual(lines, []);
+  assert.equal(lines.length, 1);
+  assert.match(lines[0], new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:30:11: warning: virtual key "staging-key" uses its id as its secret`));
 });
+
+test('a key whose secret is its id is warned about however the secret is written; env and distinct secrets are not', () =>
+  inTempDir(async (dir) => {
+    const file = join(dir, 'bifrost.yaml');
+    const idHash = createHash('sha256').update('hashed-id').digest('hex');
+    writeFileSync(
+      file,
+      [
+        'virtual_keys:',
+        '  - {id: literal-id, key: literal-id}',
+        `  - {id: hashed-id, key: "sha256:${idHash}"}`,
+        '  - {id: from-env, key: env.FROM_ENV}',
+        '  - {id: distinct, key: some-other-secret}',
+        'rate_limits:',
+        '  virtual_key:',
+        '    - {id: limited-only, requests: {limit: 5, duration: 1h}}',
+        '',
+      ].join('\n'),
+    );
+    const lines: string[] = [];
+    assert.equal(await runCheck(file, (l) => lines.push(l)), 0);
+    const warned = lines.filter((l) => l.includes('uses its id as its secret')).map((l) => /virtual key "([^"]+)"/.exec(l)?.[1]);
+    assert.deepEqual(warned, ['literal-id', 'hashed-id', 'limited-only']);
+    for (const line of lines) assert.ok(!line.includes('some-other-secret'), 'a secret is never printed');
+  }));
 
 test('check exits 0 when a file has only warnings, and prints them', () =>
   inTempDir(async (dir) => {

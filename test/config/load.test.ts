@@ -18,10 +18,19 @@ function problemsOf(result: LoadResult): readonly ConfigProblem[] {
   return result.ok ? result.warnings : result.problems;
 }
 
-test("the team's example bifrost.yaml loads unchanged with no problems", async () => {
+const STAGING_KEY_WARNING = {
+  severity: 'warning',
+  line: 30,
+  col: 11,
+  message:
+    'virtual key "staging-key" uses its id as its secret, so anyone who sees the id can spend its budget: ' +
+    'declare it under virtual_keys with key: env.NAME or key: sha256:HEX (spendgate hash-key)',
+} as const;
+
+test("the team's example bifrost.yaml loads unchanged; its one problem is the warning that staging-key's secret is its id", async () => {
   const result = await loadConfigFile(fixturePath);
   assert.equal(result.ok, true);
-  assert.deepEqual(problemsOf(result), []);
+  assert.deepEqual(problemsOf(result), [STAGING_KEY_WARNING]);
 });
 
 test('the example maps accounts to provider configs with weights, regions and their account id', () => {
@@ -76,7 +85,7 @@ test('an empty file is valid, warns that nothing is routable, and takes every de
     breaker: { failures: 5, cooldownMs: 30_000 },
     timeouts: { connectMs: 10_000, firstByteMs: 120_000, idleMs: 120_000 },
   });
-  assert.deepEqual(config.logging, { retentionDays: 30, captureBodies: false });
+  assert.deepEqual(config.logging, { retentionDays: 30, captureBodies: false, maxBodyCaptureBytes: 262_144 });
   assert.deepEqual(config.pricing, { models: {}, unknownModel: 'serve' });
   assert.deepEqual(config.store, {});
   assert.deepEqual(config.virtualKeys, []);
@@ -154,7 +163,7 @@ guards:
     unknownModel: 'reject',
   });
   assert.deepEqual(config.store, { url: 'postgres://postgres@127.0.0.1:5432/test' });
-  assert.deepEqual(config.logging, { retentionDays: 7, captureBodies: true });
+  assert.deepEqual(config.logging, { retentionDays: 7, captureBodies: true, maxBodyCaptureBytes: 262_144 });
   assert.equal(config.routing.retries, 0);
   assert.equal(config.routing.fallback, 'off');
   assert.deepEqual(config.routing.breaker, { failures: 3, cooldownMs: 30_000 });
@@ -184,6 +193,7 @@ test('an unknown top-level key is only a warning, at the key', () => {
   assert.equal(result.ok, true);
   const lines = fixture.split('\n').length;
   assert.deepEqual(problemsOf(result), [
+    STAGING_KEY_WARNING,
     { severity: 'warning', line: lines + 1, col: 1, message: 'unknown top-level key "plugins" is ignored' },
   ]);
 });
@@ -297,6 +307,7 @@ rate_limits:
     '4:52 base_url is for anthropic and openai providers; bedrock uses endpoint',
     '5:51 endpoint is for bedrock providers; openai uses base_url',
     '6:9 account "empty" has no providers',
+    `10:12 ${STAGING_KEY_WARNING.message.replaceAll('staging-key', 'k')}`,
     '10:12 rate limit for "k" sets neither requests nor tokens',
   ]);
 });

@@ -44,7 +44,7 @@ export function seedConfig(overrides: Partial<Config> = {}): Config {
     virtualKeys: [keyDef('staging-key')],
     pricing: { models: {}, unknownModel: 'serve' },
     store: {},
-    logging: { retentionDays: 30, captureBodies: false },
+    logging: { retentionDays: 30, captureBodies: false, maxBodyCaptureBytes: 256 * 1024 },
     routing: {
       retries: 0,
       fallback: 'same_model',

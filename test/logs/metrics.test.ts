@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GatewayMetrics, escapeLabelValue } from '../../proxy/logs/metrics.js';
 import { generateRecords } from './records.js';
+import { keyLabeller } from '../../proxy/logs/key-labels.js';
 
 interface PromSample {
   readonly value?: string;
@@ -100,6 +101,37 @@ test('virtual key labels carry the key id and label values are escaped', () => {
     virtual_key: 'vk-alice',
     status: String(base.status),
   });
+});
+
+test('a carriage return in a label value is escaped, so a client-chosen model name cannot start a forged sample line', () => {
+  assert.equal(escapeLabelValue('a\\b"c\nd\re'), 'a\\\\b\\"c\\nd\\re');
+  const [base] = generateRecords(1, 5);
+  const metrics = new GatewayMetrics();
+  const forged = 'claude"} 1\rspendgate_cost_dollars_total{virtual_key="x';
+  metrics.observe({ ...base, modelServed: forged, errorType: undefined }, { overheadMs: 1, journalMs: 0, upstreamMs: 0 });
+  const text = metrics.render();
+  assert.ok(!text.includes('\r'), 'no raw carriage return in the exposition');
+  assert.ok(text.includes(`model="${escapeLabelValue(forged)}"`));
+  assert.equal(text.split('\n').filter((l) => l.startsWith('spendgate_cost_dollars_total{virtual_key="x')).length, 0);
+});
+
+test('a key whose secret is its id is labelled by a salted pseudonym, in request series and budget gauges alike', () => {
+  const [base] = generateRecords(1, 5);
+  const metrics = new GatewayMetrics();
+  metrics.labelKeysWith(keyLabeller((id) => id === 'staging-key', 'install-salt'));
+  metrics.observe({ ...base, virtualKeyId: 'staging-key', errorType: undefined }, { overheadMs: 1, journalMs: 0, upstreamMs: 0 });
+  metrics.observe({ ...base, virtualKeyId: 'vk-hashed', errorType: undefined }, { overheadMs: 1, journalMs: 0, upstreamMs: 0 });
+  const text = metrics.render([{ tier: 'virtual_key', id: 'staging-key', remainingMicros: 1 }, { tier: 'team', id: 'staging-key', remainingMicros: 1 }]);
+  const label = metrics.keyLabel('staging-key');
+  assert.match(label, /^key-[0-9a-f]{8}$/);
+  assert.ok(!text.includes('virtual_key="staging-key"'));
+  assert.ok(!text.includes('tier="virtual_key",id="staging-key"'));
+  assert.ok(text.includes(`virtual_key="${label}"`));
+  assert.ok(text.includes(`tier="virtual_key",id="${label}"`));
+  assert.ok(text.includes('tier="team",id="staging-key"'), 'other tiers keep their ids: they are not credentials');
+  assert.ok(text.includes('virtual_key="vk-hashed"'), 'a key with its own secret keeps its id');
+  const otherInstall = keyLabeller((id) => id === 'staging-key', 'another-salt')('staging-key');
+  assert.notEqual(otherInstall, label, 'the pseudonym depends on the install, so it cannot be computed from the id alone');
 });
 
 test('the in-flight gauge follows started and finished requests; budget gauges come from the caller', () => {

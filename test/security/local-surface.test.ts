@@ -2,16 +2,23 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { stat, readFile } from 'node:fs/promises';
+import { readdir, stat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startAnthropicUpstream } from '../upstreams/anthropic.js';
+import { startOpenAIUpstream } from '../upstreams/openai.js';
+import { startBedrockUpstream, type BedrockUpstream } from '../upstreams/bedrock.js';
 import type { TestUpstream } from '../upstreams/common.js';
-import { spawnGateway, type SpawnedGateway } from '../harness/gateway.js';
+import { eventually, spawnGateway, type SpawnedGateway } from '../harness/gateway.js';
 
 const UPSTREAM_SECRET = 'sk-ant-PLANTED-upstream-8f3a1c';
 const KEY_SECRET = 'vk-PLANTED-virtual-key-52be9d';
 const AWS_SECRET = 'PLANTEDawsSecretKey0000000000000000000000';
+const OPENAI_SECRET = 'PLANTED-openai-upstream-key-77e1d0';
+/** Credential-shaped strings the gateway never configured: caught by their shape alone. */
+const ECHOED_ANTHROPIC = 'sk-ant-api03-ECHOEDbyUpstream0123456789';
+const ECHOED_AWS_ID = 'AKIAIOSFODNN7EXAMPLE';
+const BEDROCK_MODEL = 'mistral.mistral-large-2407-v1:0';
 
 /** A raw HTTP request with exactly the headers given (fetch will not let us forge Host). */
 function rawRequest(port: number, path: string, headers: Record<string, string>, method = 'GET', body?: string): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
@@ -28,10 +35,14 @@ function rawRequest(port: number, path: string, headers: Record<string, string>,
 
 describe('local attack surface', () => {
   let upstream: TestUpstream;
+  let openaiUp: TestUpstream;
+  let bedrockUp: BedrockUpstream;
   let gw: SpawnedGateway;
 
   before(async () => {
     upstream = await startAnthropicUpstream();
+    openaiUp = await startOpenAIUpstream();
+    bedrockUp = await startBedrockUpstream();
     gw = await spawnGateway({
       config: `accounts:
   - id: dev
@@ -41,6 +52,18 @@ describe('local attack surface', () => {
         model: claude-sonnet-4-20250514
         base_url: ${upstream.url}
         api_key: env.PLANTED_UPSTREAM_KEY
+      - id: gpt
+        type: openai
+        model: gpt-4o
+        base_url: ${openaiUp.url}/v1
+        api_key: env.PLANTED_OPENAI_KEY
+      - id: mistral
+        type: bedrock
+        region: us-east-1
+        model: ${BEDROCK_MODEL}
+        endpoint: "${bedrockUp.url}"
+routing:
+  fallback: false
 virtual_keys:
   - id: planted-key
     key: env.PLANTED_VK
@@ -49,14 +72,19 @@ budgets:
     - id: planted-key
       limit: 10
       period: 1d
+    - id: staging-key
+      limit: 10
+      period: 1d
 `,
-      env: { PLANTED_UPSTREAM_KEY: UPSTREAM_SECRET, PLANTED_VK: KEY_SECRET, AWS_SECRET_ACCESS_KEY: AWS_SECRET, AWS_ACCESS_KEY_ID: 'AKIDPLANTED' },
+      env: { PLANTED_UPSTREAM_KEY: UPSTREAM_SECRET, PLANTED_OPENAI_KEY: OPENAI_SECRET, PLANTED_VK: KEY_SECRET, AWS_SECRET_ACCESS_KEY: AWS_SECRET, AWS_ACCESS_KEY_ID: 'AKIDPLANTED' },
     });
   });
 
   after(async () => {
     await gw.stop();
     await upstream.close();
+    await openaiUp.close();
+    await bedrockUp.close();
   });
 
   test('a request with a foreign Host header is refused (DNS rebinding)', async () => {
@@ -107,7 +135,30 @@ budgets:
     assert.equal((await stat(gw.dataDir)).mode & 0o777, 0o700);
   });
 
-  test('planted secrets appear in no log line, response, metric or config dump', async () => {
+  test('/metrics never prints a key whose secret is its id; /api/config maps its pseudonym back to the id', async () => {
+    const ok = await fetch(`${gw.url}/anthropic/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'staging-key' },
+      body: JSON.stringify({ model: 'claude-sonnet-4-20250514', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    assert.equal(ok.status, 200, 'a budgets-only key still authenticates with its id');
+    await ok.text();
+    const metrics = await eventually(async () => {
+      const text = await (await fetch(`${gw.url}/metrics`)).text();
+      return /virtual_key="key-[0-9a-f]{8}"/.test(text) ? text : undefined;
+    }, 5_000, 'the request to be counted');
+    assert.ok(!metrics.includes('staging-key'), 'the working key is not printed on the open /metrics');
+    const config = await gw.api<{ config: { virtual_keys: { id: string; metrics_label: string }[] } }>('/api/config');
+    const staging = config.config.virtual_keys.find((k) => k.id === 'staging-key');
+    assert.ok(staging);
+    assert.match(staging.metrics_label, /^key-[0-9a-f]{8}$/);
+    assert.ok(metrics.includes(`virtual_key="${staging.metrics_label}"`));
+    assert.ok(metrics.includes(`tier="virtual_key",id="${staging.metrics_label}"`));
+    assert.equal(config.config.virtual_keys.find((k) => k.id === 'planted-key')?.metrics_label, 'planted-key');
+    assert.ok(gw.output.some((l) => l.includes('config_warning') && l.includes('staging-key') && l.includes('uses its id as its secret')));
+  });
+
+  test('planted secrets appear in no log line, response, metric, config dump or data file; credentials upstreams echo in errors are [redacted]', async () => {
     const ok = await fetch(`${gw.url}/anthropic/v1/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': KEY_SECRET },
@@ -115,21 +166,50 @@ budgets:
     });
     assert.equal(ok.status, 200);
     const okText = await ok.text();
-    upstream.script({ status: 401, error: { type: 'authentication_error', message: 'invalid x-api-key' } });
+    // Upstreams that echo credentials in their errors: the provider's own key, a key-shaped token, an AWS key id.
+    upstream.script({ status: 401, error: { type: 'authentication_error', message: `invalid x-api-key ${UPSTREAM_SECRET}; also tried ${ECHOED_ANTHROPIC} and ${KEY_SECRET}` } });
     const failed = await fetch(`${gw.url}/anthropic/v1/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': KEY_SECRET },
       body: JSON.stringify({ model: 'claude-sonnet-4-20250514', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
     });
     const failedText = await failed.text();
+    assert.equal(failed.status, 401);
+    assert.match(failedText, /\[redacted\]/);
+    openaiUp.script({ status: 401, error: { type: 'invalid_request_error', code: 'invalid_api_key', message: `Incorrect API key provided: ${OPENAI_SECRET}. Authorization: Bearer ${OPENAI_SECRET}` } });
+    const openaiFailed = await fetch(`${gw.url}/openai/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY_SECRET}` },
+      body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    const openaiText = await openaiFailed.text();
+    assert.equal(openaiFailed.status, 401);
+    assert.match(openaiText, /\[redacted\]/);
+    bedrockUp.script({ error: { type: 'ValidationException', status: 400, message: `The access key ${ECHOED_AWS_ID} cannot call this model` } });
+    const bedrockFailed = await fetch(`${gw.url}/bedrock/model/${encodeURIComponent(BEDROCK_MODEL)}/converse`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY_SECRET}` },
+      body: JSON.stringify({ messages: [{ role: 'user', content: [{ text: 'hi' }] }] }),
+    });
+    const bedrockText = await bedrockFailed.text();
+    assert.equal(bedrockFailed.status, 400);
+    assert.match(bedrockText, /The access key \[redacted\] cannot call this model/);
+    const logged = await eventually(async () => {
+      const page = await gw.api<{ logs: { error_message: string | null }[] }>('/api/logs?limit=100');
+      const messages = page.logs.map((l) => l.error_message ?? '').filter((m) => m.includes('[redacted]'));
+      return messages.length >= 3 ? messages : undefined;
+    }, 5_000, 'the three upstream failures to be logged, redacted');
+    assert.ok(logged.some((m) => m.includes('The access key [redacted]')));
     const wrongKey = await (await fetch(`${gw.url}/anthropic/v1/messages`, { method: 'POST', headers: { 'x-api-key': `${KEY_SECRET}x` }, body: '{}' })).text();
     const dumps = await Promise.all(
       ['/api/config', '/api/status', '/api/budgets', '/api/logs?limit=100', '/api/routing', '/api/rate-limits'].map(async (p) => JSON.stringify(await gw.api(p))),
     );
     const metrics = await (await fetch(`${gw.url}/metrics`)).text();
-    const journalish = await Promise.all(['admin-token'].map((f) => readFile(join(gw.dataDir, f), 'utf8')));
-    const everything = [okText, failedText, wrongKey, ...dumps, metrics, gw.output.join('\n'), ...journalish].join('\n');
-    for (const secret of [UPSTREAM_SECRET, KEY_SECRET, AWS_SECRET]) {
+    // The journal and database files, as bytes decoded loosely: a secret in any of them is a leak.
+    const dataFiles = await readdir(gw.dataDir, { recursive: true, withFileTypes: true });
+    const journalish = await Promise.all(dataFiles.filter((f) => f.isFile()).map((f) => readFile(join(f.parentPath ?? f.path, f.name), 'latin1')));
+    const everything = [okText, failedText, openaiText, bedrockText, wrongKey, ...dumps, metrics, gw.output.join('\n'), ...journalish].join('\n');
+    for (const secret of [UPSTREAM_SECRET, KEY_SECRET, AWS_SECRET, OPENAI_SECRET, ECHOED_ANTHROPIC, ECHOED_AWS_ID]) {
       assert.ok(!everything.includes(secret), `secret ${secret.slice(0, 12)}… leaked`);
     }
     assert.match(metrics, /virtual_key="planted-key"/, 'metrics name the key by id');

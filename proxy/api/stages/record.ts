@@ -2,7 +2,8 @@
 import { newId } from '../../core/ids.js';
 import { ZERO_USAGE } from '../../core/usage.js';
 import { errorCode } from '../wire-errors.js';
-import type { CacheStatus, LogRecord } from '../../logs/record.js';
+import type { BodiesCut, CacheStatus, LogRecord } from '../../logs/record.js';
+import { utf8Prefix } from '../../core/utf8.js';
 import type { Attempt, RequestContext } from '../context.js';
 import type { Services } from '../services.js';
 
@@ -14,6 +15,34 @@ function cacheStatus(a: Attempt | undefined): CacheStatus {
   return 'none';
 }
 
+interface CapturedBodies {
+  readonly requestBody?: string;
+  readonly responseBody?: string;
+  readonly bodiesCut?: BodiesCut;
+}
+
+/**
+ * The bodies the request's last record keeps. A request refused before any upstream attempt (authentication,
+ * permission, budget, rate limit, guard, no provider) keeps none: an unauthenticated client must not be able to
+ * fill the log's memory and disk. Kept bodies are cut at logging.max_body_capture_bytes, and the record says so.
+ */
+function capturedBodies(ctx: RequestContext, s: Services): CapturedBodies {
+  const { captureBodies, maxBodyCaptureBytes } = s.config.logging;
+  if (!captureBodies || ctx.attempts.length === 0) return {};
+  const raw = ctx.request.raw;
+  const requestCut = raw.length > maxBodyCaptureBytes ? raw.length : undefined;
+  const responseCut = ctx.sink.capturedCutFrom;
+  const cut: BodiesCut = {
+    ...(requestCut !== undefined && { request: requestCut }),
+    ...(responseCut !== undefined && { response: responseCut }),
+  };
+  return {
+    requestBody: utf8Prefix(raw, maxBodyCaptureBytes),
+    responseBody: ctx.sink.captured(),
+    ...(Object.keys(cut).length > 0 && { bodiesCut: cut }),
+  };
+}
+
 function buildRecord(ctx: RequestContext, s: Services, attempt: Attempt | undefined, number: number, isLast: boolean): LogRecord {
   const usage = attempt?.usage ?? ZERO_USAGE;
   const error = attempt ? (attempt.error ?? attempt.outcome?.error) : ctx.error;
@@ -21,7 +50,6 @@ function buildRecord(ctx: RequestContext, s: Services, attempt: Attempt | undefi
   const gatewayError = attempt ? attempt.error : ctx.error;
   const errorType = gatewayError ? errorCode(gatewayError) : attempt?.outcome?.error?.type;
   const status = attempt?.outcome?.status ?? attempt?.error?.status ?? ctx.error?.status ?? 500;
-  const capture = s.config.logging.captureBodies;
   return {
     id: newId(),
     requestId: ctx.requestId,
@@ -60,8 +88,7 @@ function buildRecord(ctx: RequestContext, s: Services, attempt: Attempt | undefi
       : undefined,
     stopReason: attempt?.outcome?.stopReason,
     tags: Object.keys(ctx.tags).length > 0 ? ctx.tags : undefined,
-    requestBody: capture && isLast ? ctx.request.raw.toString('utf8') : undefined,
-    responseBody: capture && isLast ? ctx.sink.captured() : undefined,
+    ...(isLast ? capturedBodies(ctx, s) : {}),
   };
 }
 

@@ -2,7 +2,7 @@
 // Never retries once a byte reached the client; never retries client errors (those reach the client as the
 // upstream said them); when the targets run out, one error names each target tried and each one excluded.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ProviderConfig } from '../../config/types.js';
+import type { Config, ProviderConfig } from '../../config/types.js';
 import { resolveSecret } from '../../config/load.js';
 import { GatewayError, isGatewayError } from '../../core/errors.js';
 import type { Usage } from '../../core/usage.js';
@@ -42,6 +42,43 @@ export function toTarget(p: ProviderConfig, s: Services): ProviderTarget {
   return target;
 }
 
+/** Credential variables of the AWS chain, whose values Bedrock errors may quote. */
+const AWS_SECRET_VARIABLES = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_BEARER_TOKEN_BEDROCK'] as const;
+
+const secretsByConfig = new WeakMap<NodeJS.ProcessEnv, WeakMap<Config, readonly string[]>>();
+
+/**
+ * Every credential the gateway can know in clear: resolved provider keys, the AWS chain's secrets from the
+ * environment, and the virtual keys' literal or env secrets. Providers scrub them from upstream error text.
+ * Computed once per config (a reload brings a new config object).
+ */
+function configuredSecrets(s: Services): readonly string[] {
+  let byConfig = secretsByConfig.get(s.env);
+  if (byConfig === undefined) secretsByConfig.set(s.env, (byConfig = new WeakMap()));
+  let secrets = byConfig.get(s.config);
+  if (secrets === undefined) {
+    const found = new Set<string>();
+    const add = (v: string | undefined) => {
+      if (v !== undefined && v !== '') found.add(v);
+    };
+    for (const p of s.config.accounts.flatMap((a) => a.providers)) if (p.apiKey) add(resolveSecret(p.apiKey, s.env));
+    for (const name of AWS_SECRET_VARIABLES) add(s.env[name]);
+    for (const k of s.config.virtualKeys) {
+      if (k.secret.kind === 'literal') add(k.secret.value);
+      else if (k.secret.kind === 'env') add(s.env[k.secret.name]);
+    }
+    secrets = [...found];
+    byConfig.set(s.config, secrets);
+  }
+  return secrets;
+}
+
+/** The configured secrets plus the one this client presented (the only clear form of a `sha256:` key). */
+function secretsFor(ctx: RequestContext, s: Services): readonly string[] {
+  const configured = configuredSecrets(s);
+  return ctx.presentedKey ? [...configured, ctx.presentedKey] : configured;
+}
+
 export function timeoutsFor(p: ProviderConfig, s: Services): Timeouts {
   return { ...s.config.routing.timeouts, ...p.timeouts };
 }
@@ -69,6 +106,7 @@ export async function callUpstream(ctx: RequestContext, s: Services): Promise<vo
   let retriesHere = 0;
   let lastError: GatewayError | undefined;
   const isEligible = eligibility(ctx, s);
+  const secrets = secretsFor(ctx, s);
 
   for (;;) {
     if (current === undefined || isEligible(current) !== null) {
@@ -100,6 +138,7 @@ export async function callUpstream(ctx: RequestContext, s: Services): Promise<vo
       attempt.outcome = await s.providers[current.type].send(ctx.request, toTarget(current, s), ctx.sink, {
         timeouts: timeoutsFor(current, s),
         signal: s.shutdown,
+        secrets,
         onUsage: (usage: Usage) => {
           attempt.usage = usage;
         },

@@ -1,6 +1,7 @@
 // Bedrock failures ↔ GatewayError: SDK exceptions mapped to statuses and retryability, and the AWS wire error shape.
 import { GatewayError } from '../../core/errors.js';
 import { classifyFailure, describeFailure } from '../http/transport-errors.js';
+import { redactCredentials } from '../redact.js';
 
 /** The parts of an AWS SDK service exception the mapping reads. */
 interface ServiceFault {
@@ -49,6 +50,8 @@ export interface CallContext {
   readonly providerId: string;
   readonly modelId: string;
   readonly region: string;
+  /** Credentials to scrub from Bedrock's error text (SendOptions.secrets). */
+  readonly secrets?: readonly string[];
 }
 
 function explain(name: string, message: string, call: CallContext): string {
@@ -84,9 +87,25 @@ function isCredentialsError(err: unknown): boolean {
   return err instanceof Error && (err.name === 'CredentialsProviderError' || err.name === 'TokenProviderError');
 }
 
-/** Any failure of a Bedrock call (SDK exception, credentials, network) as a GatewayError. */
+/**
+ * Any failure of a Bedrock call (SDK exception, credentials, network) as a GatewayError, its message scrubbed of
+ * credentials: Bedrock and the credential chain quote access key ids and tokens in their messages.
+ */
 export function bedrockGatewayError(err: unknown, call: CallContext, signal: AbortSignal): GatewayError {
   if (err instanceof GatewayError) return err;
+  const mapped = mapFailure(err, call, signal);
+  const message = redactCredentials(mapped.message, call.secrets);
+  if (message === mapped.message) return mapped;
+  return new GatewayError(mapped.kind, message, {
+    status: mapped.status,
+    retryable: mapped.retryable,
+    upstreamType: mapped.upstreamType,
+    retryAfter: mapped.retryAfter,
+    cause: err,
+  });
+}
+
+function mapFailure(err: unknown, call: CallContext, signal: AbortSignal): GatewayError {
   if (isCredentialsError(err)) return missingCredentialsError(call, err);
   const fault = asServiceFault(err);
   if (fault !== undefined) {

@@ -7,6 +7,7 @@ import { clientResponseHeaders, isEventStream } from './headers.js';
 import type { UpstreamPools } from './pools.js';
 import { relayStream, type StreamObserver } from './relay.js';
 import { describeFailure, transportError } from './transport-errors.js';
+import { redactCredentials } from '../redact.js';
 
 /** A fully built upstream request. */
 export interface UpstreamCall {
@@ -65,12 +66,13 @@ export async function forward(
     } catch (err) {
       throw transportError(adapter.name, err, signal);
     }
-    throw adapter.httpError(statusCode, headers, text);
+    // Upstreams echo rejected keys in their errors; the message goes to the client, the log and the store.
+    throw adapter.httpError(statusCode, headers, redactCredentials(text, options.secrets));
   }
 
   if (isEventStream(headers)) {
     sink.head(statusCode, { ...clientResponseHeaders(headers), 'cache-control': 'no-cache' });
-    const result = await relayStream(body, sink, adapter.streamObserver(), options.onUsage, describe);
+    const result = await relayStream(body, sink, adapter.streamObserver(), options.onUsage, describe, options.secrets);
     return { status: statusCode, servedModel: call.model, ...result };
   }
 

@@ -2,6 +2,7 @@
 import type { Usage } from '../../core/usage.js';
 import type { ResponseSink } from '../types.js';
 import { SseParser, type SseEvent } from './sse.js';
+import { redactBytes, redactCredentials } from '../redact.js';
 
 /** What a protocol knows about its own stream: usage, stop reason, which events the client sees, how failure reads. */
 export interface StreamObserver {
@@ -29,7 +30,8 @@ export interface RelayResult {
 /**
  * Copies complete events to the sink as they arrive (a partial event is held until its end, so a failure never
  * leaves a torn event before the error event). When the client went away, keeps reading to learn the billed usage.
- * `describe` turns a read failure into the message the client sees.
+ * `describe` turns a read failure into the message the client sees. An error event the upstream sends is scrubbed of
+ * `secrets` and credential-shaped tokens (only rewritten when it carries one); every other event passes unchanged.
  */
 export async function relayStream(
   body: AsyncIterable<Uint8Array>,
@@ -37,6 +39,7 @@ export async function relayStream(
   observer: StreamObserver,
   onUsage: ((usage: Usage) => void) | undefined,
   describe: (err: unknown) => string,
+  secrets: readonly string[] = [],
 ): Promise<RelayResult> {
   const parser = new SseParser();
   let reported: Usage | null = null;
@@ -47,7 +50,12 @@ export async function relayStream(
   };
   const forward = async (events: readonly SseEvent[]) => {
     const kept: Buffer[] = [];
-    for (const event of events) if (observer.observe(event)) kept.push(event.raw);
+    for (const event of events) {
+      const errorBefore = observer.error;
+      if (!observer.observe(event)) continue;
+      const isError = event.event === 'error' || observer.error !== errorBefore;
+      kept.push(isError ? redactBytes(event.raw, secrets) : event.raw);
+    }
     report(observer.usage);
     if (kept.length === 0 || sink.clientGone) return;
     await sink.write(kept.length === 1 ? kept[0] : Buffer.concat(kept));
@@ -74,5 +82,6 @@ export async function relayStream(
   sink.end();
   const usage = observer.finalUsage(observer.finished);
   report(usage);
-  return { usage, stopReason: observer.stopReason, error: observer.error };
+  const error = observer.error && { type: observer.error.type, message: redactCredentials(observer.error.message, secrets) };
+  return { usage, stopReason: observer.stopReason, error };
 }
