@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { IncomingHttpHeaders } from 'node:http';
 import { GatewayError } from '../core/errors.js';
+import { MAX_JSON_NESTING, nestsDeeperThan, tooDeeplyNested } from '../core/json-depth.js';
 import type { ClientProtocol, ClientRequest, Operation } from '../providers/types.js';
 
 export interface ClientRoute {
@@ -126,7 +127,34 @@ function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
-export function parseClientRequest(route: ClientRoute, raw: Buffer, headers: IncomingHttpHeaders, query: string): ClientRequest {
+function isStreamOperation(operation: Operation): boolean {
+  return operation === 'converse_stream' || operation === 'invoke_stream';
+}
+
+const NO_BODY = Buffer.alloc(0);
+
+/**
+ * What is known of a request before its body is read: route, headers and query, with an empty body. The key is
+ * checked against this, so a request with an unknown key never costs the gateway a read or a parse.
+ */
+export function requestEnvelope(route: ClientRoute, headers: IncomingHttpHeaders, query: string): ClientRequest {
+  return {
+    protocol: route.protocol,
+    operation: route.operation,
+    model: route.pathModel ?? '',
+    stream: isStreamOperation(route.operation),
+    body: {},
+    raw: NO_BODY,
+    headers: forwardableHeaders(headers),
+    query,
+  };
+}
+
+/** The envelope completed with its body, validated. Throws `invalid_request` for anything the schema refuses. */
+export function withBody(envelope: ClientRequest, route: ClientRoute, raw: Buffer): ClientRequest {
+  // Checked on the bytes before parsing: JSON.parse of a pathologically nested body costs far more than its size,
+  // and everything after the edge (zod, body rewrites, the Bedrock translations) recurses per level.
+  if (nestsDeeperThan(raw, MAX_JSON_NESTING)) throw tooDeeplyNested();
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw.toString('utf8'));
@@ -139,17 +167,11 @@ export function parseClientRequest(route: ClientRoute, raw: Buffer, headers: Inc
   const result = schemaFor(route).safeParse(parsed);
   if (!result.success) throw new GatewayError('invalid_request', `invalid request: ${describeIssues(result.error)}`);
   const body = parsed as Record<string, unknown>;
-  const model = route.pathModel ?? (body.model as string);
-  const stream =
-    route.operation === 'converse_stream' || route.operation === 'invoke_stream' || body.stream === true;
   return {
-    protocol: route.protocol,
-    operation: route.operation,
-    model,
-    stream,
+    ...envelope,
+    model: route.pathModel ?? (body.model as string),
+    stream: envelope.stream || body.stream === true,
     body,
     raw,
-    headers: forwardableHeaders(headers),
-    query,
   };
 }

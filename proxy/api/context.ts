@@ -7,7 +7,9 @@ import type { Reservation, SettledCharge, TierRef } from '../governance/ledger.j
 import type { CostMicros } from '../logs/record.js';
 import type { Exclusion, RoutePlan } from '../routing/router.js';
 import type { ClientRequest, UpstreamOutcome } from '../providers/types.js';
+import type { PendingBody } from '../server/body.js';
 import type { HttpSink } from '../server/sink.js';
+import type { ClientRoute } from './client-request.js';
 
 /** One call to one provider config. */
 export interface Attempt {
@@ -35,7 +37,14 @@ export interface RequestContext {
   readonly receivedAt: number;
   /** performance.now() at arrival, for latency. */
   readonly t0: number;
-  readonly request: ClientRequest;
+  readonly route: ClientRoute;
+  /**
+   * Route, headers and query only (empty body, model from the path or '') until the body stage reads and
+   * validates the body; the stages before it must not look at the body.
+   */
+  request: ClientRequest;
+  /** The client's body, read by the body stage once the key is known to be genuine. */
+  readonly pendingBody: PendingBody;
   readonly sink: HttpSink;
   readonly presentedKey: string | undefined;
   readonly tags: Readonly<Record<string, string>>;

@@ -1,9 +1,11 @@
 // The request lifecycle as one ordered list of stages. Adding a stage is adding a line here.
-import { GatewayError, isGatewayError } from '../core/errors.js';
+import { isGatewayError } from '../core/errors.js';
+import { asGatewayError, internalErrorEvent } from './internal-errors.js';
 import type { RequestContext } from './context.js';
 import type { Services } from './services.js';
 import { toWireError } from './wire-errors.js';
-import { authenticate } from './stages/authenticate.js';
+import { authenticate, authorize } from './stages/authenticate.js';
+import { readRequest } from './stages/body.js';
 import { limit } from './stages/limit.js';
 import { route } from './stages/route.js';
 import { callUpstream } from './stages/upstream.js';
@@ -19,13 +21,18 @@ interface Stage {
 
 /** Answer a failed request in the client's protocol, unless the response already started. */
 function respond(ctx: RequestContext): void {
+  // A request refused before its body was read (unknown key): let the rest of the upload drain unbuffered.
+  ctx.pendingBody.discard();
   if (!ctx.error || ctx.sink.started) return;
   const wire = toWireError(ctx.request.protocol, ctx.error);
   ctx.sink.respond(wire.status, wire.headers, wire.body);
 }
 
 export const PIPELINE: readonly Stage[] = [
+  // The key comes from the headers: an unknown one is refused before the gateway reads or parses a byte of the body.
   { name: 'authenticate', run: authenticate },
+  { name: 'body', run: readRequest },
+  { name: 'authorize', run: authorize },
   { name: 'limit', run: limit },
   { name: 'route', run: route },
   { name: 'upstream', run: callUpstream },
@@ -34,11 +41,6 @@ export const PIPELINE: readonly Stage[] = [
   { name: 'log', run: record, always: true },
 ];
 
-export function asGatewayError(err: unknown): GatewayError {
-  if (isGatewayError(err)) return err;
-  return new GatewayError('upstream', `internal error: ${(err as Error)?.message ?? String(err)}`, { status: 500, cause: err });
-}
-
 export async function runPipeline(ctx: RequestContext, s: Services): Promise<void> {
   for (const stage of PIPELINE) {
     if (ctx.error && !stage.always) continue;
@@ -46,9 +48,7 @@ export async function runPipeline(ctx: RequestContext, s: Services): Promise<voi
       await stage.run(ctx, s);
     } catch (err) {
       const error = asGatewayError(err);
-      if (!isGatewayError(err)) {
-        s.log({ level: 'error', event: 'internal_error', stage: stage.name, request_id: ctx.requestId, message: error.message });
-      }
+      if (!isGatewayError(err)) s.log(internalErrorEvent(err, { stage: stage.name, request_id: ctx.requestId }));
       if (ctx.error) {
         // A failure while settling or logging: keep the first error for the client, report this one.
         s.log({ level: 'error', event: 'stage_failed', stage: stage.name, request_id: ctx.requestId, message: error.message });

@@ -20,6 +20,7 @@ const ANTHROPIC_TYPE: Record<GatewayErrorKind, string> = {
   too_large: 'request_too_large',
   overloaded: 'overloaded_error',
   upstream: 'api_error',
+  internal: 'api_error',
 };
 
 const CODE: Record<GatewayErrorKind, string> = {
@@ -34,6 +35,7 @@ const CODE: Record<GatewayErrorKind, string> = {
   too_large: 'request_too_large',
   overloaded: 'overloaded',
   upstream: 'upstream_error',
+  internal: 'internal_error',
 };
 
 const BEDROCK_TYPE: Record<GatewayErrorKind, string> = {
@@ -48,6 +50,7 @@ const BEDROCK_TYPE: Record<GatewayErrorKind, string> = {
   too_large: 'ValidationException',
   overloaded: 'ServiceUnavailableException',
   upstream: 'InternalServerException',
+  internal: 'InternalServerException',
 };
 
 const ANTHROPIC_TYPES = new Set(Object.values(ANTHROPIC_TYPE));
@@ -64,6 +67,11 @@ export function anthropicErrorType(err: GatewayError): string {
   if (err.status === 403) return 'permission_error';
   if (err.status === 404) return 'not_found_error';
   return 'api_error';
+}
+
+/** OpenAI's error type: Anthropic's, except where OpenAI has its own word for the same thing. */
+function openaiErrorType(err: GatewayError): string {
+  return err.kind === 'internal' ? 'server_error' : anthropicErrorType(err);
 }
 
 export function errorCode(err: GatewayError): string {
@@ -94,7 +102,7 @@ export function toWireError(protocol: ClientProtocol, err: GatewayError): WireEr
       body = { type: 'error', error: { type: anthropicErrorType(err), message: err.message } };
       break;
     case 'openai':
-      body = { error: { message: err.message, type: anthropicErrorType(err), code: errorCode(err) } };
+      body = { error: { message: err.message, type: openaiErrorType(err), code: errorCode(err) } };
       break;
     case 'bedrock':
       headers['x-amzn-errortype'] = bedrockErrorType(err);

@@ -11,7 +11,8 @@ export type GatewayErrorKind =
   | 'not_found' // unknown route → 404
   | 'too_large' // body too large → 413 request_too_large
   | 'overloaded' // gateway in-flight cap → 503 overloaded_error
-  | 'upstream'; // provider failed → 4xx/5xx from the provider, upstream_error
+  | 'upstream' // provider failed → 4xx/5xx from the provider, upstream_error
+  | 'internal'; // a bug in the gateway's own code → 500 internal_error; never counted against a provider
 
 export interface GatewayErrorInit {
   /** HTTP status to answer with; defaults per kind. */
@@ -37,6 +38,7 @@ const DEFAULT_STATUS: Record<GatewayErrorKind, number> = {
   too_large: 413,
   overloaded: 503,
   upstream: 502,
+  internal: 500,
 };
 
 export class GatewayError extends Error {

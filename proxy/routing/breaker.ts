@@ -60,6 +60,15 @@ export class CircuitBreakers {
     e.probing = false;
   }
 
+  /**
+   * The attempt ended without telling anything about the provider (the gateway's own code failed): a half-open
+   * probe is given back so another request can probe, and the failure count is left as it was.
+   */
+  release(id: string): void {
+    const e = this.entries.get(id);
+    if (e) e.probing = false;
+  }
+
   failure(id: string): void {
     const e = this.entry(id);
     const wasProbe = e.probing;

@@ -1,4 +1,4 @@
-// Reads a request body into memory with a hard size limit (DESIGN §8: 413 past the limit).
+// Reads a request body into memory with a hard size limit (DESIGN §8: 413 past the limit), only when asked to.
 import type { Readable } from 'node:stream';
 import { GatewayError } from '../core/errors.js';
 
@@ -52,4 +52,31 @@ export function readBody(stream: Readable, declaredLength: string | undefined, m
     stream.on('error', onError);
     stream.on('close', onClose);
   });
+}
+
+/** A request body not read yet: whoever handles the request decides whether it is worth reading at all. */
+export interface PendingBody {
+  /** The whole body (see readBody); reading starts on the first call, and a second call is a bug. */
+  read(): Promise<Buffer>;
+  /**
+   * Drop the unread body as it arrives, without buffering it, so that the client can finish sending and read the
+   * answer, and a keep-alive connection stays in step for its next request. A no-op once reading started.
+   */
+  discard(): void;
+}
+
+export function pendingBody(stream: Readable, declaredLength: string | undefined, maxBytes: number): PendingBody {
+  let claimed = false;
+  return {
+    read() {
+      if (claimed) return Promise.reject(new Error('the request body was already read or discarded'));
+      claimed = true;
+      return readBody(stream, declaredLength, maxBytes);
+    },
+    discard() {
+      if (claimed) return;
+      claimed = true;
+      stream.resume();
+    },
+  };
 }

@@ -99,7 +99,7 @@ export class Dispatcher {
     this.inFlight += 1;
     s.metrics.requestStarted();
     try {
-      await handleClient(s, route, path, query, req, res, this.opts.maxBodyBytes);
+      await handleClient(s, route, query, req, res, this.opts.maxBodyBytes);
     } finally {
       this.inFlight -= 1;
       s.metrics.requestFinished();

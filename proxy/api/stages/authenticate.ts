@@ -1,16 +1,21 @@
-// Stage 1: the virtual key. Unknown or missing → 401; a model the key may not use → 403.
+// Stages 1 and 3: the virtual key, from the headers alone before any body byte is read (unknown or missing → 401),
+// then, once the body named the model, whether the key may use it (403).
 import { GatewayError } from '../../core/errors.js';
 import { modelAllowed } from '../../governance/keys.js';
 import type { RequestContext } from '../context.js';
 import type { Services } from '../services.js';
 
-export function authenticate(ctx: RequestContext, s: Services): void {
+export function authenticate(ctx: RequestContext, s: Pick<Services, 'keys'>): void {
   if (ctx.presentedKey === undefined) {
     throw new GatewayError('authentication', 'no virtual key: send it in x-api-key, Authorization: Bearer, or x-bf-vk');
   }
   const key = s.keys.authenticate(ctx.presentedKey);
   if (!key) throw new GatewayError('authentication', 'unknown virtual key');
   ctx.key = key;
+}
+
+export function authorize(ctx: RequestContext): void {
+  const key = ctx.key!;
   if (!modelAllowed(key, ctx.request.model)) {
     throw new GatewayError('permission', `model "${ctx.request.model}" is not allowed for virtual key "${key.id}"`);
   }

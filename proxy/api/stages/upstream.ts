@@ -11,10 +11,17 @@ import type { ProviderTarget, Timeouts } from '../../providers/types.js';
 import { backoffDelay } from '../../routing/backoff.js';
 import type { Attempt, RequestContext } from '../context.js';
 import type { Services } from '../services.js';
+import { asGatewayError, internalErrorEvent } from '../internal-errors.js';
 import { allAttemptsFailed } from './all-failed.js';
 import { estimateReservation, priceForTarget } from './estimate.js';
 
-function eligibility(ctx: RequestContext, s: Services) {
+/** What the attempt loop uses of the services (a unit test builds exactly this). */
+export type UpstreamServices = Pick<
+  Services,
+  'config' | 'env' | 'providers' | 'breakers' | 'limits' | 'ledger' | 'prices' | 'router' | 'traffic' | 'rng' | 'clock' | 'shutdown' | 'log'
+>;
+
+function eligibility(ctx: RequestContext, s: UpstreamServices) {
   return (p: ProviderConfig): string | null => {
     const unsupported = s.providers[p.type].unsupported(ctx.request, toTarget(p, s));
     if (unsupported) return unsupported;
@@ -33,7 +40,7 @@ function eligibility(ctx: RequestContext, s: Services) {
 const targets = new WeakMap<NodeJS.ProcessEnv, WeakMap<ProviderConfig, ProviderTarget>>();
 
 /** The provider config with its API key resolved from the environment; computed once per config. */
-export function toTarget(p: ProviderConfig, s: Services): ProviderTarget {
+export function toTarget(p: ProviderConfig, s: Pick<Services, 'env'>): ProviderTarget {
   if (!p.apiKey) return p;
   let byConfig = targets.get(s.env);
   if (byConfig === undefined) targets.set(s.env, (byConfig = new WeakMap()));
@@ -52,7 +59,7 @@ const secretsByConfig = new WeakMap<NodeJS.ProcessEnv, WeakMap<Config, readonly 
  * environment, and the virtual keys' literal or env secrets. Providers scrub them from upstream error text.
  * Computed once per config (a reload brings a new config object).
  */
-function configuredSecrets(s: Services): readonly string[] {
+function configuredSecrets(s: Pick<Services, 'env' | 'config'>): readonly string[] {
   let byConfig = secretsByConfig.get(s.env);
   if (byConfig === undefined) secretsByConfig.set(s.env, (byConfig = new WeakMap()));
   let secrets = byConfig.get(s.config);
@@ -74,12 +81,12 @@ function configuredSecrets(s: Services): readonly string[] {
 }
 
 /** The configured secrets plus the one this client presented (the only clear form of a `sha256:` key). */
-function secretsFor(ctx: RequestContext, s: Services): readonly string[] {
+function secretsFor(ctx: RequestContext, s: Pick<Services, 'env' | 'config'>): readonly string[] {
   const configured = configuredSecrets(s);
   return ctx.presentedKey ? [...configured, ctx.presentedKey] : configured;
 }
 
-export function timeoutsFor(p: ProviderConfig, s: Services): Timeouts {
+export function timeoutsFor(p: ProviderConfig, s: Pick<Services, 'config'>): Timeouts {
   return { ...s.config.routing.timeouts, ...p.timeouts };
 }
 
@@ -96,7 +103,7 @@ function recordExclusions(ctx: RequestContext, exclusions: readonly { id: string
   for (const e of exclusions) if (!ctx.excluded.some((x) => x.id === e.id)) ctx.excluded.push(e);
 }
 
-export async function callUpstream(ctx: RequestContext, s: Services): Promise<void> {
+export async function callUpstream(ctx: RequestContext, s: UpstreamServices): Promise<void> {
   const plan = ctx.plan!;
   const routing = s.config.routing;
   const accountModels = plan.account.providers.map((p) => p.model);
@@ -154,9 +161,16 @@ export async function callUpstream(ctx: RequestContext, s: Services): Promise<vo
       return;
     } catch (thrown) {
       attempt.upstreamMs = performance.now() - callStart;
-      const err = isGatewayError(thrown)
-        ? thrown
-        : new GatewayError('upstream', `provider ${current.id} failed: ${(thrown as Error).message}`, { cause: thrown });
+      if (!isGatewayError(thrown)) {
+        // Providers report every upstream failure as a GatewayError; anything else is a bug in the gateway's own
+        // code (a RangeError in a body rewrite, a TypeError in a translation). It says nothing about the provider,
+        // so it neither counts against its breaker nor is retried elsewhere, where it would only fail again.
+        s.breakers.release(current.id);
+        s.log(internalErrorEvent(thrown, { stage: 'upstream', request_id: ctx.requestId, provider_config: current.id }));
+        attempt.error = asGatewayError(thrown);
+        throw attempt.error;
+      }
+      const err = thrown;
       attempt.error = err;
       lastError = err;
       const providerFault = err.retryable || err.status >= 500;
