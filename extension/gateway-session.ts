@@ -63,19 +63,16 @@ export class GatewaySession implements vscode.Disposable {
 
   async start(): Promise<void> {
     const { output } = this.options;
-    const owner = await probePort(this.chosenPort, HOST);
+    // Only an engine that proved it holds one of our tokens gets that token (and terminals pointed at it).
+    const owner = await probePort(this.chosenPort, HOST, tokenFiles(this.options.dataDir));
     if (owner.kind === 'spendgate') {
-      const client = await this.findRunningEngineClient();
-      if (client) {
-        output.appendLine(`[spendgate] reusing the spendgate ${owner.version} already listening on ${client.baseUrl}`);
-        return this.connected(client);
-      }
-      output.appendLine(`[spendgate] a spendgate on port ${this.chosenPort} did not accept any admin token found in ${tokenFiles(this.options.dataDir).join(', ')}`);
+      const client = new EngineClient(`http://${HOST}:${this.chosenPort}`, owner.adminToken);
+      output.appendLine(`[spendgate] reusing the spendgate ${owner.version} already listening on ${client.baseUrl} (it proved it holds an admin token from ${tokenFiles(this.options.dataDir).join(', ')})`);
+      return this.connected(client);
     }
-    if (owner.kind !== 'free') {
+    if (owner.kind === 'other') {
       const next = await nextFreePort(this.chosenPort, HOST);
-      const who = owner.kind === 'spendgate' ? 'a spendgate whose admin token is not readable here' : 'another program (not spendgate)';
-      const message = `spendgate: port ${this.chosenPort} is in use by ${who}.`;
+      const message = `spendgate: port ${this.chosenPort} is in use by another program (not a spendgate that proved it holds this user's admin token).`;
       this.events.onDisconnected(`port ${this.chosenPort} is taken`);
       if (next === undefined) {
         void vscode.window.showErrorMessage(`${message} No free port nearby; set spendgate.port.`);
@@ -139,25 +136,6 @@ export class GatewaySession implements vscode.Disposable {
       this.options.output.appendLine(`[spendgate] cannot read the engine's admin token: ${(err as Error).message}`);
       this.events.onDisconnected('admin token unreadable');
     }
-  }
-
-  private async findRunningEngineClient(): Promise<EngineClient | undefined> {
-    for (const file of tokenFiles(this.options.dataDir)) {
-      let token: string;
-      try {
-        token = (await readFile(file, 'utf8')).trim();
-      } catch {
-        continue;
-      }
-      const client = new EngineClient(`http://${HOST}:${this.chosenPort}`, token);
-      try {
-        await client.get('/api/status');
-        return client;
-      } catch {
-        // not this engine's token
-      }
-    }
-    return undefined;
   }
 
   private connected(client: EngineClient): void {

@@ -27,6 +27,11 @@ export class TerminalEnvironment {
   private port: number;
   private key: string | undefined;
   private tags: WorkspaceTags | undefined;
+  /**
+   * False until a gateway on `port` has proven it is this user's spendgate: until then terminals get nothing, so the
+   * virtual key never goes to whatever program happens to hold the configured port.
+   */
+  private proven = false;
 
   constructor(
     private readonly collection: vscode.GlobalEnvironmentVariableCollection,
@@ -44,8 +49,10 @@ export class TerminalEnvironment {
     return this.tags;
   }
 
+  /** The port of a gateway that proved its identity (GatewaySession's onConnected): terminals are pointed at it. */
   setPort(port: number): void {
     this.port = port;
+    this.proven = true;
     this.apply();
   }
 
@@ -63,6 +70,7 @@ export class TerminalEnvironment {
     // Not persisted: the key must not sit in workspace storage; activation re-applies it from secret storage.
     this.collection.persistent = false;
     this.collection.clear();
+    if (!this.proven) return;
     this.collection.description = 'spendgate: route AI clients through the local gateway, tagged with this branch';
     for (const [name, value] of Object.entries(this.values())) this.collection.replace(name, value);
   }

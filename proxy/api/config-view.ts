@@ -10,18 +10,27 @@ function keySecret(secret: KeySecret): string {
   return secret.kind === 'env' ? `env.${secret.name}` : secret.kind === 'sha256' ? 'sha256:[redacted]' : '[redacted]';
 }
 
+/**
+ * A URL with any `user:password@` replaced. Validation refuses such provider URLs and a store URL needs them, so this
+ * is the last line of defence for every URL the view shows. Greedy up to the authority's last `@`, as URL parsers read
+ * a password that itself contains `@`.
+ */
+function withoutCredentials(url: string | undefined): string | undefined {
+  return url?.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#]*@/, '$1[redacted]@');
+}
+
 /** `keyLabel` names each key as /metrics does, so an admin can match a pseudonymous series to its key. */
 export function redactedConfig(config: Config, keyLabel: (id: string) => string = (id) => id): unknown {
   return {
     accounts: config.accounts.map((a) => ({
       id: a.id,
-      providers: a.providers.map((p) => ({ ...p, apiKey: secretRef(p.apiKey) })),
+      providers: a.providers.map((p) => ({ ...p, apiKey: secretRef(p.apiKey), baseUrl: withoutCredentials(p.baseUrl), endpoint: withoutCredentials(p.endpoint) })),
     })),
     budgets: config.budgets,
     rate_limits: config.rateLimits,
     virtual_keys: config.virtualKeys.map((k) => ({ ...k, secret: keySecret(k.secret), metrics_label: keyLabel(k.id) })),
     pricing: config.pricing,
-    store: { url: config.store.url ? config.store.url.replace(/\/\/([^@/]*)@/, '//[redacted]@') : undefined },
+    store: { url: withoutCredentials(config.store.url) },
     logging: config.logging,
     routing: config.routing,
     guards: config.guards,

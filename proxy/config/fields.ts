@@ -68,14 +68,20 @@ export const keySecret: Leaf<KeySecret> = (v) =>
   typeof v === 'string' ? parseKeySecret(v) : expected('env.NAME, sha256:<hex> or a literal key', v);
 
 export const httpUrl: Leaf<string> = (v) => {
+  // A URL with user:password@ is not echoed back in any message: that is where its secret would be shown.
+  const hidden = typeof v === 'string' && v.includes('@') ? 'a string' : v;
   if (typeof v !== 'string') return expected('an http(s) URL', v);
   let url: URL;
   try {
     url = new URL(v);
   } catch {
-    return expected('an http(s) URL', v);
+    return expected('an http(s) URL', hidden);
   }
-  return url.protocol === 'http:' || url.protocol === 'https:' ? { ok: true, value: v } : expected('an http(s) URL', v);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return expected('an http(s) URL', hidden);
+  if (url.username !== '' || url.password !== '') {
+    return fail('a URL must not carry user:password@: it would show wherever the URL is shown (check output, /api/config, logs); put the key in api_key: env.NAME');
+  }
+  return { ok: true, value: v };
 };
 
 export function oneOf<T extends string>(values: readonly T[]): Leaf<T> {

@@ -10,6 +10,7 @@ import type { ClientProtocol } from '../providers/types.js';
 import { METRICS_CONTENT_TYPE } from '../logs/metrics.js';
 import { dollarsToMicros } from '../pricing/money.js';
 import { sendAuthRefusal, type AdminAuth } from './admin-auth.js';
+import { identityProof, isChallengeNonce } from './identity.js';
 import type { OriginPolicy } from './origin.js';
 import type { DashboardUi } from './ui.js';
 
@@ -20,6 +21,8 @@ export interface DispatchOptions {
   readonly ui: DashboardUi;
   readonly maxBodyBytes: number;
   readonly maxInFlight: number;
+  /** Keys the identity proof of GET /health?challenge=; never sent anywhere. */
+  readonly adminToken: string;
 }
 
 function protocolOf(path: string): ClientProtocol | undefined {
@@ -63,7 +66,12 @@ export class Dispatcher {
     if (refusal) return sendApiError(res, 403, 'forbidden', refusal);
 
     if (method === 'GET' && path === '/health') {
-      return sendJson(res, 200, { status: 'ok', service: 'spendgate', version: this.opts.management.version });
+      const health = { status: 'ok', service: 'spendgate', version: this.opts.management.version };
+      // The extension sends a nonce before any secret and checks the proof (proxy/server/identity.ts).
+      const challenge = new URLSearchParams(query).get('challenge');
+      const port = req.socket.localPort;
+      if (challenge === null || !isChallengeNonce(challenge) || port === undefined) return sendJson(res, 200, health);
+      return sendJson(res, 200, { ...health, proof: identityProof(this.opts.adminToken, port, challenge) });
     }
     if (method === 'GET' && path === '/metrics') {
       const s = this.opts.management.services;

@@ -213,6 +213,7 @@ export async function startGateway(options: ServeOptions, deps: GatewayDeps): Pr
     ui: new DashboardUi(auth),
     maxBodyBytes: options.maxBodyBytes,
     maxInFlight: options.maxInFlight,
+    adminToken,
   });
   const sockets = new LiveSocketServer(hub, { protocols: [DASHBOARD_PROTOCOL], onClientError: (err) => log({ level: 'warn', event: 'ws_client_error', message: err.message }) });
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -34,15 +34,47 @@ export interface DualServer {
   close(graceMs: number): Promise<void>;
 }
 
-export function createDualServer(handler: RequestHandler, onUpgrade: UpgradeHandler): DualServer {
+/** Connection timeouts; the defaults serve production, tests pass short ones. Not a user setting. */
+export interface ListenerTimeouts {
+  /** How long a connection may take to show its protocol (no byte yet, or part of the HTTP/2 preface). */
+  readonly sniffMs?: number;
+  /** How long an HTTP/2 session may stay open with no stream in flight (HTTP/1's keepAliveTimeout). */
+  readonly h2IdleMs?: number;
+}
+
+const SNIFF_MS = 10_000;
+const KEEP_ALIVE_MS = 65_000;
+
+export function createDualServer(handler: RequestHandler, onUpgrade: UpgradeHandler, timeouts: ListenerTimeouts = {}): DualServer {
+  const sniffMs = timeouts.sniffMs ?? SNIFF_MS;
+  const h2IdleMs = timeouts.h2IdleMs ?? KEEP_ALIVE_MS;
   // requestTimeout bounds how long a client may take to send a request (not how long we stream back).
-  const h1 = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 300_000, headersTimeout: 60_000 }, handler);
+  const h1 = http.createServer({ keepAliveTimeout: KEEP_ALIVE_MS, requestTimeout: 300_000, headersTimeout: 60_000 }, handler);
   h1.on('upgrade', onUpgrade);
   const h2 = http2.createServer({ maxSessionMemory: 64 }, handler);
   const sessions = new Set<http2.ServerHttp2Session>();
   h2.on('session', (session) => {
     sessions.add(session);
     session.on('close', () => sessions.delete(session));
+    // Idle sessions hold a file descriptor each; close them (GOAWAY) like HTTP/1 keep-alive sockets. Our own timer
+    // rather than session.setTimeout: that one counts bytes, so it would cut a stream waiting minutes for an
+    // upstream's first byte, and once fired it does not re-arm.
+    let open = 0;
+    let idle: NodeJS.Timeout | undefined;
+    const armIdle = () => {
+      idle = setTimeout(() => session.close(), h2IdleMs);
+      idle.unref();
+    };
+    armIdle();
+    session.on('stream', (stream) => {
+      open += 1;
+      clearTimeout(idle);
+      stream.once('close', () => {
+        open -= 1;
+        if (open === 0 && !session.closed) armIdle();
+      });
+    });
+    session.once('close', () => clearTimeout(idle));
   });
 
   const sockets = new Set<net.Socket>();
@@ -58,6 +90,11 @@ export function createDualServer(handler: RequestHandler, onUpgrade: UpgradeHand
       silent.delete(socket);
     });
     socket.on('error', () => socket.destroy());
+    // A connection that never shows its protocol (silent, or a preface trickled in) would hold its descriptor
+    // forever: neither server has it yet, so none of their timeouts apply. One deadline from accept, not per byte.
+    const sniffDeadline = setTimeout(() => socket.destroy(), sniffMs);
+    sniffDeadline.unref();
+    socket.once('close', () => clearTimeout(sniffDeadline));
     const received: Buffer[] = [];
     const onData = (chunk: Buffer): void => {
       received.push(chunk);
@@ -65,6 +102,7 @@ export function createDualServer(handler: RequestHandler, onUpgrade: UpgradeHand
       const protocol = sniffProtocol(seen);
       if (protocol === undefined) return;
       socket.off('data', onData);
+      clearTimeout(sniffDeadline);
       silent.delete(socket);
       // Paused before the hand-over so the sniffed bytes stay in the socket's read buffer for the chosen server.
       socket.pause();

@@ -1,7 +1,7 @@
 // The embedded store: sql.js in memory on its own thread, a journal appended before every commit resolves,
 // atomic snapshots. A commit is durable once its journal line is written; the database thread catches up in
 // batches off the request path, and every read, snapshot and prune is queued behind what was sent before it.
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
 import { lockDataDir, type DirLock } from './dir-lock.js';
@@ -38,11 +38,19 @@ export const JOURNAL_FILE = 'journal.ndjson';
 const LOCK_FILE = 'store.lock';
 
 async function readSnapshot(path: string): Promise<Uint8Array | undefined> {
+  let fh;
   try {
-    return await readFile(path);
+    fh = await open(path, 'r');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
+  }
+  try {
+    // Like the journal: an existing snapshot keeps the mode it was given until the next snapshot replaces it.
+    await fh.chmod(0o600);
+    return await fh.readFile();
+  } finally {
+    await fh.close();
   }
 }
 

@@ -84,6 +84,9 @@ export class Journal {
     });
     if (tail > 0) log({ level: 'warn', event: 'journal_torn_tail', path, line: lines + 1, bytes: tail });
     const fh = await open(path, 'a', 0o600);
+    // open's mode only applies to a new file: an existing journal (copied, restored, older umask) may be readable by
+    // other users, and it holds every request's spend; tighten it now rather than at the next compaction.
+    await fh.chmod(0o600);
     if (tail > 0) await fh.truncate(complete);
     return { journal: new Journal(path, fh, complete), entries };
   }

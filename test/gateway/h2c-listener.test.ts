@@ -1,5 +1,6 @@
 // The one-port listener alone: how the first bytes pick HTTP/1.1 or HTTP/2, and that close(graceMs) drains and then
-// tears down HTTP/2 sessions and undecided connections without leaking sockets.
+// tears down HTTP/2 sessions and undecided connections without leaking sockets; and that connections which never
+// show a protocol, or HTTP/2 sessions left idle, are closed by the server.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http2 from 'node:http2';
@@ -107,6 +108,96 @@ describe('createDualServer close(graceMs) past the grace period', () => {
     session.destroy();
   });
 });
+
+describe('createDualServer closes connections that never get going', () => {
+  const SNIFF_MS = 200;
+  const H2_IDLE_MS = 300;
+  let server: DualServer;
+  let port: number;
+  /** Requests to /slow hold their answer until released. */
+  const held: (() => void)[] = [];
+
+  before(async () => {
+    server = createDualServer(
+      (req, res) => {
+        const answer = () => {
+          res.writeHead(200, { 'content-type': 'text/plain' });
+          res.end(`HTTP/${req.httpVersion}`);
+        };
+        if (req.url === '/slow') held.push(answer);
+        else answer();
+      },
+      (_req, socket) => socket.destroy(),
+      { sniffMs: SNIFF_MS, h2IdleMs: H2_IDLE_MS },
+    );
+    await new Promise<void>((resolve) => server.tcp.listen(0, '127.0.0.1', resolve));
+    port = (server.tcp.address() as AddressInfo).port;
+  });
+
+  after(async () => {
+    if (server.tcp.listening) await server.close(10);
+  });
+
+  test('a connection that sends no byte is closed by the server after the sniff timeout', async () => {
+    const silent = net.connect({ port, host: '127.0.0.1' });
+    const started = Date.now();
+    await withTimeout(closed(silent), 3_000, 'the server to close the silent connection');
+    assert.ok(Date.now() - started >= SNIFF_MS - 20, 'not before the timeout');
+  });
+
+  test('a connection stuck inside the HTTP/2 preface is closed too, even while it trickles bytes', async () => {
+    const partial = net.connect({ port, host: '127.0.0.1' });
+    const done = closed(partial);
+    let at = 0;
+    // One preface byte every 50 ms never completes it within the deadline: the deadline is not reset per byte.
+    const trickle = setInterval(() => {
+      if (at < PREFACE.length - 1 && !partial.destroyed) partial.write(PREFACE.subarray(at, ++at));
+    }, 50);
+    try {
+      await withTimeout(done, 3_000, 'the server to close the half-preface connection');
+    } finally {
+      clearInterval(trickle);
+    }
+  });
+
+  test('an HTTP/1.1 connection that sends its request in time is served and outlives the sniff timeout', async () => {
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    socket.on('error', () => undefined);
+    let text = '';
+    socket.on('data', (c: Buffer) => (text += c.toString()));
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write('GET /first HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n');
+    await waitFor(() => text.includes('HTTP/1.1'), 'the first answer');
+    await new Promise((resolve) => setTimeout(resolve, SNIFF_MS * 2));
+    assert.equal(socket.destroyed, false, 'the keep-alive connection is still open');
+    socket.write('GET /second HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n');
+    await waitFor(() => text.split('HTTP/1.1 200').length === 3, 'the second answer on the same connection');
+    socket.destroy();
+  });
+
+  test('an HTTP/2 session is served, kept while a stream outlasts the idle timeout, and closed once idle', async () => {
+    const session = http2.connect(`http://127.0.0.1:${port}`);
+    session.on('error', () => undefined);
+    const sessionClosed = new Promise<void>((resolve) => session.once('close', () => resolve()));
+    const slow = h2Request(session, '/slow');
+    await waitFor(() => held.length === 1, 'the slow request to arrive');
+    await new Promise((resolve) => setTimeout(resolve, H2_IDLE_MS * 2));
+    assert.equal(session.closed || session.destroyed, false, 'a session with a stream in flight is not idle');
+    held.shift()?.();
+    assert.deepEqual(await slow, { status: 200, body: 'HTTP/2.0' });
+    await withTimeout(sessionClosed, 3_000, 'the server to close the idle HTTP/2 session');
+  });
+});
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 function closed(socket: net.Socket): Promise<void> {
   socket.on('error', () => undefined);
