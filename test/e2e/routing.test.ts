@@ -87,9 +87,10 @@ describe('routing and resilience through the gateway', () => {
       for (let i = 0; i < 5; i++) assert.equal(servedBy(await rig.send('staging-key', 'bedrock-claude')), 'bedrock-mistral');
       assert.equal(rig.claude.requests.length, 3, 'an open breaker sends nothing to the provider');
 
-      // The cooldown ends; the provider has recovered but answers slowly, so concurrent requests overlap the probe.
+      // The cooldown ends; the provider has recovered but answers slowly, so concurrent requests overlap the probe
+      // (slow enough that all five are routed while it is in flight, even on a loaded machine).
       rig.clock.advance(30_000);
-      rig.claude.setDefault({ ...FIXED_USAGE, latencyMs: 300 });
+      rig.claude.setDefault({ ...FIXED_USAGE, latencyMs: 1500 });
       const during = await Promise.all(Array.from({ length: 5 }, () => rig.send('staging-key', 'bedrock-claude')));
       assert.ok(during.every((a) => a.status === 200));
       assert.equal(rig.claude.requests.length, 4, 'exactly one probe reached the provider');
