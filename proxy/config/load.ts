@@ -1,4 +1,4 @@
-// Loads bifrost.yaml: YAML with source positions → schema → cross-checks → typed Config (DESIGN §3).
+// Loads bifrost.yaml: YAML with source positions → schema → cross-checks → typed Config (docs/configuration.md).
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';

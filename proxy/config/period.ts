@@ -1,4 +1,4 @@
-// Parsing of durations and budget periods written as `<n><unit>` (DESIGN §3).
+// Parsing of durations and budget periods written as `<n><unit>` (docs/configuration.md).
 import type { Period, PeriodUnit } from './types.js';
 
 const UNIT_NAMES: Readonly<Record<PeriodUnit, string>> = {

@@ -1,4 +1,4 @@
-// The validated, typed form of bifrost.yaml (DESIGN §3). Past the config edge, code trusts these types.
+// The validated, typed form of bifrost.yaml (docs/configuration.md). Past the config edge, code trusts these types.
 
 /** A duration or budget period such as `1h`, `1w`, `1M`. */
 export interface Period {

@@ -1,4 +1,4 @@
-// Watches the config file and reloads it when its content changes (DESIGN §3: a valid edit applies within 1 s).
+// Watches the config file and reloads it when its content changes (docs/configuration.md: a valid edit applies within 1 s).
 import { createHash } from 'node:crypto';
 import { readFileSync, unwatchFile, watch, watchFile, type FSWatcher, type Stats } from 'node:fs';
 import { readFile } from 'node:fs/promises';

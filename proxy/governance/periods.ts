@@ -1,4 +1,4 @@
-// Calendar arithmetic for budget periods and rate-limit windows: UTC-aligned boundaries (DESIGN §3).
+// Calendar arithmetic for budget periods and rate-limit windows: UTC-aligned boundaries (docs/configuration.md).
 import type { Period } from '../config/types.js';
 
 const MINUTE = 60_000;

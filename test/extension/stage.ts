@@ -33,6 +33,9 @@ export function stageExtension(dir: string): string {
   writeFileSync(join(dir, 'package.json'), JSON.stringify(extensionManifest(), null, 2));
   cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
   for (const f of ['LICENSE', 'icon.png', '.vscodeignore']) copyFileSync(join(ROOT, f), join(dir, f));
+  // The JSON Schema the manifest contributes to YAML editors for bifrost.yaml.
+  mkdirSync(join(dir, 'docs'), { recursive: true });
+  copyFileSync(join(ROOT, 'docs', 'bifrost.schema.json'), join(dir, 'docs', 'bifrost.schema.json'));
   const readme = join(ROOT, 'README.md');
   if (existsSync(readme)) copyFileSync(readme, join(dir, 'README.md'));
   else writeFileSync(join(dir, 'README.md'), '# spendgate\n\nA local LLM gateway that counts and caps AI spend.\n');
