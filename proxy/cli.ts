@@ -1,4 +1,4 @@
-// The `spendgate` command: serve, check, status, logs (DESIGN §2).
+// The `spendgate` command: serve, check, status, logs, diff, export (DESIGN §2).
 import { parseArgs } from 'node:util';
 import { locateConfig } from './config/locate.js';
 import { createEventLog } from './server/event-log.js';
@@ -8,6 +8,7 @@ import { runStatus } from './cli/status.js';
 import { runLogs } from './cli/logs.js';
 import { runCheckCommand } from './cli/check.js';
 import { runDiff } from './cli/diff.js';
+import { runExport } from './cli/export.js';
 
 const USAGE = `usage: spendgate <command> [options]
 
@@ -16,6 +17,7 @@ const USAGE = `usage: spendgate <command> [options]
   status  [--port N] [--json]
   logs    [--follow] [--limit N] [--models M] [--virtual-key-ids K] [--status S] [...filters]
   diff    REV1 [REV2] [--config FILE] [--port N] [--json]
+  export  --from DATE --to DATE --group-by G[,G...] [--format csv|json] [--port N]
 `;
 
 async function serve(argv: string[]): Promise<number> {
@@ -86,6 +88,8 @@ export async function main(argv: string[]): Promise<number> {
       return runLogs(rest);
     case 'diff':
       return runDiff(rest, (line) => process.stdout.write(`${line}\n`));
+    case 'export':
+      return runExport(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -7,6 +7,18 @@ export interface GatewayClient {
   readonly base: string;
   readonly token: string;
   get<T>(path: string): Promise<T>;
+  /** GET a route whose body the caller reads as it arrives; rejects on a non-2xx status with the API's message. */
+  open(path: string): Promise<Response>;
+}
+
+/** An error the API answered, with its status (a 400 is the caller's input, not the gateway's failure). */
+export class ApiAnswerError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export async function connect(flags: { port?: string; 'data-dir'?: string; host?: string }): Promise<GatewayClient> {
@@ -20,19 +32,33 @@ export async function connect(flags: { port?: string; 'data-dir'?: string; host?
     throw new Error(`cannot read the admin token in ${dataDir} (is spendgate serve running with this --data-dir?)`);
   }
   const base = `http://${host}:${port}`;
+  const request = async (path: string): Promise<Response> => {
+    try {
+      return await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    } catch (err) {
+      throw new Error(`no gateway answers at ${base} (${(err as Error).message})`);
+    }
+  };
   return {
     base,
     token,
     async get<T>(path: string): Promise<T> {
-      let res: Response;
-      try {
-        res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
-      } catch (err) {
-        throw new Error(`no gateway answers at ${base} (${(err as Error).message})`);
-      }
+      const res = await request(path);
       const body = (await res.json()) as T & { error?: { message?: string } };
-      if (!res.ok) throw new Error(`${path}: HTTP ${res.status}: ${body.error?.message ?? 'error'}`);
+      if (!res.ok) throw new ApiAnswerError(res.status, `${path}: HTTP ${res.status}: ${body.error?.message ?? 'error'}`);
       return body;
+    },
+    async open(path: string): Promise<Response> {
+      const res = await request(path);
+      if (res.ok) return res;
+      const text = await res.text();
+      let message = text;
+      try {
+        message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? text;
+      } catch {
+        // not JSON: the raw text is the message
+      }
+      throw new ApiAnswerError(res.status, `${path.split('?')[0]}: HTTP ${res.status}: ${message}`);
     },
   };
 }

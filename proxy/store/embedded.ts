@@ -7,6 +7,7 @@ import { writeFileAtomic } from './atomic-file.js';
 import { lockDataDir, type DirLock } from './dir-lock.js';
 import { GroupCommit } from './group-commit.js';
 import { Journal, type JournalEntry, type StoreLog } from './journal.js';
+import { pushedBatches } from './row-batches.js';
 import { DatabaseThread } from './sqlite-thread.js';
 import { submitEntry } from './validate.js';
 import type { CommitEntry, SpendRow, Store } from './store.js';
@@ -120,6 +121,11 @@ class EmbeddedStore implements Store {
   query<T = Record<string, unknown>>(sql: string, params: readonly unknown[]): Promise<T[]> {
     this.applyPending();
     return this.db.query<T>(sql, params);
+  }
+
+  queryBatches<T = Record<string, unknown>>(sql: string, params: readonly unknown[], batchRows: number): AsyncIterable<T[]> {
+    this.applyPending();
+    return pushedBatches<T>((push) => this.db.queryBatches(sql, params, batchRows, (rows) => push(rows as T[])));
   }
 
   pruneLogs(before: number): Promise<number> {

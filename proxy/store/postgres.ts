@@ -123,6 +123,35 @@ class PostgresStore implements Store {
     return res.rows as T[];
   }
 
+  async *queryBatches<T = Record<string, unknown>>(sql: string, params: readonly unknown[], batchRows: number): AsyncGenerator<T[]> {
+    if (!Number.isSafeInteger(batchRows) || batchRows < 1) throw new RangeError(`batchRows must be a positive integer, got ${batchRows}`);
+    const client = await this.readPool.connect();
+    let failed = false;
+    try {
+      // A cursor lives in a transaction; the pool's sessions are read-only, so the statement still cannot write.
+      await client.query('BEGIN READ ONLY');
+      const declare: pg.QueryConfig & { queryMode: 'extended' } = {
+        text: `DECLARE export_cursor NO SCROLL CURSOR FOR ${sql}`,
+        values: [...params],
+        queryMode: 'extended',
+      };
+      await client.query(declare);
+      for (;;) {
+        // batchRows is a checked integer, never text from a request, so it is inlined.
+        const { rows } = await client.query(`FETCH FORWARD ${batchRows} FROM export_cursor`);
+        if (rows.length > 0) yield rows as T[];
+        if (rows.length < batchRows) break;
+      }
+    } catch (err) {
+      failed = true;
+      throw err;
+    } finally {
+      // Also reached when the reader stops early (a client that hung up): the transaction and cursor end here.
+      await client.query(failed ? 'ROLLBACK' : 'COMMIT').catch(() => (failed = true));
+      client.release(failed);
+    }
+  }
+
   async pruneLogs(before: number): Promise<number> {
     if (!Number.isSafeInteger(before)) throw new RangeError(`prune cutoff must be whole milliseconds, got ${before}`);
     const res = await this.pool.query('DELETE FROM logs WHERE "timestamp" < $1', [before]);

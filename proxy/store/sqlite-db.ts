@@ -1,5 +1,5 @@
 // The embedded store's in-memory sql.js database: schema, applying journal entries, read-only queries.
-import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
+import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
 import type { TierKind } from '../config/types.js';
 import type { JournalEntry } from './journal.js';
 import { LOG_COLUMN_LIST, LOG_COLUMNS, logRecordValues } from './log-columns.js';
@@ -111,6 +111,30 @@ export class SqliteDatabase {
     }
   }
 
+  /**
+   * The same read-only statement stepped to the end, its rows handed to `onBatch` `batchRows` at a time, so a
+   * large answer leaves the thread in pieces instead of one array.
+   */
+  queryBatches(sql: string, params: readonly unknown[], batchRows: number, onBatch: (rows: unknown[]) => void): void {
+    this.db.run('PRAGMA query_only = ON');
+    const stmt = this.db.prepare(sql);
+    try {
+      this.bindPositional(stmt, params);
+      let rows: unknown[] = [];
+      while (stmt.step()) {
+        rows.push(stmt.getAsObject());
+        if (rows.length >= batchRows) {
+          onBatch(rows);
+          rows = [];
+        }
+      }
+      if (rows.length > 0) onBatch(rows);
+    } finally {
+      stmt.free();
+      this.db.run('PRAGMA query_only = OFF');
+    }
+  }
+
   /** The whole database file, for a snapshot. */
   export(): Uint8Array {
     return this.db.export();
@@ -123,16 +147,20 @@ export class SqliteDatabase {
   private rows<T>(sql: string, params: readonly unknown[]): T[] {
     const stmt = this.db.prepare(sql);
     try {
-      // `$n` placeholders are named parameters to SQLite; binding by name lets a placeholder repeat.
-      const named: Record<string, SqlValue> = {};
-      params.forEach((v, i) => (named[`$${i + 1}`] = sqliteValue(v)));
-      if (params.length > 0) stmt.bind(named);
+      this.bindPositional(stmt, params);
       const out: T[] = [];
       while (stmt.step()) out.push(stmt.getAsObject() as T);
       return out;
     } finally {
       stmt.free();
     }
+  }
+
+  /** `$n` placeholders are named parameters to SQLite; binding by name lets a placeholder repeat. */
+  private bindPositional(stmt: Statement, params: readonly unknown[]): void {
+    const named: Record<string, SqlValue> = {};
+    params.forEach((v, i) => (named[`$${i + 1}`] = sqliteValue(v)));
+    if (params.length > 0) stmt.bind(named);
   }
 
   private transaction(body: () => void): void {

@@ -10,6 +10,8 @@ export type DatabaseRequest =
   /** Entries to apply one by one (start-up replay, prunes); answered with what happened. */
   | { readonly op: 'apply_entries'; readonly id: number; readonly entries: readonly JournalEntry[] }
   | { readonly op: 'query'; readonly id: number; readonly sql: string; readonly params: readonly unknown[] }
+  /** Like `query`, but the rows arrive as `rows` messages of at most `batchRows` each before the (null) result. */
+  | { readonly op: 'query_batches'; readonly id: number; readonly sql: string; readonly params: readonly unknown[]; readonly batchRows: number }
   | { readonly op: 'load_spend'; readonly id: number }
   | { readonly op: 'export'; readonly id: number }
   | { readonly op: 'close'; readonly id: number };
@@ -24,13 +26,16 @@ export interface ResultTypes {
   open: { readonly appliedSeq: number };
   apply_entries: AppliedEntries;
   query: unknown[];
+  query_batches: null;
   load_spend: SpendRow[];
   export: Uint8Array;
   close: null;
 }
 
-/** What the database thread sends back: an answer to a request, or an event for the gateway's log. */
+/** What the database thread sends back: an answer (or part of one) to a request, or an event for the gateway's log. */
 export type DatabaseMessage =
   | { readonly kind: 'result'; readonly id: number; readonly value: unknown }
+  /** One batch of a `query_batches` answer, in order. */
+  | { readonly kind: 'rows'; readonly id: number; readonly rows: unknown[] }
   | { readonly kind: 'error'; readonly id: number; readonly message: string }
   | { readonly kind: 'log'; readonly event: Record<string, unknown> };

@@ -18,7 +18,7 @@ function startWorker(): Worker {
   return new Worker(`require('tsx/cjs'); require(${JSON.stringify(source)});`, { eval: true });
 }
 
-type Pending = { resolve: (value: unknown) => void; reject: (err: Error) => void };
+type Pending = { resolve: (value: unknown) => void; reject: (err: Error) => void; onRows?: (rows: unknown[]) => void };
 type AnsweredRequest = Exclude<DatabaseRequest, { op: 'apply_lines' }>;
 type Op = AnsweredRequest['op'];
 type RequestBody<O extends Op> = Omit<Extract<AnsweredRequest, { op: O }>, 'op' | 'id'>;
@@ -67,6 +67,11 @@ export class DatabaseThread {
     return this.request('query', { sql, params }) as Promise<T[]>;
   }
 
+  /** Runs a read-only statement; its rows reach `onRows` in batches, in order, before the promise resolves. */
+  queryBatches(sql: string, params: readonly unknown[], batchRows: number, onRows: (rows: unknown[]) => void): Promise<void> {
+    return this.request('query_batches', { sql, params, batchRows }, onRows).then(() => undefined);
+  }
+
   loadSpend(): Promise<SpendRow[]> {
     return this.request('load_spend', {});
   }
@@ -85,11 +90,11 @@ export class DatabaseThread {
     }
   }
 
-  private request<O extends Op>(op: O, body: RequestBody<O>): Promise<ResultTypes[O]> {
+  private request<O extends Op>(op: O, body: RequestBody<O>, onRows?: (rows: unknown[]) => void): Promise<ResultTypes[O]> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise<ResultTypes[O]>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, onRows });
       this.worker.ref();
       this.worker.postMessage({ ...body, op, id } as DatabaseRequest);
     });
@@ -99,6 +104,7 @@ export class DatabaseThread {
     if (message.kind === 'log') return this.log(message.event);
     const waiting = this.pending.get(message.id);
     if (waiting === undefined) return;
+    if (message.kind === 'rows') return waiting.onRows?.(message.rows);
     this.pending.delete(message.id);
     if (this.pending.size === 0) this.worker.unref();
     if (message.kind === 'result') waiting.resolve(message.value);

@@ -69,6 +69,9 @@ async function handle(req: DatabaseRequest): Promise<void> {
     }
     case 'query':
       return send({ kind: 'result', id: req.id, value: database().query(req.sql, req.params) });
+    case 'query_batches':
+      database().queryBatches(req.sql, req.params, req.batchRows, (rows) => send({ kind: 'rows', id: req.id, rows }));
+      return send({ kind: 'result', id: req.id, value: null });
     case 'load_spend':
       return send({ kind: 'result', id: req.id, value: database().loadSpend() });
     case 'export': {

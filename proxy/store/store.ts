@@ -52,6 +52,12 @@ export interface Store {
    * both dialects; booleans bind as the dialect's booleans. Writes are refused.
    */
   query<T = Record<string, unknown>>(sql: string, params: readonly unknown[]): Promise<T[]>;
+  /**
+   * The same kind of statement for answers too large to hold at once: its rows arrive in batches of at most
+   * `batchRows`, in order. PostgreSQL reads them through a cursor; the embedded store's thread steps the statement
+   * and posts each batch. Breaking out of the loop early releases the cursor.
+   */
+  queryBatches<T = Record<string, unknown>>(sql: string, params: readonly unknown[], batchRows: number): AsyncIterable<T[]>;
   /** Delete log records with `timestamp < before`; returns how many. Spend totals are never pruned. */
   pruneLogs(before: number): Promise<number>;
   /** Present for the PostgreSQL team ledger only. */
