@@ -32,6 +32,9 @@ async function serve(argv: string[]): Promise<number> {
       'allow-remote': { type: 'boolean' },
       'max-body-bytes': { type: 'string' },
       'max-in-flight': { type: 'string' },
+      // Not in the usage text: test-scale alert retries (seconds instead of an hour to dead-letter).
+      'alert-retry-base-ms': { type: 'string' },
+      'alert-max-attempts': { type: 'string' },
     },
     strict: true,
   });

@@ -34,5 +34,16 @@ export function redactedConfig(config: Config, keyLabel: (id: string) => string 
     logging: config.logging,
     routing: config.routing,
     guards: config.guards,
+    // A webhook URL is not a secret, but it may carry credentials like any URL; a Slack URL shows only its variable.
+    ...(config.alerts && {
+      alerts: {
+        thresholds: config.alerts.thresholds,
+        destinations: config.alerts.destinations.map((d) =>
+          d.type === 'slack'
+            ? { type: 'slack', url: `env.${d.url.env}` }
+            : { type: 'webhook', url: withoutCredentials(d.url), ...(d.secret && { secret: `env.${d.secret.env}` }) },
+        ),
+      },
+    }),
   };
 }

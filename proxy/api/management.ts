@@ -1,4 +1,5 @@
 // Management routes under /api (admin token or dashboard session required; checked by the caller).
+import type { AlertStatusView } from '../alerts/alerter.js';
 import type { ConfigProblem } from '../config/types.js';
 import { GatewayError } from '../core/errors.js';
 import { parseLogFilter, parseLogQuery, LogFilterError } from '../logs/filters.js';
@@ -28,6 +29,8 @@ export interface ManagementContext {
   readonly startedAt: number;
   configStatus(): ConfigStatus;
   reload(): Promise<ConfigStatus>;
+  /** Alert outbox counts and dead deliveries, for /api/status. */
+  alertStatus(): Promise<AlertStatusView>;
 }
 
 /** A string field of a small JSON request body. */
@@ -51,8 +54,9 @@ export function budgetsPayload(s: Services): BudgetsPayload {
 type Handler = (m: ManagementContext, url: URL, req: AnyRequest, res: AnyResponse) => Promise<void> | void;
 
 const ROUTES: Record<string, Handler> = {
-  'GET /api/status': (m, _url, _req, res) => {
+  'GET /api/status': async (m, _url, _req, res) => {
     const s = m.services;
+    const alerts = await m.alertStatus();
     sendJson(res, 200, {
       version: m.version,
       uptime_seconds: Math.floor((Date.now() - m.startedAt) / 1000),
@@ -61,6 +65,7 @@ const ROUTES: Record<string, Handler> = {
       unpriced_models: [...s.unpricedModels].sort(),
       accounts: s.config.accounts.map((a) => ({ id: a.id, providers: a.providers.map((p) => p.id) })),
       virtual_keys: s.config.virtualKeys.map((k) => k.id),
+      alerts,
     });
   },
   'GET /api/budgets': (m, _url, _req, res) => sendJson(res, 200, budgetsPayload(m.services)),

@@ -1,7 +1,7 @@
 // Turns a validated file into the typed Config the engine uses: camelCase, defaults, resolved paths.
 import { resolve } from 'node:path';
 import type { FileConfig } from './schema.js';
-import type { Account, BudgetDef, Config, PriceDef, ProviderConfig, RateLimitDef, Timeouts } from './types.js';
+import type { Account, AlertDestination, AlertSettings, BudgetDef, Config, PriceDef, ProviderConfig, RateLimitDef, Timeouts } from './types.js';
 import { collectVirtualKeys } from './virtual-keys.js';
 
 type FileAccount = FileConfig['accounts'][number];
@@ -72,6 +72,17 @@ function priceModels(models: FileConfig['pricing']['models']): Record<string, Pr
   return out;
 }
 
+/** Destinations were checked per type by checkReferences, so the URL shapes hold here. */
+function alertDestination(d: NonNullable<FileConfig['alerts']>['destinations'][number]): AlertDestination {
+  if (d.type === 'slack') return { type: 'slack', url: { env: d.url.slice('env.'.length) } };
+  return { type: 'webhook', url: d.url, ...(d.secret !== undefined && { secret: d.secret }) };
+}
+
+function alerts(a: FileConfig['alerts']): AlertSettings | undefined {
+  if (a === undefined) return undefined;
+  return { thresholds: [...a.thresholds].sort((x, y) => x - y), destinations: a.destinations.map(alertDestination) };
+}
+
 /** The typed Config of a file that passed every check; `configDir` anchors relative paths. */
 export function assembleConfig(file: FileConfig, configDir: string): Config {
   const pricingFile = file.pricing_file ?? file.pricing.pricing_file;
@@ -119,5 +130,6 @@ export function assembleConfig(file: FileConfig, configDir: string): Config {
       ...(g.max_requests !== undefined && { maxRequests: g.max_requests }),
       window: g.window,
     })),
+    ...(file.alerts !== undefined && { alerts: alerts(file.alerts) }),
   };
 }

@@ -62,6 +62,22 @@ export const period: Leaf<Period> = (v) => {
   return parsed.ok ? { ok: true, value: parsed.period } : fail(parsed.message);
 };
 
+/** A secret that may only come from the environment (`env.NAME`), never written in the file. */
+export const envSecret: Leaf<{ readonly env: string }> = (v) => {
+  if (typeof v !== 'string') return expected('env.NAME', v);
+  const parsed = parseApiKeyRef(v);
+  if (parsed.ok && 'env' in parsed.value) return { ok: true, value: { env: parsed.value.env } };
+  if (v.startsWith('env.')) return parsed.ok ? expected('env.NAME', v) : fail(parsed.message);
+  // Never echo the value: it is probably the real secret.
+  return fail('a literal secret does not belong in a shared config file: put it in an environment variable and write env.NAME');
+};
+
+/** An alert threshold: a percentage of the tier's limit, above 0 and at most 100. */
+export const percent: Leaf<number> = (v) =>
+  typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 100
+    ? { ok: true, value: v }
+    : expected('a percentage greater than 0 and at most 100', v);
+
 export const apiKeyRef: Leaf<SecretRef> = (v) => (typeof v === 'string' ? parseApiKeyRef(v) : expected('env.NAME', v));
 
 export const keySecret: Leaf<KeySecret> = (v) =>

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { ConfigPath, PathProblem } from './positions.js';
 import type { FileConfig } from './schema.js';
+import { envSecret, httpUrl } from './fields.js';
 import { collectVirtualKeys } from './virtual-keys.js';
 
 interface IdEntry {
@@ -140,6 +141,31 @@ function settings(file: FileConfig): PathProblem[] {
   return out;
 }
 
+/** The alert section's rules that depend on a destination's type, and thresholds written twice. */
+function alertSettings(file: FileConfig): PathProblem[] {
+  if (file.alerts === undefined) return [];
+  const out: PathProblem[] = [];
+  const seen = new Set<number>();
+  file.alerts.thresholds.forEach((t, i) => {
+    if (seen.has(t)) out.push(error(['alerts', 'thresholds', i], `threshold ${t}% is listed twice`));
+    seen.add(t);
+  });
+  file.alerts.destinations.forEach((d, i) => {
+    const at: ConfigPath = ['alerts', 'destinations', i];
+    if (d.type === 'webhook') {
+      const url = httpUrl(d.url);
+      if (!url.ok) out.push(error([...at, 'url'], `webhook url: ${url.message}`));
+      return;
+    }
+    // A Slack incoming-webhook URL is itself the credential: whoever has it can post to the channel.
+    const ref = envSecret(d.url);
+    if (!ref.ok) out.push(error([...at, 'url'], `a Slack webhook URL is a secret: ${ref.message}`));
+    if (d.secret !== undefined) out.push(error([...at, 'secret'], 'slack destinations are not signed: secret is for webhook destinations'));
+  });
+  if (file.alerts.destinations.length === 0) out.push(warning(['alerts'], 'alerts has no destinations: alerts are recorded but sent nowhere'));
+  return out;
+}
+
 function advice(file: FileConfig): PathProblem[] {
   const out: PathProblem[] = [];
   if (file.accounts.length === 0) out.push(warning([], 'no accounts are configured: the gateway has no provider to route to'));
@@ -161,5 +187,5 @@ function advice(file: FileConfig): PathProblem[] {
 
 /** Every cross-section problem of a file that already passed the schema. */
 export function checkReferences(file: FileConfig): PathProblem[] {
-  return [...uniqueness(file), ...references(file), ...secretCollisions(file), ...idAsSecret(file), ...settings(file), ...advice(file)];
+  return [...uniqueness(file), ...references(file), ...secretCollisions(file), ...idAsSecret(file), ...settings(file), ...alertSettings(file), ...advice(file)];
 }

@@ -4,6 +4,7 @@ import {
   apiKeyRef,
   boolean,
   dollarsAsMicros,
+  envSecret,
   fallbackPolicy,
   httpUrl,
   keySecret,
@@ -14,6 +15,7 @@ import {
   period,
   positiveInt,
   positiveNumber,
+  percent,
   price,
   required,
   text,
@@ -32,7 +34,11 @@ export const TOP_LEVEL_KEYS = [
   'logging',
   'routing',
   'guards',
+  'alerts',
 ] as const;
+
+/** The thresholds alerts fire at when the section does not list its own (DESIGN §3). */
+export const DEFAULT_ALERT_THRESHOLDS: readonly number[] = [50, 80, 95, 100];
 
 function orEmptyMap<S extends z.ZodType>(schema: S) {
   return z.preprocess((v) => (v === undefined || v === null ? {} : v), schema);
@@ -143,6 +149,22 @@ const guardSchema = z.strictObject({
   window: required(period),
 });
 
+/**
+ * One alert destination. `url` is checked per type in references.ts (a webhook's is an http(s) URL, a Slack URL
+ * is a secret and so only `env.NAME`), where the problem can still point at the value.
+ */
+const alertDestinationSchema = z.strictObject({
+  type: required(oneOf(['webhook', 'slack'] as const)),
+  url: required(text),
+  secret: optional(envSecret),
+});
+
+const alertsSchema = z.strictObject({
+  // Item by item, so a bad threshold is reported at its own line and column.
+  thresholds: z.preprocess((v) => (v === undefined || v === null ? [...DEFAULT_ALERT_THRESHOLDS] : v), z.array(required(percent))),
+  destinations: listOfItems(alertDestinationSchema),
+});
+
 /** Unknown top-level keys are stripped here and reported as warnings by the loader. */
 export const fileSchema = z.object({
   accounts: listOfItems(accountSchema),
@@ -163,6 +185,8 @@ export const fileSchema = z.object({
   ),
   routing: orEmptyMap(routingSchema),
   guards: listOfItems(guardSchema),
+  // Absent stays absent: without the section nothing is sent (an empty `alerts:` turns them on with the defaults).
+  alerts: z.preprocess((v) => (v === null ? {} : v), alertsSchema.optional()),
 });
 
 export type FileConfig = z.output<typeof fileSchema>;

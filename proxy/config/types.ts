@@ -152,6 +152,17 @@ export interface GuardDef {
   readonly window: Period;
 }
 
+/** Where alerts go. Webhook URLs are not secret; a webhook's signing secret and a Slack URL are (env only). */
+export type AlertDestination =
+  | { readonly type: 'webhook'; readonly url: string; readonly secret?: { readonly env: string } }
+  | { readonly type: 'slack'; readonly url: { readonly env: string } };
+
+/** The `alerts` section: thresholds in percent of a tier's limit, ascending and distinct. */
+export interface AlertSettings {
+  readonly thresholds: readonly number[];
+  readonly destinations: readonly AlertDestination[];
+}
+
 export interface Config {
   readonly accounts: readonly Account[];
   readonly budgets: Budgets;
@@ -163,6 +174,8 @@ export interface Config {
   readonly logging: LoggingSettings;
   readonly routing: RoutingSettings;
   readonly guards: readonly GuardDef[];
+  /** Absent when the file has no `alerts` section: then nothing is sent. */
+  readonly alerts?: AlertSettings;
 }
 
 /** A problem found in the file, at a 1-based line and column. */

@@ -67,6 +67,7 @@ export class BudgetLedger {
   private tiers = new Map<string, BudgetTier>();
   private readonly pending = new WeakMap<Reservation, readonly Hold[]>();
   private readonly listeners = new Set<() => void>();
+  private readonly settleListeners = new Set<(charges: readonly SettledCharge[]) => void>();
   private notifyScheduled = false;
 
   constructor(
@@ -168,6 +169,11 @@ export class BudgetLedger {
       charges.push({ tier: hold.tier.tier, id: hold.tier.id, periodStart: account.start, micros: actualMicros });
     }
     this.changed();
+    if (charges.length > 0 && this.settleListeners.size > 0) {
+      queueMicrotask(() => {
+        for (const listener of [...this.settleListeners]) listener(charges);
+      });
+    }
     return charges;
   }
 
@@ -187,24 +193,13 @@ export class BudgetLedger {
   snapshot(): TierStatus[] {
     const now = this.clock.now();
     const tiers = [...this.tiers.values()].sort((a, b) => TIER_ORDER.indexOf(a.tier) - TIER_ORDER.indexOf(b.tier));
-    return tiers.map((tier) => {
-      const account = tier.current(now);
-      const spent = this.spentOf(tier, account);
-      const limit = tier.limitMicros;
-      return {
-        tier: tier.tier,
-        id: tier.id,
-        parent: tier.parent,
-        limit: microsToDollars(limit),
-        spent: microsToDollars(spent),
-        reserved: microsToDollars(account.reservedMicros),
-        remaining: microsToDollars(Math.max(0, limit - spent)),
-        period: tier.period.text,
-        period_start: isoSeconds(account.start),
-        resets_at: isoSeconds(account.end),
-        percent: limit > 0 ? Math.round((spent * 10_000) / limit) / 100 : 0,
-      };
-    });
+    return tiers.map((tier) => this.statusOf(tier, now));
+  }
+
+  /** One tier as the snapshot shows it, or undefined when it has no budget. */
+  status(tier: TierKind, id: string): TierStatus | undefined {
+    const found = this.tiers.get(tierKey(tier, id));
+    return found === undefined ? undefined : this.statusOf(found, this.clock.now());
   }
 
   /**
@@ -214,6 +209,34 @@ export class BudgetLedger {
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Call `listener` with the charges of every settled request (not for released reservations), in a microtask so
+   * a listener can never interrupt accounting. Returns an unsubscribe.
+   */
+  onSettle(listener: (charges: readonly SettledCharge[]) => void): () => void {
+    this.settleListeners.add(listener);
+    return () => this.settleListeners.delete(listener);
+  }
+
+  private statusOf(tier: BudgetTier, now: number): TierStatus {
+    const account = tier.current(now);
+    const spent = this.spentOf(tier, account);
+    const limit = tier.limitMicros;
+    return {
+      tier: tier.tier,
+      id: tier.id,
+      parent: tier.parent,
+      limit: microsToDollars(limit),
+      spent: microsToDollars(spent),
+      reserved: microsToDollars(account.reservedMicros),
+      remaining: microsToDollars(Math.max(0, limit - spent)),
+      period: tier.period.text,
+      period_start: isoSeconds(account.start),
+      resets_at: isoSeconds(account.end),
+      percent: limit > 0 ? Math.round((spent * 10_000) / limit) / 100 : 0,
+    };
   }
 
   private changed(): void {

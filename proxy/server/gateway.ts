@@ -31,6 +31,8 @@ import { budgetsPayload, type ConfigStatus, type ManagementContext } from '../ap
 import { BurnTracker } from '../insights/burn.js';
 import { backfillBurn } from '../insights/burn-backfill.js';
 import type { BudgetsPayload, EventLog, Services } from '../api/services.js';
+import { Alerter } from '../alerts/alerter.js';
+import { deliveryOptions } from '../alerts/delivery.js';
 import { AdminAuth, DASHBOARD_PROTOCOL } from './admin-auth.js';
 import { ensureDataDir, loadOrCreateAdminToken } from './admin-token.js';
 import { Dispatcher } from './dispatch.js';
@@ -139,18 +141,32 @@ export async function startGateway(options: ServeOptions, deps: GatewayDeps): Pr
 
   services.metrics.labelKeysWith(keyLabeller((id) => services.keys.presentsOwnId(id), adminToken));
 
+  const alerter = new Alerter({
+    ledger,
+    burn: services.burn,
+    guards,
+    outbox: store.alerts,
+    clock,
+    rng: services.rng,
+    env,
+    log,
+    delivery: deliveryOptions(options.alertDelivery),
+  });
   const apply = (next: Config) => {
     ledger.configure(next);
     limits.configure(next);
     guards.configure(next);
     router.configure(next);
     breakers.configure(next.routing.breaker);
+    alerter.configure(next);
   };
   apply(config);
   await warmLeases(store, config, clock.now());
   reportConfigWarnings(services, services.prices);
   ledger.restore(await store.loadSpend());
   await backfillBurn(store, services.burn, config, clock.now());
+  // After the restore: thresholds already crossed this period are found fired in the store, not sent again.
+  alerter.start();
   // The snapshot is O(tiers): never built per request, only when a live client listens, at most every 250 ms,
   // and less often when building it takes long (10,000 keys), so it never takes more than ~5% of the event loop.
   let budgetsPush: NodeJS.Timeout | undefined;
@@ -203,7 +219,7 @@ export async function startGateway(options: ServeOptions, deps: GatewayDeps): Pr
   };
   const reload = async (): Promise<ConfigStatus> => applyResult(await loadConfigFile(options.configPath));
 
-  const management: ManagementContext = { services, version: VERSION, startedAt, configStatus: () => status, reload };
+  const management: ManagementContext = { services, version: VERSION, startedAt, configStatus: () => status, reload, alertStatus: () => alerter.status() };
   const auth = new AdminAuth(adminToken, { clock, onFailure: () => services.metrics.adminAuthFailed() });
   const origin = new OriginPolicy(options.host);
   const dispatcher = new Dispatcher({
@@ -261,6 +277,7 @@ export async function startGateway(options: ServeOptions, deps: GatewayDeps): Pr
       await sockets.close();
       hub.close();
       await Promise.all(Object.values(providers).map((p) => p.close()));
+      await alerter.close();
       await store.close();
     })());
 

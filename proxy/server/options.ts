@@ -15,6 +15,8 @@ export interface ServeOptions {
   readonly maxInFlight: number;
   /** How long shutdown waits for in-flight requests. */
   readonly drainMs: number;
+  /** Alert delivery at test scale (hidden flags; production uses the defaults of proxy/alerts/delivery.ts). */
+  readonly alertDelivery: { readonly retryBaseMs?: number; readonly maxAttempts?: number };
 }
 
 export interface ServeFlags {
@@ -26,6 +28,10 @@ export interface ServeFlags {
   readonly 'allow-remote'?: boolean;
   readonly 'max-body-bytes'?: string;
   readonly 'max-in-flight'?: string;
+  /** Hidden, for tests: the first alert retry's delay ceiling in ms. */
+  readonly 'alert-retry-base-ms'?: string;
+  /** Hidden, for tests: attempts before an alert delivery is dead. */
+  readonly 'alert-max-attempts'?: string;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
@@ -58,5 +64,9 @@ export function resolveServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv, c
     maxBodyBytes: positiveInt(flags['max-body-bytes'] ?? String(32 * 1024 * 1024), 'max-body-bytes'),
     maxInFlight: positiveInt(flags['max-in-flight'] ?? '1024', 'max-in-flight'),
     drainMs: 30_000,
+    alertDelivery: {
+      ...(flags['alert-retry-base-ms'] !== undefined && { retryBaseMs: positiveInt(flags['alert-retry-base-ms'], 'alert-retry-base-ms') }),
+      ...(flags['alert-max-attempts'] !== undefined && { maxAttempts: positiveInt(flags['alert-max-attempts'], 'alert-max-attempts') }),
+    },
   };
 }

@@ -9,6 +9,8 @@ import { GroupCommit } from './group-commit.js';
 import { Journal, type JournalEntry, type StoreLog } from './journal.js';
 import { pushedBatches } from './row-batches.js';
 import { DatabaseThread } from './sqlite-thread.js';
+import { EmbeddedAlerts, type AlertChange } from './embedded-alerts.js';
+import type { AppliedEntries } from './sqlite-protocol.js';
 import { submitEntry } from './validate.js';
 import type { CommitEntry, SpendRow, Store } from './store.js';
 
@@ -82,6 +84,7 @@ export async function openEmbeddedStore(opts: EmbeddedStoreOptions): Promise<Sto
 
 class EmbeddedStore implements Store {
   readonly dialect = 'sqlite' as const;
+  readonly alerts: EmbeddedAlerts;
   private readonly writer: GroupCommit<CommitEntry>;
   private sinceSnapshot = 0;
   private snapshotting: Promise<void> | undefined;
@@ -103,6 +106,10 @@ class EmbeddedStore implements Store {
     private readonly opts: EmbeddedStoreOptions,
   ) {
     this.writer = new GroupCommit((batch) => this.write(batch));
+    this.alerts = new EmbeddedAlerts(
+      (change) => this.journalOne(change),
+      (sql, params) => this.query(sql, params),
+    );
     this.timer = setInterval(() => {
       if (this.sinceSnapshot > 0 && this.journalGrownEnough()) this.backgroundSnapshot();
     }, opts.snapshotIntervalMs ?? 30_000);
@@ -132,13 +139,22 @@ class EmbeddedStore implements Store {
     if (this.closed !== undefined) return Promise.reject(new Error('the store is closed'));
     if (!Number.isSafeInteger(before)) return Promise.reject(new RangeError(`prune cutoff must be whole milliseconds, got ${before}`));
     // Journaled like a commit, so a crash before the next snapshot does not bring the rows back.
+    return this.journalOne({ pruneBefore: before }).then((r) => r.pruned);
+  }
+
+  /**
+   * Journal one change with no commit in flight and apply it right behind everything journaled before it; resolves
+   * with what applying it did (rows pruned, whether an alert key was new).
+   */
+  private journalOne(change: { readonly pruneBefore: number } | AlertChange): Promise<AppliedEntries> {
+    if (this.closed !== undefined) return Promise.reject(new Error('the store is closed'));
     return this.writer.exclusive(async () => {
-      const entry: JournalEntry = { seq: this.seq + 1, pruneBefore: before };
+      const entry: JournalEntry = { seq: this.seq + 1, ...change };
       await this.journal.append([entry]);
       this.seq = entry.seq;
       this.sinceSnapshot++;
       this.applyPending();
-      return (await this.db.applyEntries([entry])).pruned;
+      return this.db.applyEntries([entry]);
     });
   }
 

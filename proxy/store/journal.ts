@@ -2,13 +2,30 @@
 import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { LogRecord } from '../logs/record.js';
+import type { AlertKey, DeliveryOutcome, QueuedDelivery } from './alert-outbox.js';
 import { writeFileAtomic } from './atomic-file.js';
 import type { Charge } from './store.js';
+
+/** An alert that fired, with the deliveries to queue if its key is new (applying it twice changes nothing). */
+export interface FiredAlertChange {
+  readonly key: AlertKey;
+  readonly deliveries: readonly QueuedDelivery[];
+  readonly at: number;
+}
+
+/** An outbox row's state after a delivery attempt. */
+export interface SettledDeliveryChange {
+  readonly outboxId: string;
+  readonly outcome: DeliveryOutcome;
+  readonly at: number;
+}
 
 /** One journaled change. `seq` increases by one per entry across the store's whole life. */
 export type JournalEntry =
   | { readonly seq: number; readonly charges: readonly Charge[]; readonly logs: readonly LogRecord[] }
-  | { readonly seq: number; readonly pruneBefore: number };
+  | { readonly seq: number; readonly pruneBefore: number }
+  | { readonly seq: number; readonly alertFired: FiredAlertChange }
+  | { readonly seq: number; readonly alertSettled: SettledDeliveryChange };
 
 export type StoreLog = (event: Record<string, unknown>) => void;
 
@@ -24,6 +41,8 @@ function parseEntry(line: string): JournalEntry | undefined {
   if (!Number.isSafeInteger(e.seq)) return undefined;
   if (Array.isArray(e.charges) && Array.isArray(e.logs)) return e as unknown as JournalEntry;
   if (typeof e.pruneBefore === 'number') return e as unknown as JournalEntry;
+  if (typeof e.alertFired === 'object' && e.alertFired !== null) return e as unknown as JournalEntry;
+  if (typeof e.alertSettled === 'object' && e.alertSettled !== null) return e as unknown as JournalEntry;
   return undefined;
 }
 

@@ -1,4 +1,5 @@
 // Versioned schema for both dialects: ordered, append-only; a version once released is never edited.
+import { alertTablesDdl } from './alert-outbox.js';
 import { logTableDdl } from './log-columns.js';
 import { logIndexMigration } from './log-indexes.js';
 import { rollupDdl } from './log-rollup.js';
@@ -34,6 +35,11 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     version: 2,
     description: 'log indexes in sort order, daily log rollup',
     statements: [...logIndexMigration('sqlite'), ...rollupDdl('sqlite')],
+  },
+  {
+    version: 3,
+    description: 'fired alerts and the alert outbox',
+    statements: alertTablesDdl('INTEGER'),
   },
 ];
 
@@ -72,5 +78,10 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     version: 2,
     description: 'log indexes in sort order, daily log rollup kept by triggers',
     statements: [...logIndexMigration('postgres'), ...rollupDdl('postgres')],
+  },
+  {
+    version: 3,
+    description: 'fired alerts and the alert outbox',
+    statements: alertTablesDdl('BIGINT'),
   },
 ];

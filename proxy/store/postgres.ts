@@ -6,6 +6,7 @@ import { GroupCommit } from './group-commit.js';
 import type { StoreLog } from './journal.js';
 import { DEFAULT_LEASE_OPTIONS, type LeaseOptions } from './lease-math.js';
 import { PgLeases } from './leases.js';
+import { PgAlerts } from './pg-alerts.js';
 import { LOG_COLUMN_LIST, LOG_COLUMNS, logRecordValues } from './log-columns.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import type { Charge, CommitEntry, SpendRow, Store } from './store.js';
@@ -89,6 +90,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
 class PostgresStore implements Store {
   readonly dialect = 'postgres' as const;
   readonly quota: PgLeases;
+  readonly alerts: PgAlerts;
   private readonly writer: GroupCommit<CommitEntry>;
   private closed: Promise<void> | undefined;
 
@@ -98,6 +100,7 @@ class PostgresStore implements Store {
     private readonly opts: PostgresStoreOptions,
   ) {
     this.writer = new GroupCommit((batch) => this.write(batch));
+    this.alerts = new PgAlerts(pool);
     this.quota = new PgLeases(pool, (task) => this.writer.exclusive(task), opts.gatewayId, opts.clock, opts.log, {
       ...DEFAULT_LEASE_OPTIONS,
       ...opts.lease,

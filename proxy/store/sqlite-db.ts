@@ -8,6 +8,11 @@ import { SQLITE_MIGRATIONS } from './migrations.js';
 import type { SpendRow } from './store.js';
 
 const INSERT_LOG = `INSERT INTO logs (${LOG_COLUMN_LIST}) VALUES (${LOG_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (id) DO NOTHING`;
+const FIRE_ALERT = `INSERT INTO alert_fired (type, tier, id, period_start, threshold, fired_at) VALUES (?, ?, ?, ?, ?, ?)
+  ON CONFLICT (type, tier, id, period_start, threshold) DO NOTHING`;
+const QUEUE_DELIVERY = `INSERT INTO alert_outbox (outbox_id, destination, payload, state, attempts, next_attempt_at, last_error, created_at, updated_at)
+  VALUES (?, ?, ?, 'pending', 0, ?, NULL, ?, ?) ON CONFLICT (outbox_id) DO NOTHING`;
+const SETTLE_DELIVERY = `UPDATE alert_outbox SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE outbox_id = ?`;
 const ADD_SPEND = `INSERT INTO spend (tier, id, period_start, spent_micros) VALUES (?, ?, ?, ?)
   ON CONFLICT (tier, id, period_start) DO UPDATE SET spent_micros = spent_micros + excluded.spent_micros`;
 
@@ -55,10 +60,11 @@ export class SqliteDatabase {
   /**
    * Apply entries in one transaction (all or none), advancing the journal position. Returns rows pruned. The log
    * rollup gets the sums of the records actually inserted (a replayed id is skipped), once per key, before a prune
-   * recounts what is left.
+   * recounts what is left. An alert entry queues its deliveries only when its key is new (`fired` counts those).
    */
-  apply(entries: readonly JournalEntry[]): number {
+  apply(entries: readonly JournalEntry[]): { pruned: number; fired: number } {
     let pruned = 0;
+    let fired = 0;
     this.transaction(() => {
       const insertLog = this.db.prepare(INSERT_LOG);
       const addSpend = this.db.prepare(ADD_SPEND);
@@ -76,6 +82,19 @@ export class SqliteDatabase {
             for (const sql of SQLITE_ROLLUP_PRUNE) this.db.run(sql, [rollupDay(e.pruneBefore)]);
             continue;
           }
+          if ('alertFired' in e) {
+            const { key, deliveries, at } = e.alertFired;
+            this.db.run(FIRE_ALERT, [key.type, key.tier, key.id, key.periodStart, key.threshold, at]);
+            if (this.db.getRowsModified() === 0) continue;
+            fired++;
+            for (const d of deliveries) this.db.run(QUEUE_DELIVERY, [d.outboxId, d.destination, d.payload, at, at, at]);
+            continue;
+          }
+          if ('alertSettled' in e) {
+            const { outboxId, outcome, at } = e.alertSettled;
+            this.db.run(SETTLE_DELIVERY, [outcome.state, outcome.attempts, outcome.nextAttemptAt, outcome.lastError, at, outboxId]);
+            continue;
+          }
           for (const c of e.charges) addSpend.run([c.tier, c.id, c.periodStart, c.micros]);
           for (const r of e.logs) {
             insertLog.run(logRecordValues(r).map(sqliteValue));
@@ -91,7 +110,7 @@ export class SqliteDatabase {
       const last = entries[entries.length - 1];
       if (last !== undefined) this.db.run(`UPDATE store_meta SET value = ? WHERE key = 'journal_seq'`, [last.seq]);
     });
-    return pruned;
+    return { pruned, fired };
   }
 
   loadSpend(): SpendRow[] {

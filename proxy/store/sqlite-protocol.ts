@@ -20,6 +20,8 @@ export type DatabaseRequest =
 export interface AppliedEntries {
   readonly applied: number;
   readonly pruned: number;
+  /** Alert entries whose key was new (their deliveries were queued). */
+  readonly fired: number;
 }
 
 export interface ResultTypes {

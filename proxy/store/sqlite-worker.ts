@@ -3,7 +3,7 @@
 // are handled strictly in arrival order: a query sees every entry the store sent before it.
 import { parentPort } from 'node:worker_threads';
 import type { JournalEntry } from './journal.js';
-import type { DatabaseMessage, DatabaseRequest } from './sqlite-protocol.js';
+import type { AppliedEntries, DatabaseMessage, DatabaseRequest } from './sqlite-protocol.js';
 import { SqliteDatabase } from './sqlite-db.js';
 import { sqlJs } from './sqljs-runtime.js';
 
@@ -22,23 +22,26 @@ function database(): SqliteDatabase {
 }
 
 /** Apply entries in one transaction; when the database refuses the batch, apply one by one and report the refused. */
-function applyBatch(entries: readonly JournalEntry[]): { applied: number; pruned: number } {
+function applyBatch(entries: readonly JournalEntry[]): AppliedEntries {
   const target = database();
   try {
-    return { applied: entries.length, pruned: target.apply(entries) };
+    return { applied: entries.length, ...target.apply(entries) };
   } catch {
     let applied = 0;
     let pruned = 0;
+    let fired = 0;
     for (const entry of entries) {
       try {
-        pruned += target.apply([entry]);
+        const result = target.apply([entry]);
+        pruned += result.pruned;
+        fired += result.fired;
         applied++;
       } catch (err) {
         // Reported whole: the next snapshot drops the refused entry from the journal.
         log({ level: 'error', event: 'store_apply_failed', entry, message: (err as Error).message });
       }
     }
-    return { applied, pruned };
+    return { applied, pruned, fired };
   }
 }
 
@@ -65,7 +68,7 @@ async function handle(req: DatabaseRequest): Promise<void> {
     case 'apply_entries': {
       const from = database().appliedSeq();
       const fresh = req.entries.filter((e) => e.seq > from);
-      return send({ kind: 'result', id: req.id, value: fresh.length === 0 ? { applied: 0, pruned: 0 } : applyBatch(fresh) });
+      return send({ kind: 'result', id: req.id, value: fresh.length === 0 ? { applied: 0, pruned: 0, fired: 0 } : applyBatch(fresh) });
     }
     case 'query':
       return send({ kind: 'result', id: req.id, value: database().query(req.sql, req.params) });

@@ -1,6 +1,7 @@
 // The narrow storage contract: durable charges and log records, spend restore, read-only log SQL, retention, shared quota.
 import type { TierKind } from '../config/types.js';
 import type { LogRecord } from '../logs/record.js';
+import type { AlertOutbox } from './alert-outbox.js';
 import type { SharedQuota, TierPeriod } from './quota.js';
 
 /** One tier's settled charge for one request, in integer micro-dollars (the ledger's `SettledCharge`). */
@@ -62,6 +63,8 @@ export interface Store {
   pruneLogs(before: number): Promise<number>;
   /** Present for the PostgreSQL team ledger only. */
   readonly quota?: LeaseQuota;
+  /** Fired alerts and their delivery outbox, shared by every gateway on the same store. */
+  readonly alerts: AlertOutbox;
   /** Flush pending commits, write the final snapshot or return unused leases, release resources. */
   close(): Promise<void>;
 }
