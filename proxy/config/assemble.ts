@@ -119,5 +119,8 @@ export function assembleConfig(file: FileConfig, configDir: string): Config {
       ...(g.max_requests !== undefined && { maxRequests: g.max_requests }),
       window: g.window,
     })),
+    ...(file.telemetry && {
+      telemetry: { otlpEndpoint: file.telemetry.otlp_endpoint, serviceName: file.telemetry.service_name, headers: file.telemetry.headers },
+    }),
   };
 }

@@ -5,6 +5,7 @@ import {
   boolean,
   dollarsAsMicros,
   fallbackPolicy,
+  headerSecret,
   httpUrl,
   keySecret,
   listOf,
@@ -32,6 +33,7 @@ export const TOP_LEVEL_KEYS = [
   'logging',
   'routing',
   'guards',
+  'telemetry',
 ] as const;
 
 function orEmptyMap<S extends z.ZodType>(schema: S) {
@@ -143,6 +145,21 @@ const guardSchema = z.strictObject({
   window: required(period),
 });
 
+/** An HTTP header name (RFC 9110 token): anything else would make every export fail at request time. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+const telemetrySchema = z.strictObject({
+  otlp_endpoint: required(httpUrl),
+  service_name: withDefault(text, 'spendgate'),
+  headers: orEmptyMap(
+    z.record(z.string(), required(headerSecret)).superRefine((headers, ctx) => {
+      for (const name of Object.keys(headers)) {
+        if (!HEADER_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: `"${name}" is not a valid HTTP header name`, input: name });
+      }
+    }),
+  ),
+});
+
 /** Unknown top-level keys are stripped here and reported as warnings by the loader. */
 export const fileSchema = z.object({
   accounts: listOfItems(accountSchema),
@@ -163,6 +180,8 @@ export const fileSchema = z.object({
   ),
   routing: orEmptyMap(routingSchema),
   guards: listOfItems(guardSchema),
+  // Absent or empty (`telemetry:`) means off.
+  telemetry: telemetrySchema.nullish(),
 });
 
 export type FileConfig = z.output<typeof fileSchema>;

@@ -38,9 +38,12 @@ import { createDualServer, type DualServer } from './listen.js';
 import type { ServeOptions } from './options.js';
 import { OriginPolicy } from './origin.js';
 import { DashboardUi } from './ui.js';
+import { TelemetryExport } from '../telemetry/export.js';
 
 export const VERSION = '0.1.0';
 const BUDGETS_PUSH_MS = 250;
+/** How long shutdown waits for the last telemetry export after the drain. */
+const TELEMETRY_FLUSH_MS = 5_000;
 
 export interface GatewayDeps {
   readonly clock?: Clock;
@@ -112,6 +115,9 @@ export async function startGateway(options: ServeOptions, deps: GatewayDeps): Pr
   const limits = new RateLimiter(clock);
   const guards = new SpendGuard(clock);
   const router = new Router(deps.rng ?? Math.random);
+  const metrics = new GatewayMetrics();
+  // Spans and OTLP metrics label keys exactly as /metrics does (the labeller is set below, before any request).
+  const telemetry = new TelemetryExport({ env, log, keyLabel: (id) => metrics.keyLabel(id), serviceVersion: VERSION });
   const breakers = new CircuitBreakers(clock, config.routing.breaker);
   const services: Services = {
     clock,
@@ -130,7 +136,8 @@ export async function startGateway(options: ServeOptions, deps: GatewayDeps): Pr
     providers,
     store,
     hub,
-    metrics: new GatewayMetrics(),
+    metrics,
+    telemetry,
     log,
     shutdown: shutdown.signal,
     unpricedModels: new Set(),
@@ -147,6 +154,7 @@ export async function startGateway(options: ServeOptions, deps: GatewayDeps): Pr
     breakers.configure(next.routing.breaker);
   };
   apply(config);
+  await telemetry.configure(config.telemetry);
   await warmLeases(store, config, clock.now());
   reportConfigWarnings(services, services.prices);
   ledger.restore(await store.loadSpend());
@@ -192,6 +200,8 @@ export async function startGateway(options: ServeOptions, deps: GatewayDeps): Pr
       services.keys = new KeyRing(config, env);
       services.prices = prices;
       apply(config);
+      // Not awaited: a collector that is slow to flush must not hold up the reload; swaps still apply in order.
+      void telemetry.configure(config.telemetry);
       await warmLeases(store, config, clock.now());
       reportConfigWarnings(services, prices);
       status = { path: options.configPath, loaded_at: new Date().toISOString(), ok: true, problems };
@@ -260,6 +270,8 @@ export async function startGateway(options: ServeOptions, deps: GatewayDeps): Pr
       clearTimeout(budgetsPush);
       await sockets.close();
       hub.close();
+      // Every drained request has recorded its span: flush them (bounded) before the process exits.
+      await telemetry.close(TELEMETRY_FLUSH_MS);
       await Promise.all(Object.values(providers).map((p) => p.close()));
       await store.close();
     })());

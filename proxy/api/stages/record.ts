@@ -109,7 +109,8 @@ export async function record(ctx: RequestContext, s: Services): Promise<void> {
     ctx.sink.release();
   }
   const upstreamMs = ctx.attempts.reduce((sum, a) => sum + (a.upstreamMs ?? 0), 0);
-  const overheadMs = Math.max(0, performance.now() - ctx.t0 - upstreamMs);
+  const durationMs = performance.now() - ctx.t0;
+  const overheadMs = Math.max(0, durationMs - upstreamMs);
   logs.forEach((log, i) => {
     s.hub.publish('create', log);
     const last = i === logs.length - 1;
@@ -118,5 +119,12 @@ export async function record(ctx: RequestContext, s: Services): Promise<void> {
       journalMs: last ? journalMs : 0,
       upstreamMs: ctx.attempts[i]?.upstreamMs ?? 0,
     });
+  });
+  s.telemetry.requestFinished({
+    operation: ctx.route.operation,
+    receivedAt: ctx.receivedAt,
+    durationMs,
+    records: logs,
+    upstreamMs: logs.map((_, i) => ctx.attempts[i]?.upstreamMs ?? 0),
   });
 }
