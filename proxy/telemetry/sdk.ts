@@ -36,11 +36,14 @@ export function signalUrl(endpoint: string, signal: 'traces' | 'metrics'): strin
   return new URL(`v1/${signal}`, base).toString();
 }
 
-/** Epoch milliseconds (fractional) as OpenTelemetry's [seconds, nanoseconds]; numbers would be read relative to process start when small. */
+/**
+ * Epoch milliseconds (fractional) as OpenTelemetry's [seconds, nanoseconds] (a plain number would be read relative
+ * to process start when small). Whole microseconds: a double holding epoch milliseconds has no finer precision.
+ */
 export function hrTime(epochMs: number): HrTime {
   const seconds = Math.floor(epochMs / 1000);
-  const nanos = Math.min(999_999_999, Math.round((epochMs - seconds * 1000) * 1_000_000));
-  return [seconds, nanos];
+  const micros = Math.min(999_999, Math.round((epochMs - seconds * 1000) * 1000));
+  return [seconds, micros * 1000];
 }
 
 /**
