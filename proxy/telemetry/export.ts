@@ -7,6 +7,8 @@ import { describeSpan, type FinishedRequest, type KeyLabel } from './span.js';
 
 /** What the request pipeline sees: one call per finished request, a no-op while telemetry is off. */
 export interface RequestTelemetry {
+  /** Whether an export is running; while off, callers skip even building the request's summary. */
+  readonly active: boolean;
   requestFinished(request: FinishedRequest): void;
 }
 
@@ -88,6 +90,10 @@ export class TelemetryExport implements RequestTelemetry {
       this.closed = true;
       await this.stop('shutdown', timeoutMs);
     });
+  }
+
+  get active(): boolean {
+    return this.pipeline !== undefined;
   }
 
   requestFinished(request: FinishedRequest): void {

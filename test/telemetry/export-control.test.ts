@@ -53,6 +53,7 @@ test('with no telemetry section the SDK is never loaded and requests cost one ch
   const fake = fakeSdk();
   const { telemetry, events } = controller(fake);
   await telemetry.configure(undefined);
+  assert.equal(telemetry.active, false, 'the record stage skips building the summary');
   telemetry.requestFinished(request);
   await telemetry.close(1000);
   assert.equal(fake.loads(), 0);
@@ -64,6 +65,7 @@ test('an endpoint loads the SDK once and records each finished request', async (
   const fake = fakeSdk();
   const { telemetry, events } = controller(fake, { OTEL_METRIC_EXPORT_INTERVAL: '250', OTEL_BSP_SCHEDULE_DELAY: 'soon' });
   await telemetry.configure(on('http://a:4318'));
+  assert.equal(telemetry.active, true);
   telemetry.requestFinished(request);
   assert.equal(fake.loads(), 1);
   assert.deepEqual(fake.recorded, ['http://a:4318 chat claude-sonnet-4-20250514']);

@@ -120,11 +120,14 @@ export async function record(ctx: RequestContext, s: Services): Promise<void> {
       upstreamMs: ctx.attempts[i]?.upstreamMs ?? 0,
     });
   });
-  s.telemetry.requestFinished({
-    operation: ctx.route.operation,
-    receivedAt: ctx.receivedAt,
-    durationMs,
-    records: logs,
-    upstreamMs: logs.map((_, i) => ctx.attempts[i]?.upstreamMs ?? 0),
-  });
+  // Off (no `telemetry:`), this one property read is all the export costs a request.
+  if (s.telemetry.active) {
+    s.telemetry.requestFinished({
+      operation: ctx.route.operation,
+      receivedAt: ctx.receivedAt,
+      durationMs,
+      records: logs,
+      upstreamMs: logs.map((_, i) => ctx.attempts[i]?.upstreamMs ?? 0),
+    });
+  }
 }
