@@ -4,6 +4,19 @@ import { existsSync, mkdirSync, cpSync } from 'node:fs';
 
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', legalComments: 'none' };
 
+/**
+ * The OpenTelemetry SDK is its own bundle (dist/proxy/telemetry.js): proxy/telemetry/export.ts imports it lazily, and
+ * here that import is left as a require of the file next to cli.js, so a gateway without `telemetry:` never parses it.
+ */
+const telemetryApart = {
+  name: 'telemetry-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/sdk\.js$/ }, (args) =>
+      args.importer.replaceAll('\\', '/').endsWith('proxy/telemetry/export.ts') ? { path: './telemetry.js', external: true } : undefined,
+    );
+  },
+};
+
 const targets = [
   {
     entryPoints: ['proxy/cli.ts'],
@@ -14,6 +27,17 @@ const targets = [
     banner: { js: '#!/usr/bin/env node' },
     // sql.js loads its wasm next to the bundle (copied below).
     external: ['pg-native'],
+    plugins: [telemetryApart],
+  },
+  {
+    // OpenTelemetry, loaded by the CLI only when the config has a telemetry section.
+    entryPoints: ['proxy/telemetry/sdk.ts'],
+    outfile: 'dist/proxy/telemetry.js',
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    // The packages' ES module builds let esbuild drop what is unused (most of semantic-conventions): ~260 KB instead of ~740 KB.
+    mainFields: ['module', 'main'],
   },
   {
     // The embedded store's database thread (a worker_threads script next to cli.js).

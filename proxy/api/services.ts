@@ -16,6 +16,7 @@ import type { BurnTracker } from '../insights/burn.js';
 import type { LiveHub } from '../logs/hub.js';
 import type { GatewayMetrics } from '../logs/metrics.js';
 import type { TierStatus } from '../governance/ledger.js';
+import type { RequestTelemetry } from '../telemetry/export.js';
 
 /** The WebSocket `budgets` message payload, the same shape as GET /api/budgets. */
 export interface BudgetsPayload {
@@ -44,6 +45,8 @@ export interface Services {
   readonly store: Store;
   readonly hub: LiveHub<BudgetsPayload>;
   readonly metrics: GatewayMetrics;
+  /** OpenTelemetry export of each finished request; a no-op while `telemetry:` is absent. */
+  readonly telemetry: RequestTelemetry;
   readonly log: EventLog;
   /** Aborted on shutdown: in-flight upstream calls give up. */
   readonly shutdown: AbortSignal;

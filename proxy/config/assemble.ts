@@ -131,5 +131,8 @@ export function assembleConfig(file: FileConfig, configDir: string): Config {
       window: g.window,
     })),
     ...(file.alerts !== undefined && { alerts: alerts(file.alerts) }),
+    ...(file.telemetry && {
+      telemetry: { otlpEndpoint: file.telemetry.otlp_endpoint, serviceName: file.telemetry.service_name, headers: file.telemetry.headers },
+    }),
   };
 }

@@ -80,6 +80,18 @@ export const percent: Leaf<number> = (v) =>
 
 export const apiKeyRef: Leaf<SecretRef> = (v) => (typeof v === 'string' ? parseApiKeyRef(v) : expected('env.NAME', v));
 
+/**
+ * A header value sent to the telemetry collector: only `env.NAME`, since such headers carry credentials and the file
+ * is meant to be shared.
+ */
+export const headerSecret: Leaf<SecretRef> = (v) => {
+  if (typeof v !== 'string') return expected('env.NAME', v);
+  const parsed = parseApiKeyRef(v);
+  if (parsed.ok || v.startsWith('env.')) return parsed;
+  // Never echo the value: it is probably a real token.
+  return fail('a header value is a secret and does not belong in a shared config file: put it in an environment variable and write NAME: env.VAR');
+};
+
 export const keySecret: Leaf<KeySecret> = (v) =>
   typeof v === 'string' ? parseKeySecret(v) : expected('env.NAME, sha256:<hex> or a literal key', v);
 

@@ -6,6 +6,7 @@ import {
   dollarsAsMicros,
   envSecret,
   fallbackPolicy,
+  headerSecret,
   httpUrl,
   keySecret,
   listOf,
@@ -35,6 +36,7 @@ export const TOP_LEVEL_KEYS = [
   'routing',
   'guards',
   'alerts',
+  'telemetry',
 ] as const;
 
 /** The thresholds alerts fire at when the section does not list its own (DESIGN §3). */
@@ -165,6 +167,21 @@ const alertsSchema = z.strictObject({
   destinations: listOfItems(alertDestinationSchema),
 });
 
+/** An HTTP header name (RFC 9110 token): anything else would make every export fail at request time. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+const telemetrySchema = z.strictObject({
+  otlp_endpoint: required(httpUrl),
+  service_name: withDefault(text, 'spendgate'),
+  headers: orEmptyMap(
+    z.record(z.string(), required(headerSecret)).superRefine((headers, ctx) => {
+      for (const name of Object.keys(headers)) {
+        if (!HEADER_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: `"${name}" is not a valid HTTP header name`, input: name });
+      }
+    }),
+  ),
+});
+
 /** Unknown top-level keys are stripped here and reported as warnings by the loader. */
 export const fileSchema = z.object({
   accounts: listOfItems(accountSchema),
@@ -187,6 +204,8 @@ export const fileSchema = z.object({
   guards: listOfItems(guardSchema),
   // Absent stays absent: without the section nothing is sent (an empty `alerts:` turns them on with the defaults).
   alerts: z.preprocess((v) => (v === null ? {} : v), alertsSchema.optional()),
+  // Absent or empty (`telemetry:`) means off.
+  telemetry: telemetrySchema.nullish(),
 });
 
 export type FileConfig = z.output<typeof fileSchema>;

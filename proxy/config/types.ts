@@ -163,6 +163,16 @@ export interface AlertSettings {
   readonly destinations: readonly AlertDestination[];
 }
 
+/** `telemetry:` — OTLP/HTTP export of one span per request and the GenAI metrics (proxy/telemetry/). */
+export interface TelemetrySettings {
+  /** The collector's OTLP/HTTP base URL; `v1/traces` and `v1/metrics` are appended, as OTEL_EXPORTER_OTLP_ENDPOINT does. */
+  readonly otlpEndpoint: string;
+  /** The `service.name` resource attribute. */
+  readonly serviceName: string;
+  /** Headers sent with every export (collector auth); values are environment variables, never literal. */
+  readonly headers: Readonly<Record<string, SecretRef>>;
+}
+
 export interface Config {
   readonly accounts: readonly Account[];
   readonly budgets: Budgets;
@@ -176,6 +186,8 @@ export interface Config {
   readonly guards: readonly GuardDef[];
   /** Absent when the file has no `alerts` section: then nothing is sent. */
   readonly alerts?: AlertSettings;
+  /** Absent: nothing is exported and no OpenTelemetry code is loaded. */
+  readonly telemetry?: TelemetrySettings;
 }
 
 /** A problem found in the file, at a 1-based line and column. */

@@ -40,9 +40,12 @@ import { createDualServer, type DualServer } from './listen.js';
 import type { ServeOptions } from './options.js';
 import { OriginPolicy } from './origin.js';
 import { DashboardUi } from './ui.js';
+import { TelemetryExport } from '../telemetry/export.js';
 
 export const VERSION = '0.1.0';
 const BUDGETS_PUSH_MS = 250;
+/** How long shutdown waits for the last telemetry export after the drain. */
+const TELEMETRY_FLUSH_MS = 5_000;
 
 export interface GatewayDeps {
   readonly clock?: Clock;
@@ -114,6 +117,9 @@ export async function startGateway(options: ServeOptions, deps: GatewayDeps): Pr
   const limits = new RateLimiter(clock);
   const guards = new SpendGuard(clock);
   const router = new Router(deps.rng ?? Math.random);
+  const metrics = new GatewayMetrics();
+  // Spans and OTLP metrics label keys exactly as /metrics does (the labeller is set below, before any request).
+  const telemetry = new TelemetryExport({ env, log, keyLabel: (id) => metrics.keyLabel(id), serviceVersion: VERSION });
   const breakers = new CircuitBreakers(clock, config.routing.breaker);
   const services: Services = {
     clock,
@@ -132,7 +138,8 @@ export async function startGateway(options: ServeOptions, deps: GatewayDeps): Pr
     providers,
     store,
     hub,
-    metrics: new GatewayMetrics(),
+    metrics,
+    telemetry,
     log,
     shutdown: shutdown.signal,
     unpricedModels: new Set(),
@@ -161,6 +168,7 @@ export async function startGateway(options: ServeOptions, deps: GatewayDeps): Pr
     alerter.configure(next);
   };
   apply(config);
+  await telemetry.configure(config.telemetry);
   await warmLeases(store, config, clock.now());
   reportConfigWarnings(services, services.prices);
   ledger.restore(await store.loadSpend());
@@ -208,6 +216,8 @@ export async function startGateway(options: ServeOptions, deps: GatewayDeps): Pr
       services.keys = new KeyRing(config, env);
       services.prices = prices;
       apply(config);
+      // Not awaited: a collector that is slow to flush must not hold up the reload; swaps still apply in order.
+      void telemetry.configure(config.telemetry);
       await warmLeases(store, config, clock.now());
       reportConfigWarnings(services, prices);
       status = { path: options.configPath, loaded_at: new Date().toISOString(), ok: true, problems };
@@ -276,6 +286,8 @@ export async function startGateway(options: ServeOptions, deps: GatewayDeps): Pr
       clearTimeout(budgetsPush);
       await sockets.close();
       hub.close();
+      // Every drained request has recorded its span: flush them (bounded) before the process exits.
+      await telemetry.close(TELEMETRY_FLUSH_MS);
       await Promise.all(Object.values(providers).map((p) => p.close()));
       await alerter.close();
       await store.close();

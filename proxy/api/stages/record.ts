@@ -109,7 +109,8 @@ export async function record(ctx: RequestContext, s: Services): Promise<void> {
     ctx.sink.release();
   }
   const upstreamMs = ctx.attempts.reduce((sum, a) => sum + (a.upstreamMs ?? 0), 0);
-  const overheadMs = Math.max(0, performance.now() - ctx.t0 - upstreamMs);
+  const durationMs = performance.now() - ctx.t0;
+  const overheadMs = Math.max(0, durationMs - upstreamMs);
   logs.forEach((log, i) => {
     s.hub.publish('create', log);
     const last = i === logs.length - 1;
@@ -119,4 +120,14 @@ export async function record(ctx: RequestContext, s: Services): Promise<void> {
       upstreamMs: ctx.attempts[i]?.upstreamMs ?? 0,
     });
   });
+  // Off (no `telemetry:`), this one property read is all the export costs a request.
+  if (s.telemetry.active) {
+    s.telemetry.requestFinished({
+      operation: ctx.route.operation,
+      receivedAt: ctx.receivedAt,
+      durationMs,
+      records: logs,
+      upstreamMs: logs.map((_, i) => ctx.attempts[i]?.upstreamMs ?? 0),
+    });
+  }
 }
