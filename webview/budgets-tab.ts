@@ -11,8 +11,11 @@ export function burnRate(r: RunwayJson): number {
   return r.pace_basis === 'last_24h' ? r.burn_rate_24h_per_hour : r.burn_rate_per_hour;
 }
 
-function burnCell(r: RunwayJson): HTMLElement {
-  const basis = r.pace_basis === 'last_24h' ? 'over the last 24 hours' : r.pace_basis === 'last_hour' ? 'over the last hour' : 'no spend in the last 24 hours';
+function burnCell(t: BudgetTierJson): HTMLElement {
+  const r = t.runway;
+  // Without a pace the tier may still have spent (this minute, or before the last 24 hours): say "no spend" only when true.
+  const idle = t.spent > 0 ? 'not enough recent spend to project a pace' : 'no spend in the last 24 hours';
+  const basis = r.pace_basis === 'last_24h' ? 'over the last 24 hours' : r.pace_basis === 'last_hour' ? 'over the last hour' : idle;
   return el(
     'span',
     { class: 'tier-burn', title: `${basis}; ${formatUsd(r.burn_rate_period_per_hour)}/h on average this period` },
@@ -43,7 +46,7 @@ function tierRow(t: BudgetTierJson, depth: number): HTMLElement {
       el('span', { class: 'tier-remaining' }, `${formatUsd(t.remaining)} left`),
       el('span', { class: 'tier-reserved', title: 'held by requests in flight' }, t.reserved > 0 ? `${formatUsd(t.reserved)} reserved` : ''),
     ),
-    burnCell(t.runway),
+    burnCell(t),
     runsOutCell(t.runway),
     el('span', { class: 'tier-reset', title: `period ${t.period} from ${formatUtc(t.period_start)}` }, `resets ${formatUtc(t.resets_at)}`),
   );

@@ -12,6 +12,7 @@ import type { Config } from '../config/types.js';
 import type { TierStatus } from '../governance/ledger.js';
 import { formatPolicyChanges, previewPolicyChange } from '../insights/policy-diff.js';
 import { connect } from './client.js';
+import { EXIT, EXIT_CODES_HELP, type CliCommand } from './command.js';
 
 const run = promisify(execFile);
 
@@ -22,7 +23,21 @@ export interface DiffDeps {
   readonly spend?: () => Promise<readonly TierStatus[] | undefined>;
 }
 
-const USAGE = 'usage: spendgate diff REV1 [REV2] [--config FILE] [--port N] [--host H] [--data-dir DIR] [--json]';
+const SYNOPSIS = 'REV1 [REV2] [--config FILE] [--port N] [--host H] [--data-dir DIR] [--json]';
+const USAGE = `usage: spendgate diff ${SYNOPSIS}`;
+
+const HELP = `${USAGE}
+
+What a change to bifrost.yaml between git revisions does given the running gateway's current spend:
+REV1's config against REV2's (the working tree when REV2 is omitted). Without a running gateway the
+consequences are shown without current spend.
+
+  --config FILE   the config in the repository (default: $SPENDGATE_CONFIG, else bifrost.yaml here or in a parent)
+  --port N, --host H, --data-dir DIR   where the running gateway and its admin token are
+  --json          the changes as JSON
+
+${EXIT_CODES_HELP}
+`;
 
 class DiffFailure extends Error {}
 
@@ -80,18 +95,18 @@ export async function runDiff(argv: string[], out: (line: string) => void, deps:
   } catch (err) {
     out(`spendgate diff: ${(err as Error).message}`);
     out(USAGE);
-    return 2;
+    return EXIT.usage;
   }
   const { values, positionals } = parsed;
   const [rev1, rev2] = positionals;
   if (rev1 === undefined || positionals.length > 2) {
     out(USAGE);
-    return 2;
+    return EXIT.usage;
   }
   const file = locateConfig({ explicit: values.config, env, cwd });
   if (file === undefined) {
     out('spendgate diff: no config found (pass --config FILE)');
-    return 2;
+    return EXIT.usage;
   }
   try {
     const root = realpathSync((await git(['rev-parse', '--show-toplevel'], dirname(file))).trim());
@@ -100,23 +115,30 @@ export async function runDiff(argv: string[], out: (line: string) => void, deps:
     const newText = rev2 === undefined ? await readFile(file, 'utf8') : await configAt(rev2, root, path);
     const before = load(oldText, file, `${rev1}:${path}`, out);
     const after = load(newText, file, rev2 === undefined ? path : `${rev2}:${path}`, out);
-    if (!before.ok || !after.ok) return 1;
+    if (!before.ok || !after.ok) return EXIT.failed;
 
     const spend = await (deps.spend ?? (() => gatewaySpend(values)))();
     const changes = previewPolicyChange(before.config, after.config, spend);
     if (values.json) {
       out(JSON.stringify({ from: rev1, to: rev2 ?? 'working tree', config: path, current_spend: spend !== undefined, changes }, null, 2));
-      return 0;
+      return EXIT.ok;
     }
     out(`policy changes in ${path}: ${rev1} → ${rev2 ?? 'working tree'}`);
     if (spend === undefined) out('no running gateway: consequences shown without current spend');
     const lines = formatPolicyChanges(changes);
     if (lines.length === 0) out('no changes to budgets, routing, rate limits or keys');
     for (const line of lines) out(line);
-    return 0;
+    return EXIT.ok;
   } catch (err) {
     if (!(err instanceof DiffFailure) && (err as NodeJS.ErrnoException).code === undefined) throw err;
     out(`spendgate diff: ${(err as Error).message}`);
-    return 2;
+    return EXIT.usage;
   }
 }
+
+export const diffCommand: CliCommand = {
+  name: 'diff',
+  synopsis: SYNOPSIS,
+  help: HELP,
+  run: (argv) => runDiff(argv, (line) => process.stdout.write(`${line}\n`)),
+};

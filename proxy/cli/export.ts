@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { LogFilterError } from '../logs/filters.js';
 import { parseExportRequest } from '../export/request.js';
 import { ApiAnswerError, connect } from './client.js';
+import type { CliCommand } from './command.js';
 
 export const EXPORT_USAGE = `usage: spendgate export --from DATE --to DATE --group-by G[,G...] [--format csv|json]
                         [--port N] [--host H] [--data-dir DIR]
@@ -80,3 +81,10 @@ export async function runExport(argv: string[]): Promise<number> {
   }
   return 0;
 }
+
+export const exportCommand: CliCommand = {
+  name: 'export',
+  synopsis: '--from DATE --to DATE --group-by G[,G...] [--format csv|json] [--port N]',
+  help: EXPORT_USAGE,
+  run: runExport,
+};

@@ -5,6 +5,7 @@ import { FILTER_PARAMS, LogFilterError, parseLogQuery } from '../logs/filters.js
 import type { LogRecordJson } from '../logs/json.js';
 import { connect } from './client.js';
 import { renderTable } from './table.js';
+import { EXIT, EXIT_CODES_HELP, UsageError, type CliCommand } from './command.js';
 
 const flagName = (param: string) => param.replaceAll('_', '-');
 
@@ -14,9 +15,26 @@ function line(r: LogRecordJson): string[] {
   return [r.timestamp, r.virtual_key_id ?? '-', model, r.provider_config_id ?? '-', String(r.status), String(r.input_tokens + r.output_tokens), cost, `${Math.round(r.latency_ms)}ms`];
 }
 
+const SYNOPSIS = '[--follow] [--limit N] [--models M] [--virtual-key-ids K] [--status S] [...filters] [--json]';
+
+const HELP = `usage: spendgate logs ${SYNOPSIS}
+
+Queries the running gateway's request log (newest first), or tails it live with --follow.
+Every filter of GET /api/logs is a flag, its name with - for _:
+  ${FILTER_PARAMS.map((p) => `--${flagName(p)}`).join(' ')}
+
+  -f, --follow    print each new request as it is logged (until Ctrl-C)
+  --json          JSON instead of a table (one object per line with --follow)
+  --port N        the gateway's port (default: $SPENDGATE_PORT or 8080)
+  --host H        the gateway's address (default 127.0.0.1)
+  --data-dir DIR  where its admin token is (default: $SPENDGATE_HOME or ~/.spendgate)
+
+${EXIT_CODES_HELP}
+`;
+
 const HEADERS = ['TIME', 'KEY', 'MODEL', 'PROVIDER', 'STATUS', 'TOKENS', 'COST', 'LATENCY'];
 
-export async function runLogs(argv: string[]): Promise<number> {
+async function runLogs(argv: string[]): Promise<number> {
   const filterOptions = Object.fromEntries(FILTER_PARAMS.map((p) => [flagName(p), { type: 'string' as const }]));
   const { values } = parseArgs({
     args: argv,
@@ -37,7 +55,7 @@ export async function runLogs(argv: string[]): Promise<number> {
   try {
     parseLogQuery(params); // the same validation as the API
   } catch (err) {
-    if (err instanceof LogFilterError) throw new Error(`--${flagName(err.parameter)}: ${err.message}`);
+    if (err instanceof LogFilterError) throw new UsageError(`--${flagName(err.parameter)}: ${err.message}`);
     throw err;
   }
   const client = await connect(values as { port?: string; host?: string; 'data-dir'?: string });
@@ -46,7 +64,7 @@ export async function runLogs(argv: string[]): Promise<number> {
     const page = await client.get<{ logs: LogRecordJson[]; pagination: { total_count: number } }>(`/api/logs?${params}`);
     if (values.json) process.stdout.write(`${JSON.stringify(page, null, 2)}\n`);
     else process.stdout.write(`${renderTable(HEADERS, page.logs.map(line))}\n${page.logs.length} of ${page.pagination.total_count} records\n`);
-    return 0;
+    return EXIT.ok;
   }
 
   const ws = new WebSocket(`${client.base.replace('http', 'ws')}/ws`, { headers: { authorization: `Bearer ${client.token}` } });
@@ -61,11 +79,13 @@ export async function runLogs(argv: string[]): Promise<number> {
     process.stdout.write(values.json ? `${JSON.stringify(msg.payload)}\n` : `${line(msg.payload).join('  ')}\n`);
   });
   return new Promise<number>((resolve) => {
-    ws.on('close', () => resolve(0));
+    ws.on('close', () => resolve(EXIT.ok));
     ws.on('error', (err) => {
       process.stderr.write(`spendgate logs: ${err.message}\n`);
-      resolve(1);
+      resolve(EXIT.failed);
     });
     process.once('SIGINT', () => ws.close());
   });
 }
+
+export const logsCommand: CliCommand = { name: 'logs', synopsis: SYNOPSIS, help: HELP, run: runLogs };

@@ -4,10 +4,25 @@ import type { TierStatus } from '../governance/ledger.js';
 import type { RateLimitStatus } from '../governance/ratelimits.js';
 import { connect } from './client.js';
 import { renderTable } from './table.js';
+import { EXIT, EXIT_CODES_HELP, type CliCommand } from './command.js';
+
+const SYNOPSIS = '[--port N] [--host H] [--data-dir DIR] [--json]';
+
+const HELP = `usage: spendgate status ${SYNOPSIS}
+
+Prints every budget tier and rate limit of the running gateway as a table.
+
+  --port N        the gateway's port (default: $SPENDGATE_PORT or 8080)
+  --host H        the gateway's address (default 127.0.0.1)
+  --data-dir DIR  where its admin token is (default: $SPENDGATE_HOME or ~/.spendgate)
+  --json          the same as JSON: {tiers, rate_limits}
+
+${EXIT_CODES_HELP}
+`;
 
 const money = (n: number) => `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 6 })}`;
 
-export async function runStatus(argv: string[]): Promise<number> {
+async function runStatus(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: { port: { type: 'string' }, host: { type: 'string' }, 'data-dir': { type: 'string' }, json: { type: 'boolean' } },
@@ -19,7 +34,7 @@ export async function runStatus(argv: string[]): Promise<number> {
   ]);
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ tiers: budgets.tiers, rate_limits: limits.limits }, null, 2)}\n`);
-    return 0;
+    return EXIT.ok;
   }
   process.stdout.write('Budgets\n');
   process.stdout.write(
@@ -47,5 +62,7 @@ export async function runStatus(argv: string[]): Promise<number> {
       new Set([3, 4]),
     )}\n`,
   );
-  return 0;
+  return EXIT.ok;
 }
+
+export const statusCommand: CliCommand = { name: 'status', synopsis: SYNOPSIS, help: HELP, run: runStatus };

@@ -1,4 +1,4 @@
-// Loads bifrost.yaml: YAML with source positions → schema → cross-checks → typed Config (docs/configuration.md).
+// Loads bifrost.yaml: YAML with source positions → schema and cross-checks → typed Config (docs/configuration.md).
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
@@ -7,7 +7,7 @@ import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { assembleConfig } from './assemble.js';
 import { problemsFromIssues } from './issues.js';
 import { SourcePositions, type PathProblem } from './positions.js';
-import { checkReferences } from './references.js';
+import { checkReferences, checkReferencesOfRawFile } from './references.js';
 import { fileSchema, TOP_LEVEL_KEYS, type FileConfig } from './schema.js';
 import { yamlProblem } from './syntax.js';
 import type { ConfigProblem, LoadResult } from './types.js';
@@ -152,6 +152,8 @@ function validate(text: string, filePath: string, options: LoadOptions): LoadRes
   const parsed = fileSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
     problems.push(...placed(problemsFromIssues(parsed.error.issues), positions));
+    // References are checked on the parts that parsed too, so fixing the schema problems does not reveal a second round.
+    problems.push(...placed(checkReferencesOfRawFile(raw), positions));
     return refused(problems);
   }
   const configDir = dirname(resolve(filePath));

@@ -3,12 +3,8 @@ import { createHash } from 'node:crypto';
 import type { ConfigPath, PathProblem } from './positions.js';
 import type { FileConfig } from './schema.js';
 import { envSecret, httpUrl } from './fields.js';
+import { idsOf, listOf, providerList, textField, type ItemList, type ListItem } from './id-lists.js';
 import { collectVirtualKeys } from './virtual-keys.js';
-
-interface IdEntry {
-  readonly id: string;
-  readonly path: ConfigPath;
-}
 
 function error(path: ConfigPath, message: string): PathProblem {
   return { severity: 'error', path, part: 'value', message };
@@ -18,74 +14,63 @@ function warning(path: ConfigPath, message: string): PathProblem {
   return { severity: 'warning', path, part: 'value', message };
 }
 
-function idsOf(items: readonly { readonly id: string }[], prefix: ConfigPath): IdEntry[] {
-  return items.map((item, i) => ({ id: item.id, path: [...prefix, i, 'id'] }));
-}
-
-function duplicates(what: string, entries: readonly IdEntry[]): PathProblem[] {
+function duplicates(what: string, list: ItemList): PathProblem[] {
   const seen = new Set<string>();
   const out: PathProblem[] = [];
-  for (const entry of entries) {
-    if (seen.has(entry.id)) out.push(error(entry.path, `duplicate ${what} id "${entry.id}"`));
-    seen.add(entry.id);
+  for (const item of list.items) {
+    const id = textField(item, 'id');
+    if (id === undefined) continue;
+    if (seen.has(id)) out.push(error([...item.path, 'id'], `duplicate ${what} id "${id}"`));
+    seen.add(id);
   }
   return out;
 }
 
-function providerEntries(file: FileConfig): IdEntry[] {
-  return file.accounts.flatMap((account, a) =>
-    account.providers.map((p, i) => ({ id: p.id, path: ['accounts', a, 'providers', i, 'id'] })),
-  );
-}
-
-function uniqueness(file: FileConfig): PathProblem[] {
-  const { budgets, rate_limits } = file;
+function uniqueness(root: unknown): PathProblem[] {
   return [
-    ...duplicates('account', idsOf(file.accounts, ['accounts'])),
-    ...duplicates('provider config', providerEntries(file)),
-    ...duplicates('customer budget', idsOf(budgets.customer, ['budgets', 'customer'])),
-    ...duplicates('team budget', idsOf(budgets.team, ['budgets', 'team'])),
-    ...duplicates('virtual key budget', idsOf(budgets.virtual_key, ['budgets', 'virtual_key'])),
-    ...duplicates('provider config budget', idsOf(budgets.provider_config, ['budgets', 'provider_config'])),
-    ...duplicates('virtual key rate limit', idsOf(rate_limits.virtual_key, ['rate_limits', 'virtual_key'])),
-    ...duplicates('provider config rate limit', idsOf(rate_limits.provider_config, ['rate_limits', 'provider_config'])),
-    ...duplicates('virtual key', idsOf(file.virtual_keys, ['virtual_keys'])),
+    ...duplicates('account', listOf(root, 'accounts')),
+    ...duplicates('provider config', providerList(root)),
+    ...duplicates('customer budget', listOf(root, 'budgets', 'customer')),
+    ...duplicates('team budget', listOf(root, 'budgets', 'team')),
+    ...duplicates('virtual key budget', listOf(root, 'budgets', 'virtual_key')),
+    ...duplicates('provider config budget', listOf(root, 'budgets', 'provider_config')),
+    ...duplicates('virtual key rate limit', listOf(root, 'rate_limits', 'virtual_key')),
+    ...duplicates('provider config rate limit', listOf(root, 'rate_limits', 'provider_config')),
+    ...duplicates('virtual key', listOf(root, 'virtual_keys')),
   ];
 }
 
-function references(file: FileConfig): PathProblem[] {
-  const customers = new Set(file.budgets.customer.map((b) => b.id));
-  const teams = new Set(file.budgets.team.map((b) => b.id));
-  const accounts = new Set(file.accounts.map((a) => a.id));
-  const providers = new Set(providerEntries(file).map((e) => e.id));
-  const out: PathProblem[] = [];
-  file.budgets.team.forEach((team, i) => {
-    if (team.customer_id !== undefined && !customers.has(team.customer_id)) {
-      out.push(error(['budgets', 'team', i, 'customer_id'], `team "${team.id}" names customer "${team.customer_id}", which has no entry in budgets.customer`));
-    }
+/**
+ * Each item's `field` must name an id of `targets`. Only said when every id of `targets` is known: if one of its
+ * items failed the schema, the missing id may be that item's, and the schema problem already points there.
+ */
+function resolves(items: ItemList, field: string, targets: ItemList, message: (item: ListItem, ref: string) => string): PathProblem[] {
+  if (!targets.complete) return [];
+  const known = idsOf(targets);
+  return items.items.flatMap((item) => {
+    const ref = textField(item, field);
+    return ref === undefined || known.has(ref) ? [] : [error([...item.path, field], message(item, ref))];
   });
-  file.budgets.virtual_key.forEach((key, i) => {
-    if (key.team_id !== undefined && !teams.has(key.team_id)) {
-      out.push(error(['budgets', 'virtual_key', i, 'team_id'], `virtual key "${key.id}" names team "${key.team_id}", which has no entry in budgets.team`));
-    }
-  });
-  const providerRefs: ReadonlyArray<readonly [readonly { readonly id: string }[], ConfigPath, string]> = [
-    [file.budgets.provider_config, ['budgets', 'provider_config'], 'budget'],
-    [file.rate_limits.provider_config, ['rate_limits', 'provider_config'], 'rate limit'],
+}
+
+function references(root: unknown): PathProblem[] {
+  const id = (item: ListItem) => textField(item, 'id') ?? '?';
+  const providers = providerList(root);
+  return [
+    ...resolves(listOf(root, 'budgets', 'team'), 'customer_id', listOf(root, 'budgets', 'customer'), (t, ref) => `team "${id(t)}" names customer "${ref}", which has no entry in budgets.customer`),
+    ...resolves(listOf(root, 'budgets', 'virtual_key'), 'team_id', listOf(root, 'budgets', 'team'), (k, ref) => `virtual key "${id(k)}" names team "${ref}", which has no entry in budgets.team`),
+    ...resolves(listOf(root, 'budgets', 'provider_config'), 'id', providers, (_, ref) => `budget for provider config "${ref}", which no account defines`),
+    ...resolves(listOf(root, 'rate_limits', 'provider_config'), 'id', providers, (_, ref) => `rate limit for provider config "${ref}", which no account defines`),
+    ...resolves(listOf(root, 'virtual_keys'), 'account', listOf(root, 'accounts'), (k, ref) => `virtual key "${id(k)}" names account "${ref}", which is not in accounts`),
   ];
-  for (const [items, prefix, what] of providerRefs) {
-    items.forEach((item, i) => {
-      if (!providers.has(item.id)) {
-        out.push(error([...prefix, i, 'id'], `${what} for provider config "${item.id}", which no account defines`));
-      }
-    });
-  }
-  file.virtual_keys.forEach((vk, i) => {
-    if (vk.account !== undefined && !accounts.has(vk.account)) {
-      out.push(error(['virtual_keys', i, 'account'], `virtual key "${vk.id}" names account "${vk.account}", which is not in accounts`));
-    }
-  });
-  return out;
+}
+
+/**
+ * The problems of a file that failed the schema which can still be told: duplicate ids and references to ids that
+ * do not exist, read from the parts that are well-formed, so one run of `spendgate check` reports them all.
+ */
+export function checkReferencesOfRawFile(raw: unknown): PathProblem[] {
+  return [...uniqueness(raw), ...references(raw)];
 }
 
 function secretCollisions(file: FileConfig): PathProblem[] {

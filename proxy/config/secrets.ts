@@ -44,3 +44,14 @@ export function resolveSecret(ref: SecretRef, env: NodeJS.ProcessEnv): string | 
   const value = env[ref.env];
   return value === undefined || value === '' ? undefined : value;
 }
+
+/** The variable an `api_key: env.NAME` names when it is unset or empty (so the provider would be called keyless). */
+export function unsetApiKeyVariable(ref: SecretRef | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  if (ref === undefined || !('env' in ref)) return undefined;
+  return resolveSecret(ref, env) === undefined ? ref.env : undefined;
+}
+
+/** Why a provider config cannot be called: shared by the start-up warning, `spendgate check` and the 502. */
+export function unsetApiKeyMessage(providerId: string, variable: string): string {
+  return `provider config "${providerId}" reads its API key from the environment variable ${variable} (api_key: env.${variable}), which is not set where spendgate runs: set ${variable} and restart spendgate`;
+}

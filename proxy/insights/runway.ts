@@ -80,7 +80,12 @@ export function runway(status: TierStatus, tracker: BurnTracker, now: number): R
       projected_exhaustion: null,
       runs_out_before_reset: false,
       exhausted: false,
-      summary: `${label} has had no spend in the last 24 hours; ${usd(remaining)} left until ${resets}`,
+      // The windows count complete minutes since the tracker began watching, so a tier can have spent (this
+      // minute, over a day ago, before a restart) with no pace to show: it must not read as "no spend" then.
+      summary:
+        spent > 0
+          ? `${label} has spent ${usd(spent)} this period, but not enough recently to project a pace; ${usd(remaining)} left until ${resets}`
+          : `${label} has had no spend in the last 24 hours; ${usd(remaining)} left until ${resets}`,
     };
   }
   const exhaustion = now + Math.ceil((remaining * current.window.observedMs) / current.window.micros);

@@ -13,6 +13,7 @@ import { sendAuthRefusal, type AdminAuth } from './admin-auth.js';
 import { identityProof, isChallengeNonce } from './identity.js';
 import type { OriginPolicy } from './origin.js';
 import type { DashboardUi } from './ui.js';
+import { baseUrl, missingPrefix, rootIndex } from './directions.js';
 
 export interface DispatchOptions {
   readonly management: ManagementContext;
@@ -89,7 +90,17 @@ export class Dispatcher {
     }
 
     const protocol = protocolOf(path);
-    if (!protocol) return sendApiError(res, 404, 'not_found', `no route ${method} ${path}`);
+    if (!protocol) {
+      const base = baseUrl(headers, req.socket.localAddress, req.socket.localPort);
+      if (method === 'GET' && path === '/') return sendJson(res, 200, rootIndex(base, this.opts.management.version));
+      const hint = missingPrefix(method, path, headers, base);
+      req.resume();
+      if (hint) {
+        res.writeHead(hint.status, hint.headers);
+        return void res.end(hint.body);
+      }
+      return sendApiError(res, 404, 'not_found', `no route ${method} ${path} (GET / lists what spendgate serves)`);
+    }
     if (method === 'GET' && (path === '/anthropic/v1/models' || path === '/openai/v1/models')) {
       return listModels(this.opts.management.services, protocol, headers, res);
     }

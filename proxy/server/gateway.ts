@@ -4,8 +4,10 @@ import type { Duplex } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
 import type { Config, ConfigProblem, LoadResult, ProviderType } from '../config/types.js';
 import { loadConfigFile } from '../config/load.js';
+import { unsetApiKeyMessage, unsetApiKeyVariable } from '../config/secrets.js';
 import { watchConfig } from '../config/watch.js';
 import { systemClock, type Clock } from '../core/clock.js';
+import { VERSION } from '../core/version.js';
 import { KeyRing } from '../governance/keys.js';
 import { BudgetLedger } from '../governance/ledger.js';
 import { RateLimiter } from '../governance/ratelimits.js';
@@ -42,7 +44,6 @@ import { OriginPolicy } from './origin.js';
 import { DashboardUi } from './ui.js';
 import { TelemetryExport } from '../telemetry/export.js';
 
-export const VERSION = '0.1.0';
 const BUDGETS_PUSH_MS = 250;
 /** How long shutdown waits for the last telemetry export after the drain. */
 const TELEMETRY_FLUSH_MS = 5_000;
@@ -84,6 +85,10 @@ async function warmLeases(store: Store, config: Config, now: number): Promise<vo
 function reportConfigWarnings(s: Services, prices: PriceBook): void {
   for (const problem of s.keys.problems) s.log({ level: 'warn', event: 'virtual_key_problem', message: problem });
   for (const problem of prices.problems) s.log({ level: 'warn', event: 'price_file_problem', model: problem.key, message: problem.message });
+  for (const p of s.config.accounts.flatMap((a) => a.providers)) {
+    const variable = unsetApiKeyVariable(p.apiKey, s.env);
+    if (variable !== undefined) s.log({ level: 'warn', event: 'provider_key_missing', provider_config: p.id, variable, message: unsetApiKeyMessage(p.id, variable) });
+  }
 }
 
 export async function startGateway(options: ServeOptions, deps: GatewayDeps): Promise<RunningGateway> {
@@ -255,13 +260,20 @@ export async function startGateway(options: ServeOptions, deps: GatewayDeps): Pr
     sockets.handleUpgrade(req, socket, head);
   };
   const server: DualServer = createDualServer(dispatcher.handle, onUpgrade);
-  await new Promise<void>((resolve, reject) => {
-    server.tcp.once('error', reject);
-    server.tcp.listen(options.port, options.host, () => {
-      server.tcp.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.tcp.once('error', reject);
+      server.tcp.listen(options.port, options.host, () => {
+        server.tcp.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    // Nothing was served: release the store (its journal and snapshot timer) so the caller can exit cleanly.
+    await Promise.all(Object.values(providers).map((p) => p.close()));
+    await store.close();
+    throw err;
+  }
   const port = (server.tcp.address() as AddressInfo).port;
   const hostForUrl = options.host.includes(':') && !options.host.startsWith('[') ? `[${options.host}]` : options.host;
   const url = `http://${hostForUrl}:${port}`;

@@ -1,34 +1,19 @@
 // The `spendgate` command as a user runs it: check, status, logs, serve's guard rails and graceful shutdown.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { startAnthropicUpstream } from '../upstreams/anthropic.js';
 import type { TestUpstream } from '../upstreams/common.js';
-import { CLI, eventually, removeDir, spawnGateway, tempDir, type SpawnedGateway } from '../harness/gateway.js';
+import { eventually, removeDir, spawnGateway, tempDir, type SpawnedGateway } from '../harness/gateway.js';
 import { fourTierConfig } from '../harness/configs.js';
+import { spendgate as runCli, type CliResult } from '../harness/cli.js';
 
 const ROOT = resolve(__dirname, '..', '..');
 const EXAMPLE = join(ROOT, 'examples', 'bifrost.yaml');
 
-interface CliResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs `node dist/proxy/cli.js ARGS` to completion. */
-async function spendgate(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<CliResult> {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-  const [code] = (await once(child, 'close')) as [number | null];
-  return { code, stdout, stderr };
-}
+/** `spendgate ARGS` with extra environment variables. */
+const spendgate = (args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<CliResult> => runCli(args, { env });
 
 const RATE_LIMITS = `rate_limits:
   virtual_key:
@@ -145,12 +130,12 @@ describe('spendgate status and logs against a running gateway', () => {
   test('an invalid filter value fails before contacting the gateway, naming the parameter', async () => {
     for (const [flag, value, parameter] of [['--min-cost', 'cheap', 'min_cost'], ['--limit', '0', 'limit'], ['--stream', 'maybe', 'stream'], ['--sort-by', 'size', 'sort_by']]) {
       const r = await spendgate(['logs', ...target(), flag, value]);
-      assert.equal(r.code, 1, `${flag} ${value}`);
+      assert.equal(r.code, 2, `${flag} ${value}: a usage error`);
       // Named as the API parameter (min_cost) or as the flag the user typed (--min-cost).
       assert.match(r.stderr, new RegExp(`invalid (${parameter}|${flag})\\b`), `${flag} ${value}: ${r.stderr}`);
     }
     const unknown = await spendgate(['logs', ...target(), '--model', 'x']);
-    assert.equal(unknown.code, 1);
+    assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /'--model'/, 'a typo of --models is refused, not ignored');
   });
 
@@ -174,9 +159,9 @@ describe('spendgate serve and the command line itself', () => {
     }
   });
 
-  test('an unknown command exits 1 and prints the usage', async () => {
+  test('an unknown command exits 2 (a usage error) and prints the usage', async () => {
     const r = await spendgate(['frobnicate']);
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 2);
     assert.match(r.stderr, /unknown command "frobnicate"/);
     assert.match(r.stderr, /^usage: spendgate <command>/m);
     for (const command of ['serve', 'check', 'status', 'logs']) assert.match(r.stderr, new RegExp(`^\\s+${command}\\s`, 'm'));

@@ -31,6 +31,8 @@ export interface SpawnOptions {
   readonly dataDir?: string;
   readonly args?: readonly string[];
   readonly port?: number;
+  /** Working directory of the process (default: the test's). */
+  readonly cwd?: string;
 }
 
 export async function tempDir(prefix = 'spendgate-test-'): Promise<string> {
@@ -47,7 +49,7 @@ export async function spawnGateway(options: SpawnOptions): Promise<SpawnedGatewa
   const child = spawn(
     process.execPath,
     [CLI, 'serve', '--config', configPath, '--port', String(options.port ?? 0), '--data-dir', dataDir, ...(options.args ?? [])],
-    { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], cwd: options.cwd },
   );
   const output: string[] = [];
   let buffered = '';

@@ -112,6 +112,27 @@ describe('budget runway', () => {
     assert.equal(r.summary, 'key staging-key has had no spend in the last 24 hours; $500 left until it resets on Nov 16');
   });
 
+  it('a tier that spent this minute, with no complete minute to pace from, does not read as "no spend"', () => {
+    const { clock, ledger, tracker, charge } = rig('2026-11-10T09:00:00Z');
+    clock.advance(20_000);
+    charge([{ tier: 'virtual_key', id: 'staging-key' }], 12 * DOLLAR);
+    const r = runway(tierStatus(ledger, 'virtual_key', 'staging-key'), tracker, clock.now());
+    assert.equal(r.pace_basis, null);
+    assert.doesNotMatch(r.summary, /no spend/);
+    assert.equal(r.summary, 'key staging-key has spent $12 this period, but not enough recently to project a pace; $488 left until it resets on Nov 16');
+  });
+
+  it('a tier whose spend is older than the tracker (before a restart) does not read as "no spend"', () => {
+    const { clock, ledger, charge } = rig('2026-11-10T09:00:00Z');
+    charge([{ tier: 'virtual_key', id: 'staging-key' }], 5 * DOLLAR);
+    clock.advance(3 * HOUR);
+    const restarted = new BurnTracker(clock.now()); // a gateway started after the charge, nothing backfilled
+    const r = runway(tierStatus(ledger, 'virtual_key', 'staging-key'), restarted, clock.now() + HOUR);
+    assert.equal(r.pace_basis, null);
+    assert.doesNotMatch(r.summary, /no spend/);
+    assert.match(r.summary, /^key staging-key has spent \$5 this period/);
+  });
+
   it('an exhausted tier says so and when it resets', () => {
     const { clock, ledger, tracker, charge } = rig('2026-11-10T09:00:00Z');
     charge([{ tier: 'virtual_key', id: 'staging-key' }], 500 * DOLLAR);

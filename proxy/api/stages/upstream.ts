@@ -4,6 +4,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config, ProviderConfig } from '../../config/types.js';
 import { resolveSecret } from '../../config/load.js';
+import { unsetApiKeyMessage, unsetApiKeyVariable } from '../../config/secrets.js';
 import { GatewayError, isGatewayError } from '../../core/errors.js';
 import type { Usage } from '../../core/usage.js';
 import { isBudgetRefusal, type TierRef } from '../../governance/ledger.js';
@@ -23,6 +24,10 @@ export type UpstreamServices = Pick<
 
 function eligibility(ctx: RequestContext, s: UpstreamServices) {
   return (p: ProviderConfig): string | null => {
+    // Calling the upstream without the key the config names would only come back as its 401, or worse
+    // succeed on some other credential; the variable is named so the fix is obvious.
+    const unsetKey = unsetApiKeyVariable(p.apiKey, s.env);
+    if (unsetKey !== undefined) return `environment variable ${unsetKey} (api_key: env.${unsetKey}) is not set`;
     const unsupported = s.providers[p.type].unsupported(ctx.request, toTarget(p, s));
     if (unsupported) return unsupported;
     const breaker = s.breakers.excluded(p.id);
@@ -90,8 +95,15 @@ export function timeoutsFor(p: ProviderConfig, s: Pick<Services, 'config'>): Tim
   return { ...s.config.routing.timeouts, ...p.timeouts };
 }
 
-function noProvider(ctx: RequestContext, last: GatewayError | undefined): GatewayError {
+function noProvider(ctx: RequestContext, s: Pick<Services, 'env'>, last: GatewayError | undefined): GatewayError {
   if (last) return allAttemptsFailed(ctx.attempts, ctx.excluded, last);
+  // Every candidate lacks its API key: a configuration fault of this gateway (502), not a busy upstream (503).
+  const keyless = ctx.excluded.flatMap((e) => {
+    const p = ctx.plan?.account.providers.find((q) => q.id === e.id);
+    const variable = p && unsetApiKeyVariable(p.apiKey, s.env);
+    return variable ? [unsetApiKeyMessage(e.id, variable)] : [];
+  });
+  if (keyless.length > 0 && keyless.length === ctx.excluded.length) return new GatewayError('upstream', keyless.join('; '), { status: 502 });
   const reasons = ctx.excluded.map((e) => `${e.id}: ${e.reason}`).join('; ');
   return new GatewayError('upstream', `no provider can serve this request${reasons ? ` (${reasons})` : ''}`, {
     status: 503,
@@ -120,7 +132,7 @@ export async function callUpstream(ctx: RequestContext, s: UpstreamServices): Pr
       if (current) tried.add(current.id);
       const choice = s.router.choose(plan, tried, isEligible);
       recordExclusions(ctx, choice.excluded);
-      if (!choice.chosen) throw noProvider(ctx, lastError);
+      if (!choice.chosen) throw noProvider(ctx, s, lastError);
       current = choice.chosen;
       retriesHere = 0;
     }
