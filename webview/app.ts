@@ -158,8 +158,8 @@ export class Dashboard {
   private loadSpend(): Promise<void> {
     // A closed range, so the export can ask for exactly the records the chart was drawn from, even minutes later.
     const now = this.now();
-    const interval = this.interval;
-    const range: SpendExportQuery = { from: new Date(now - SPEND_WINDOW_MS[interval]).toISOString(), to: new Date(now).toISOString(), group_by: GROUP_BY[this.group] };
+    const { interval, group } = this;
+    const range: SpendExportQuery = { from: new Date(now - SPEND_WINDOW_MS[interval]).toISOString(), to: new Date(now).toISOString(), group_by: GROUP_BY[group] };
     // Controls can change faster than answers arrive: only the newest request may draw the chart.
     const request = ++this.spendRequest;
     return this.guarded('spend', this.panel('spend'), async () => {
@@ -170,7 +170,7 @@ export class Dashboard {
       this.downloadButton.removeAttribute('disabled');
       // /api/export sums each group over the whole range; it has no time bucket, so the file cannot hold the per-hour/day points.
       this.downloadButton.title =
-        `Spend per ${this.group} from ${range.from} to ${range.to} (UTC) as CSV from /api/export: one row of totals per ${this.group}. ` +
+        `Spend per ${group} from ${range.from} to ${range.to} (UTC) as CSV from /api/export: one row of totals per ${group}. ` +
         `The export has no time column, so the per-${interval} points of the chart are not in the file.`;
     });
   }
