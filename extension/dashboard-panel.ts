@@ -1,12 +1,15 @@
 // The dashboard webview panel: serves the shared bundle and relays /api requests and /ws messages for it.
 import { randomBytes } from 'node:crypto';
+import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { isApiRoute } from '../webview/api-types.js';
 import { renderDashboardHtml } from '../webview/html.js';
 import { parseWebviewMessage, type HostToWebview, type WebviewToHost } from '../webview/protocol.js';
+import type { ExportOutcome, SpendExportQuery } from '../webview/spend-export.js';
 import type { EngineClient } from './engine-client.js';
 import { EngineApiError } from './engine-client.js';
 import type { LiveFeed } from './live-feed.js';
+import { fetchSpendExport, savedMessage } from './spend-export-file.js';
 
 export class DashboardPanel implements vscode.Disposable {
   private static current: DashboardPanel | undefined;
@@ -59,17 +62,34 @@ export class DashboardPanel implements vscode.Disposable {
       this.post({ type: 'connection', state: this.feed.state });
       return;
     }
+    const type = message.type === 'request' ? 'response' : 'exported';
     const client = this.client();
     if (!client) {
-      this.post({ type: 'response', id: message.id, ok: false, status: 503, message: 'spendgate is not running' });
+      this.post({ type, id: message.id, ok: false, status: 503, message: 'spendgate is not running' });
       return;
     }
     try {
-      const body = await client.get(message.route, message.query);
-      this.post({ type: 'response', id: message.id, ok: true, body });
+      if (message.type === 'request') this.post({ type: 'response', id: message.id, ok: true, body: await client.get(message.route, message.query) });
+      else this.post({ type: 'exported', id: message.id, ok: true, outcome: await this.saveExport(client, message.query) });
     } catch (err) {
-      this.post({ type: 'response', id: message.id, ok: false, status: err instanceof EngineApiError ? err.status : 503, message: (err as Error).message });
+      this.post({ type, id: message.id, ok: false, status: err instanceof EngineApiError ? err.status : 503, message: (err as Error).message });
     }
+  }
+
+  /** Fetches the CSV, asks where to save it (named as the engine names it) and writes it; the webview only learns the outcome. */
+  private async saveExport(client: EngineClient, query: SpendExportQuery): Promise<ExportOutcome> {
+    const file = await fetchSpendExport(client, query);
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.joinPath(folder, file.fileName),
+      filters: { CSV: ['csv'] },
+      saveLabel: 'Save spend export',
+      title: 'Save the spend export',
+    });
+    if (!target) return { state: 'cancelled' };
+    await vscode.workspace.fs.writeFile(target, Buffer.from(file.text, 'utf8'));
+    void vscode.window.showInformationMessage(savedMessage(file.rows, target.fsPath));
+    return { state: 'saved', file: target.fsPath, rows: file.rows };
   }
 
   private post(message: HostToWebview): void {

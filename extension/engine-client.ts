@@ -1,5 +1,6 @@
 // The extension host's client of the engine's HTTP API (admin token in Authorization; never handed to the webview).
 import type { ApiResponses, ApiRoute, ConfigStatusJson, GuardsJson } from '../webview/api-types.js';
+import { EXPORT_ROUTE, exportSearch, type SpendExportQuery } from '../webview/spend-export.js';
 import type { KeyIdentity } from './status-summary.js';
 
 export class EngineApiError extends Error {
@@ -12,6 +13,14 @@ export class EngineApiError extends Error {
 }
 
 const TIMEOUT_MS = 10_000;
+/** An export reads every record of its range (docs/export.md): a long range on a big store takes longer than a status call. */
+const EXPORT_TIMEOUT_MS = 120_000;
+
+/** The export's CSV text and the content-disposition naming its file. */
+export interface ExportCsv {
+  readonly text: string;
+  readonly disposition: string | null;
+}
 
 export class EngineClient {
   constructor(
@@ -50,6 +59,18 @@ export class EngineClient {
     }
   }
 
+  /** `GET /api/export` as CSV, the body as the engine wrote it. @throws EngineApiError */
+  async exportCsv(query: SpendExportQuery): Promise<ExportCsv> {
+    const path = `${EXPORT_ROUTE}?${exportSearch(query)}`;
+    const res = await fetch(this.baseUrl + path, {
+      headers: { authorization: `Bearer ${this.adminToken}`, accept: 'text/csv' },
+      signal: AbortSignal.timeout(EXPORT_TIMEOUT_MS),
+    });
+    const text = await res.text();
+    if (res.status !== 200) throw engineError(res.status, text, 'GET', path);
+    return { text, disposition: res.headers.get('content-disposition') };
+  }
+
   private async request(method: 'GET' | 'POST', path: string, body?: unknown, okStatuses: readonly number[] = [200]): Promise<unknown> {
     const res = await fetch(this.baseUrl + path, {
       method,
@@ -58,16 +79,19 @@ export class EngineClient {
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
     const text = await res.text();
-    if (!okStatuses.includes(res.status)) {
-      let message = text || `HTTP ${res.status}`;
-      try {
-        const parsed = JSON.parse(text) as { error?: { message?: unknown } };
-        if (typeof parsed.error?.message === 'string') message = parsed.error.message;
-      } catch {
-        // not JSON: keep the raw text
-      }
-      throw new EngineApiError(res.status, `${method} ${path}: ${message}`);
-    }
+    if (!okStatuses.includes(res.status)) throw engineError(res.status, text, method, path);
     return JSON.parse(text) as unknown;
   }
+}
+
+/** The engine's own error message (`{"error":{"message"}}`) when it sent one, else the raw body. */
+function engineError(status: number, text: string, method: string, path: string): EngineApiError {
+  let message = text || `HTTP ${status}`;
+  try {
+    const parsed = JSON.parse(text) as { error?: { message?: unknown } };
+    if (typeof parsed.error?.message === 'string') message = parsed.error.message;
+  } catch {
+    // not JSON: keep the raw text
+  }
+  return new EngineApiError(status, `${method} ${path}: ${message}`);
 }

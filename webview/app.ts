@@ -3,6 +3,7 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import type { LiveMessage, StatusJson } from './api-types.js';
@@ -14,6 +15,7 @@ import { LiveRequests } from './live-tab.js';
 import type { ConnectionState } from './protocol.js';
 import { renderRouting } from './routing-tab.js';
 import { SpendChart, type SpendGroup, type SpendInterval } from './spend-chart.js';
+import type { SpendExportQuery } from './spend-export.js';
 
 const TABS = [
   { id: 'budgets', title: 'Budgets' },
@@ -56,6 +58,11 @@ export class Dashboard {
   private group: SpendGroup = 'model';
   /** Sequence number of the newest spend request; older answers are dropped. */
   private spendRequest = 0;
+  /** The range and grouping the chart currently draws: what "Download CSV" exports. */
+  private shownSpend: SpendExportQuery | undefined;
+  private readonly downloadButton = el('vscode-button', { class: 'spend-download', secondary: true, disabled: true }, 'Download CSV');
+  /** Where a failed download says why, beside the controls, so the chart stays on screen. */
+  private readonly downloadStatus = el('span', { class: 'spend-download-status', role: 'status' });
 
   constructor(
     private readonly root: HTMLElement,
@@ -149,13 +156,38 @@ export class Dashboard {
   }
 
   private loadSpend(): Promise<void> {
-    const start = new Date(this.now() - SPEND_WINDOW_MS[this.interval]).toISOString();
+    // A closed range, so the export can ask for exactly the records the chart was drawn from, even minutes later.
+    const now = this.now();
+    const { interval, group } = this;
+    const range: SpendExportQuery = { from: new Date(now - SPEND_WINDOW_MS[interval]).toISOString(), to: new Date(now).toISOString(), group_by: GROUP_BY[group] };
     // Controls can change faster than answers arrive: only the newest request may draw the chart.
     const request = ++this.spendRequest;
     return this.guarded('spend', this.panel('spend'), async () => {
-      const stats = await this.source.get('/api/logs/stats', { interval: this.interval, group_by: GROUP_BY[this.group], start_time: start });
-      if (request === this.spendRequest) this.chart.render(stats);
+      const stats = await this.source.get('/api/logs/stats', { interval, group_by: range.group_by, start_time: range.from, end_time: range.to });
+      if (request !== this.spendRequest) return;
+      this.chart.render(stats);
+      this.shownSpend = range;
+      this.downloadButton.removeAttribute('disabled');
+      // /api/export sums each group over the whole range; it has no time bucket, so the file cannot hold the per-hour/day points.
+      this.downloadButton.title =
+        `Spend per ${group} from ${range.from} to ${range.to} (UTC) as CSV from /api/export: one row of totals per ${group}. ` +
+        `The export has no time column, so the per-${interval} points of the chart are not in the file.`;
     });
+  }
+
+  /** Exports what the chart shows; the button stays disabled until the file is saved or the download fails. */
+  private async downloadSpend(): Promise<void> {
+    const query = this.shownSpend;
+    if (!query || this.downloadButton.hasAttribute('disabled')) return;
+    this.downloadButton.setAttribute('disabled', '');
+    this.downloadStatus.replaceChildren();
+    try {
+      await this.source.exportCsv(query);
+    } catch (err) {
+      this.downloadStatus.replaceChildren(el('span', { class: 'error' }, `Could not download the CSV: ${(err as Error).message}`));
+    } finally {
+      this.downloadButton.removeAttribute('disabled');
+    }
   }
 
   private loadCache(): Promise<void> {
@@ -165,6 +197,7 @@ export class Dashboard {
   }
 
   private spendControls(): HTMLElement {
+    this.downloadButton.addEventListener('click', () => void this.downloadSpend());
     const select = <T extends string>(label: string, options: readonly T[], initial: T, onChange: (v: T) => void) => {
       const s = el('select', { 'aria-label': label, class: `spend-${label}` }, ...options.map((o) => el('option', { value: o, selected: o === initial }, o)));
       s.addEventListener('change', () => {
@@ -179,6 +212,8 @@ export class Dashboard {
       el('span', {}, 'Cost per'),
       select<SpendInterval>('interval', ['hour', 'day'], this.interval, (v) => (this.interval = v)),
       select<SpendGroup>('group', ['model', 'team', 'branch'], this.group, (v) => (this.group = v)),
+      this.downloadButton,
+      this.downloadStatus,
     );
   }
 }

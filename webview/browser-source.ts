@@ -2,6 +2,7 @@
 import { parseLiveMessage, type ApiResponses, type ApiRoute, type LiveMessage } from './api-types.js';
 import { ApiError, Listeners, type DataSource, type Query, type StartResult } from './data-source.js';
 import type { ConnectionState } from './protocol.js';
+import { csvDataRows, EXPORT_ROUTE, exportSearch, fileNameFromDisposition, type ExportOutcome, type SpendExportQuery } from './spend-export.js';
 
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 15_000;
@@ -56,11 +57,36 @@ export class BrowserDataSource implements DataSource {
 
   async get<R extends ApiRoute>(route: R, query: Query = {}): Promise<ApiResponses[R]> {
     const search = new URLSearchParams(query).toString();
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (this.sessionToken) headers[SESSION_HEADER] = this.sessionToken;
-    const res = await fetch(search ? `${route}?${search}` : route, { credentials: 'same-origin', headers });
-    if (!res.ok) throw new ApiError(res.status, await errorMessage(res));
+    const res = await this.fetchApi(search ? `${route}?${search}` : route, 'application/json');
     return (await res.json()) as ApiResponses[R];
+  }
+
+  /** The API's CSV as it came (a Blob of the response, not re-encoded), saved under the name the engine gives it. */
+  async exportCsv(query: SpendExportQuery): Promise<ExportOutcome> {
+    const res = await this.fetchApi(`${EXPORT_ROUTE}?${exportSearch(query)}`, 'text/csv');
+    const file = fileNameFromDisposition(res.headers.get('content-disposition'));
+    const blob = await res.blob();
+    const rows = csvDataRows(await blob.text());
+    const url = URL.createObjectURL(blob);
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = file;
+    link.hidden = true;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    // Revoking at once can cancel the download the click just started; a minute is ample for the browser to take it.
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    return { state: 'saved', file, rows };
+  }
+
+  /** A same-origin request with the session token; @throws ApiError with the engine's message when it is not 2xx. */
+  private async fetchApi(path: string, accept: string): Promise<Response> {
+    const headers: Record<string, string> = { accept };
+    if (this.sessionToken) headers[SESSION_HEADER] = this.sessionToken;
+    const res = await fetch(path, { credentials: 'same-origin', headers });
+    if (!res.ok) throw new ApiError(res.status, await errorMessage(res));
+    return res;
   }
 
   onLive(listener: (message: LiveMessage) => void): void {

@@ -1,6 +1,7 @@
 // Where the dashboard's data comes from: the VS Code host (postMessage) or the engine itself (fetch + WebSocket).
 import type { ApiResponses, ApiRoute, LiveMessage } from './api-types.js';
 import type { ConnectionState } from './protocol.js';
+import type { ExportOutcome, SpendExportQuery } from './spend-export.js';
 
 export type Query = Readonly<Record<string, string>>;
 
@@ -21,6 +22,8 @@ export interface DataSource {
   start(): Promise<StartResult>;
   /** @throws ApiError */
   get<R extends ApiRoute>(route: R, query?: Query): Promise<ApiResponses[R]>;
+  /** Fetches `/api/export` as CSV and hands the file to the user (a browser download, or VS Code's save dialog). @throws ApiError */
+  exportCsv(query: SpendExportQuery): Promise<ExportOutcome>;
   onLive(listener: (message: LiveMessage) => void): void;
   onConnection(listener: (state: ConnectionState) => void): void;
 }

@@ -3,6 +3,7 @@
 import type { ApiResponses, ApiRoute, LiveMessage } from './api-types.js';
 import { ApiError, Listeners, type DataSource, type Query, type StartResult } from './data-source.js';
 import type { ConnectionState, HostToWebview, WebviewToHost } from './protocol.js';
+import type { ExportOutcome, SpendExportQuery } from './spend-export.js';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -35,6 +36,15 @@ export class VsCodeDataSource implements DataSource {
     });
   }
 
+  /** The host fetches, asks where to save and writes the file: the webview never sees the admin token or the disk. */
+  exportCsv(query: SpendExportQuery): Promise<ExportOutcome> {
+    const id = this.nextId++;
+    return new Promise<ExportOutcome>((resolve, reject) => {
+      this.pending.set(id, { resolve: (outcome) => resolve(outcome as ExportOutcome), reject });
+      this.vscode.postMessage({ type: 'export', id, query });
+    });
+  }
+
   onLive(listener: (message: LiveMessage) => void): void {
     this.listeners.onLive(listener);
   }
@@ -45,11 +55,12 @@ export class VsCodeDataSource implements DataSource {
 
   private receive(message: HostToWebview): void {
     switch (message.type) {
-      case 'response': {
+      case 'response':
+      case 'exported': {
         const pending = this.pending.get(message.id);
         if (!pending) return;
         this.pending.delete(message.id);
-        if (message.ok) pending.resolve(message.body);
+        if (message.ok) pending.resolve(message.type === 'response' ? message.body : message.outcome);
         else pending.reject(new ApiError(message.status, message.message));
         return;
       }

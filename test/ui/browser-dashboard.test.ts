@@ -1,7 +1,7 @@
 // The real engine's /ui in headless Chromium: signed out without the login URL, signed in through the one-time
 // URL printed at start (HttpOnly SameSite=Strict cookie plus a page-held session token), budgets and live requests from the running gateway.
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -9,6 +9,7 @@ import { startAnthropicUpstream } from '../upstreams/anthropic.js';
 import type { TestUpstream } from '../upstreams/common.js';
 import { eventually, spawnGateway, type SpawnedGateway } from '../harness/gateway.js';
 import { fourTierConfig } from '../harness/configs.js';
+import { csvObjects } from '../export/csv.js';
 
 const SCREENSHOT = join(__dirname, '..', '..', 'docs', 'browser-dashboard.png');
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -27,6 +28,8 @@ describe('browser dashboard on the real engine', () => {
   let gw: SpawnedGateway;
   let browser: Browser;
   let loginUrl: string;
+  /** The page the one-time login signed in; later tests keep using it (the login URL works once). */
+  let signedIn: Page | undefined;
   const contexts: BrowserContext[] = [];
   const pageErrors: string[] = [];
 
@@ -120,6 +123,59 @@ describe('browser dashboard on the real engine', () => {
     });
     await mkdir(join(SCREENSHOT, '..'), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    signedIn = page;
+  });
+
+  test('"Download CSV" on the Spend tab saves /api/export\'s CSV for the range and grouping the chart shows', async () => {
+    const page = signedIn;
+    assert.ok(page, 'the sign-in test left a signed-in page');
+    for (const [branch, inputTokens] of [['main', 2000], ['say "hi"', 500], ['main', 10]] as const) {
+      upstream.script({ text: 'ok', inputTokens, outputTokens: 20 });
+      const res = await fetch(`${gw.url}/anthropic/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': 'staging-key', 'anthropic-version': '2023-06-01', 'x-spendgate-tags': `branch=${branch}` },
+        body: JSON.stringify({ model: 'claude-sonnet-4-20250514', max_tokens: 50, messages: [{ role: 'user', content: branch }] }),
+      });
+      assert.equal(res.status, 200);
+      await res.arrayBuffer();
+    }
+    await eventually(async () => (await gw.api<{ pagination: { total_count: number } }>('/api/logs')).pagination.total_count === 4 || undefined, 5_000, 'four records');
+
+    await page.locator('vscode-tab-header', { hasText: 'Spend over time' }).click();
+    const stats = page.waitForRequest((r) => r.url().includes('/api/logs/stats?') && r.url().includes('group_by=tag%3Abranch'));
+    await page.locator('select.spend-group').selectOption('branch');
+    const statsUrl = new URL((await stats).url());
+    await page.locator('.spend-totals li[data-group="say \\"hi\\""]').waitFor();
+    const button = page.locator('vscode-button.spend-download');
+    await page.waitForFunction(() => !document.querySelector('vscode-button.spend-download')?.hasAttribute('disabled'));
+    assert.match((await button.getAttribute('title')) ?? '', /no time column/, 'the tooltip says the per-hour points are not in the file');
+
+    const exported = page.waitForRequest((r) => r.url().includes('/api/export?'));
+    const download = page.waitForEvent('download');
+    await button.click();
+    const exportUrl = new URL((await exported).url());
+    const file = await download;
+    const params: Record<string, string> = Object.fromEntries(exportUrl.searchParams);
+    const chartRange = { from: statsUrl.searchParams.get('start_time') ?? 'missing', to: statsUrl.searchParams.get('end_time') ?? 'missing' };
+    assert.deepEqual(params, { ...chartRange, group_by: 'tag:branch', format: 'csv' }, 'the chart\'s range and grouping');
+    const day = (iso: string) => iso.slice(0, 10);
+    assert.equal(file.suggestedFilename(), `spendgate-export-${day(params.from)}-${day(params.to)}.csv`, 'named by the content-disposition');
+    const text = await readFile(await file.path(), 'utf8');
+
+    const direct = await fetch(`${gw.url}/api/export?${exportUrl.searchParams}`, { headers: { authorization: `Bearer ${gw.adminToken}` } });
+    assert.equal(direct.status, 200);
+    assert.equal(text, await direct.text(), 'the file is the API\'s CSV byte for byte');
+    assert.match(text, /^tag:branch,requests,missing_cost_requests,input_tokens,.*,cost_total_usd,cost_total_micros\r\n/);
+    const rows = csvObjects(text);
+    assert.deepEqual(rows.map((r) => [r['tag:branch'], r.requests]), [['', '1'], ['main', '2'], ['say "hi"', '1']]);
+    const json = await gw.api<{ totals: { requests: number; cost_total_micros: number } }>(`/api/export?${new URLSearchParams({ ...params, format: 'json' })}`);
+    const micros = rows.reduce((sum, r) => sum + Number(r.cost_total_micros), 0);
+    assert.equal(micros, json.totals.cost_total_micros, 'the rows sum to the export\'s JSON totals');
+    assert.equal(micros, 4500 + (2000 + 500 + 10) * 3 + 3 * 20 * 15, 'every request the chart shows, to the micro-dollar');
+    assert.equal(await page.locator('.spend-totals li[data-group="main"] strong').textContent(), '$0.00663', 'the chart shows the main total the file has: 2010 × $3/M + 40 × $15/M');
+    assert.equal(rows.find((r) => r['tag:branch'] === 'main')?.cost_total_micros, '6630');
+    assert.equal(await page.locator('.spend-download-status').textContent(), '', 'no error');
+    assert.equal(await button.getAttribute('disabled'), null, 'enabled again after the download');
   });
 
   test('the one-time login token cannot be used twice', async () => {
