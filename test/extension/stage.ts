@@ -1,5 +1,6 @@
 // Lays the extension out as VS Code sees it (package.json with the contributions, dist/, LICENSE, icon) in a
 // temporary folder, bundles the extension-host suite next to it, and packages a VSIX with vsce.
+// tier: e2e — builds dist/ with build.mjs when it is missing and packages a VSIX with vsce.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

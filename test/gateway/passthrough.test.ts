@@ -5,7 +5,8 @@ import { writeFile } from 'node:fs/promises';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import type { TestUpstream } from '../upstreams/common.js';
-import { eventually, type SpawnedGateway } from '../harness/gateway.js';
+import type { SpawnedGateway } from '../harness/gateway.js';
+import { eventually } from '../harness/eventually.js';
 import { startLoopbackGateway, type LoopbackGateway } from '../harness/loopback.js';
 
 function configFor(anthropicUrl: string, openaiUrl: string, extraKey = ''): string {

@@ -1,5 +1,6 @@
 // The real engine's /ui in headless Chromium: signed out without the login URL, signed in through the one-time
 // URL printed at start (HttpOnly SameSite=Strict cookie plus a page-held session token), budgets and live requests from the running gateway.
+// tier: e2e — drives Debian's /usr/bin/chromium against a spawned dist/proxy/cli.js.
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -1,5 +1,6 @@
 // The built dashboard in headless Chromium against recorded API data: what each tab shows, live updates,
 // the signed-out state, and a clean CSP. Screenshots of each tab go to docs/dashboard-<tab>.png.
+// tier: e2e — drives Debian's /usr/bin/chromium.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
