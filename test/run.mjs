@@ -4,7 +4,7 @@
 //   node test/run.mjs --tier unit           no build, no browser, no code-server (`npm run test:unit`)
 //   node test/run.mjs --tier e2e            only the files that need the built CLI, chromium or code-server
 //   node test/run.mjs --screenshots         the suites that take the README's screenshots, writing into docs/
-//   node test/run.mjs --list                prints each file's tier and why, runs nothing
+//   node test/run.mjs --list                prints each selected file's tier and why, runs nothing
 //
 // A file's tier is decided by what it needs, read from the code rather than a hand-kept list: a test module that
 // spawns dist/proxy/cli.js, launches chromium or runs code-server carries a line `// tier: e2e — <why>`, and every
@@ -96,11 +96,6 @@ const all = find(TEST_ROOT)
   .sort()
   .map(classify);
 
-if (values.list) {
-  for (const c of all) console.log(`${c.tier.padEnd(4)}  ${relative(process.cwd(), c.file)}${c.because ? `  (${c.because})` : ''}`);
-  process.exit(0);
-}
-
 const chosen = all.filter((c) => {
   if (values.screenshots) return c.modules.has(SCREENSHOTS_MODULE);
   return values.tier === undefined || c.tier === values.tier;
@@ -108,6 +103,10 @@ const chosen = all.filter((c) => {
 if (chosen.length === 0) {
   console.error('no test files selected');
   process.exit(1);
+}
+if (values.list) {
+  for (const c of chosen) console.log(`${c.tier.padEnd(4)}  ${relative(process.cwd(), c.file)}${c.because ? `  (${c.because})` : ''}`);
+  process.exit(0);
 }
 
 // The browser suites need Debian's chromium and the extension suites a cached code-server; the installer is
