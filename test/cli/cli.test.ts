@@ -9,6 +9,7 @@ import { startAnthropicUpstream } from '../upstreams/anthropic.js';
 import type { TestUpstream } from '../upstreams/common.js';
 import { CLI, eventually, removeDir, spawnGateway, tempDir, type SpawnedGateway } from '../harness/gateway.js';
 import { fourTierConfig } from '../harness/configs.js';
+import type { RateLimitsSection } from '../harness/config-builder.js';
 
 const ROOT = resolve(__dirname, '..', '..');
 const EXAMPLE = join(ROOT, 'examples', 'bifrost.yaml');
@@ -30,17 +31,12 @@ async function spendgate(args: readonly string[], env: Readonly<Record<string, s
   return { code, stdout, stderr };
 }
 
-const RATE_LIMITS = `rate_limits:
-  virtual_key:
-    - id: staging-key
-      requests: {limit: 100, duration: 1h}
-      tokens: {limit: 50000, duration: 1h}
-  provider_config:
-    - id: anthropic-direct
-      requests: {limit: 500, duration: 1h}
-`;
+const RATE_LIMITS: RateLimitsSection = {
+  virtual_key: [{ id: 'staging-key', requests: { limit: 100, duration: '1h' }, tokens: { limit: 50000, duration: '1h' } }],
+  provider_config: [{ id: 'anthropic-direct', requests: { limit: 500, duration: '1h' } }],
+};
 
-const configFor = (anthropicUrl: string): string => fourTierConfig(anthropicUrl, RATE_LIMITS);
+const configFor = (anthropicUrl: string): string => fourTierConfig(anthropicUrl, { rate_limits: RATE_LIMITS });
 
 describe('spendgate check', () => {
   test('the example config is valid: exit 0, with the inference-profile advice as FILE:LINE:COL', async () => {
