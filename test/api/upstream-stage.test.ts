@@ -21,25 +21,21 @@ import type { RequestContext } from '../../proxy/api/context.js';
 import { callUpstream, type UpstreamServices } from '../../proxy/api/stages/upstream.js';
 import { toWireError } from '../../proxy/api/wire-errors.js';
 import { Readable } from 'node:stream';
+import { bifrost } from '../harness/config-builder.js';
 
-const CONFIG = `accounts:
-  - id: dev
-    providers:
-      - id: claude
-        type: anthropic
-        model: claude-sonnet-4-20250514
-        base_url: http://127.0.0.1:9
-      - id: claude-backup
-        type: anthropic
-        model: claude-sonnet-4-20250514
-        base_url: http://127.0.0.1:9
-virtual_keys:
-  - id: k
-routing:
-  retries: 2
-  breaker:
-    failures: 5
-`;
+const CONFIG = bifrost({
+  accounts: [
+    {
+      id: 'dev',
+      providers: [
+        { id: 'claude', type: 'anthropic', model: 'claude-sonnet-4-20250514', base_url: 'http://127.0.0.1:9' },
+        { id: 'claude-backup', type: 'anthropic', model: 'claude-sonnet-4-20250514', base_url: 'http://127.0.0.1:9' },
+      ],
+    },
+  ],
+  virtual_keys: [{ id: 'k' }],
+  routing: { retries: 2, breaker: { failures: 5 } },
+});
 
 function config(): Config {
   const result = loadConfigText(CONFIG, '/tmp/bifrost.yaml');

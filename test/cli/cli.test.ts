@@ -8,6 +8,7 @@ import type { TestUpstream } from '../upstreams/common.js';
 import { eventually, removeDir, spawnGateway, tempDir, type SpawnedGateway } from '../harness/gateway.js';
 import { fourTierConfig } from '../harness/configs.js';
 import { spendgate as runCli, type CliResult } from '../harness/cli.js';
+import type { RateLimitsSection } from '../harness/config-builder.js';
 
 const ROOT = resolve(__dirname, '..', '..');
 const EXAMPLE = join(ROOT, 'examples', 'bifrost.yaml');
@@ -15,17 +16,12 @@ const EXAMPLE = join(ROOT, 'examples', 'bifrost.yaml');
 /** `spendgate ARGS` with extra environment variables. */
 const spendgate = (args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<CliResult> => runCli(args, { env });
 
-const RATE_LIMITS = `rate_limits:
-  virtual_key:
-    - id: staging-key
-      requests: {limit: 100, duration: 1h}
-      tokens: {limit: 50000, duration: 1h}
-  provider_config:
-    - id: anthropic-direct
-      requests: {limit: 500, duration: 1h}
-`;
+const RATE_LIMITS: RateLimitsSection = {
+  virtual_key: [{ id: 'staging-key', requests: { limit: 100, duration: '1h' }, tokens: { limit: 50000, duration: '1h' } }],
+  provider_config: [{ id: 'anthropic-direct', requests: { limit: 500, duration: '1h' } }],
+};
 
-const configFor = (anthropicUrl: string): string => fourTierConfig(anthropicUrl, RATE_LIMITS);
+const configFor = (anthropicUrl: string): string => fourTierConfig(anthropicUrl, { rate_limits: RATE_LIMITS });
 
 describe('spendgate check', () => {
   test('the example config is valid: exit 0, with the inference-profile advice as FILE:LINE:COL', async () => {

@@ -29,8 +29,7 @@ describe('a gateway with its provider key in place', () => {
     const r = await spendgate(['hash-key'], { input: `${SECRET}\n` });
     assert.equal(r.code, 0, r.stderr);
     hashed = r.stdout.trim();
-    const keys = `virtual_keys:\n  - id: hashed-key\n    key: "${hashed}"\n`;
-    gw = await spawnGateway({ config: fourTierConfig(upstream.url, keys), env: { TEST_ANTHROPIC_KEY: 'sk-ant-upstream' } });
+    gw = await spawnGateway({ config: fourTierConfig(upstream.url, { virtual_keys: [{ id: 'hashed-key', key: hashed }] }), env: { TEST_ANTHROPIC_KEY: 'sk-ant-upstream' } });
   });
 
   after(async () => {

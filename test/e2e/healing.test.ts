@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { removeDir, spawnGateway, type SpawnedGateway } from '../harness/gateway.js';
 import { startBedrockUpstream, type BedrockUpstream } from '../upstreams/bedrock.js';
+import { bifrost } from '../harness/config-builder.js';
 
 const CLAUDE_ID = 'us.anthropic.claude-sonnet-4-20250514-v1:0';
 const EXTRANEOUS_METADATA = 'Malformed input request: #: extraneous key [metadata] is not permitted, please reformat your input and try again.';
@@ -66,13 +67,10 @@ describe('a Bedrock refusal the table does not foresee (spawned gateway)', () =>
   before(async () => {
     upstream = await startBedrockUpstream();
     gw = await spawnGateway({
-      config: `accounts:
-  - id: ml-team
-    providers:
-      - {id: bedrock-claude, type: bedrock, region: us-east-1, model: ${CLAUDE_ID}, endpoint: "${upstream.url}"}
-budgets:
-  virtual_key: [{id: dev-key, limit: 100, period: 1M}]
-`,
+      config: bifrost({
+        accounts: [{ id: 'ml-team', providers: [{ id: 'bedrock-claude', type: 'bedrock', region: 'us-east-1', model: CLAUDE_ID, endpoint: upstream.url }] }],
+        budgets: { virtual_key: [{ id: 'dev-key', limit: 100, period: '1M' }] },
+      }),
       env: { AWS_ACCESS_KEY_ID: 'AKIDHEALINGTEST', AWS_SECRET_ACCESS_KEY: 'healing-secret', AWS_REGION: 'us-east-1' },
     });
   });

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { removeDir, spawnGateway, type SpawnedGateway } from '../harness/gateway.js';
 import { startBedrockUpstream, type BedrockUpstream } from '../upstreams/bedrock.js';
+import { bifrost, type RoutingSection } from '../harness/config-builder.js';
 
 const REQUESTED = 'claude-sonnet-4-20250514';
 const CLAUDE_ID = 'us.anthropic.claude-sonnet-4-20250514-v1:0';
@@ -13,20 +14,21 @@ const MISTRAL_ID = 'mistral.mistral-large-2407-v1:0';
 const AWS_SECRET = 'secret-key-never-in-an-answer';
 const OUTAGE = { type: 'ServiceUnavailableException', status: 503, message: 'Bedrock is unavailable in us-east-1' };
 
-function configText(claudeUrl: string, mistralUrl: string, fallback: string): string {
-  return `accounts:
-  - id: ml-team
-    providers:
-      - {id: bedrock-claude, type: bedrock, region: us-east-1, model: ${CLAUDE_ID}, weight: 80, endpoint: "${claudeUrl}"}
-      - {id: bedrock-mistral, type: bedrock, region: us-east-1, model: ${MISTRAL_ID}, weight: 20, endpoint: "${mistralUrl}"}
-virtual_keys:
-  - {id: dev-key, account: ml-team}
-routing:
-  retries: 1
-  backoff_base_ms: 1
-  backoff_max_ms: 2
-  breaker: {failures: 1000, cooldown_ms: 1}
-${fallback === '' ? '' : `  fallback: ${fallback}\n`}`;
+/** `fallback` undefined leaves the key out (the default, same_model). */
+function configText(claudeUrl: string, mistralUrl: string, fallback?: RoutingSection['fallback']): string {
+  return bifrost({
+    accounts: [
+      {
+        id: 'ml-team',
+        providers: [
+          { id: 'bedrock-claude', type: 'bedrock', region: 'us-east-1', model: CLAUDE_ID, weight: 80, endpoint: claudeUrl },
+          { id: 'bedrock-mistral', type: 'bedrock', region: 'us-east-1', model: MISTRAL_ID, weight: 20, endpoint: mistralUrl },
+        ],
+      },
+    ],
+    virtual_keys: [{ id: 'dev-key', account: 'ml-team' }],
+    routing: { retries: 1, backoff_base_ms: 1, backoff_max_ms: 2, breaker: { failures: 1000, cooldown_ms: 1 }, fallback },
+  });
 }
 
 interface AnthropicAnswer {
@@ -62,7 +64,7 @@ describe('routing.fallback end to end (spawned gateway)', () => {
     return [...logs].sort((a, b) => a.attempt - b.attempt);
   };
 
-  const useFallback = async (fallback: string): Promise<void> => {
+  const useFallback = async (fallback: RoutingSection['fallback']): Promise<void> => {
     await writeFile(gw.configPath, configText(claude.url, mistral.url, fallback));
     await gw.api('/api/config/reload', { method: 'POST' });
   };
@@ -73,7 +75,7 @@ describe('routing.fallback end to end (spawned gateway)', () => {
     claude.setDefault({ error: OUTAGE });
     mistral.setDefault({ text: 'mistral answered', inputTokens: 5, outputTokens: 2 });
     gw = await spawnGateway({
-      config: configText(claude.url, mistral.url, ''),
+      config: configText(claude.url, mistral.url),
       env: { AWS_ACCESS_KEY_ID: 'AKIDFALLBACKTEST', AWS_SECRET_ACCESS_KEY: AWS_SECRET, AWS_REGION: 'us-east-1' },
     });
   });
@@ -129,7 +131,7 @@ describe('routing.fallback end to end (spawned gateway)', () => {
   });
 
   test('with routing.fallback: false the error still says why Mistral was not tried', async () => {
-    await useFallback('false');
+    await useFallback(false);
     const answer = await send();
     assert.equal(answer.status, 503);
     assert.match(answer.body.error?.message ?? '', /^all providers failed: bedrock-claude \(2 attempts, last 503 ServiceUnavailableException: .*\); excluded: bedrock-mistral \(fallback: off \(routing\.fallback: false\)\)$/);

@@ -2,7 +2,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { eventually } from '../harness/gateway.js';
+import { eventually } from '../harness/eventually.js';
 import { CLAUDE_MODEL, INPUT_TOKENS, OUTPUT_TOKENS, PROMPT, REQUEST_COST, startRig } from './rig.js';
 
 /** Posts a streaming request and drops the connection once `events` SSE events have arrived. */

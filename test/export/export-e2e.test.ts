@@ -8,13 +8,14 @@ import { startAnthropicUpstream } from '../upstreams/anthropic.js';
 import type { TestUpstream } from '../upstreams/common.js';
 import { CLI, eventually, removeDir, spawnGateway, tempDir, type SpawnedGateway } from '../harness/gateway.js';
 import { fourTierConfig } from '../harness/configs.js';
+import type { PricingSection } from '../harness/config-builder.js';
 import { createSchema, type TestSchema } from '../store/pg-schema.js';
 import { csvObjects } from './csv.js';
 
 /** Exact prices (dollars per million tokens), so every cost is a whole number of micro-dollars we can predict. */
-const PRICING = `pricing:
-  claude-sonnet-4-20250514: {input: 3, output: 15, cache_read: 0.3, cache_write_5m: 3.75, cache_write_1h: 6}
-`;
+const PRICING: PricingSection = {
+  models: { 'claude-sonnet-4-20250514': { input: 3, output: 15, cache_read: 0.3, cache_write_5m: 3.75, cache_write_1h: 6 } },
+};
 
 async function spendgate(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -50,7 +51,7 @@ for (const storeKind of ['embedded', 'postgres'] as const) {
       dir = await tempDir();
       schema = storeKind === 'postgres' ? await createSchema() : undefined;
       gw = await spawnGateway({
-        config: fourTierConfig(upstream.url, PRICING),
+        config: fourTierConfig(upstream.url, { pricing: PRICING }),
         dataDir: dir,
         args: schema ? ['--store', schema.url] : [],
         env: { TEST_ANTHROPIC_KEY: 'sk-ant-upstream' },

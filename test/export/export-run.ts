@@ -34,7 +34,7 @@ export async function runSeededExport(store: 'sqlite' | 'postgres', count: numbe
   if (store === 'sqlite') await seedEmbedded(dir, count);
   const gw = await spawnGateway({
     // Retention would prune a year-old seed at start-up.
-    config: fourTierConfig('http://127.0.0.1:9', 'logging:\n  retention_days: 36500\n'),
+    config: fourTierConfig('http://127.0.0.1:9', { logging: { retention_days: 36500 } }),
     dataDir: dir,
     args: schema ? ['--store', schema.url] : [],
     env: { TEST_ANTHROPIC_KEY: 'unused' },

@@ -1,4 +1,5 @@
 // Runs code-server 4.100.3 (VS Code 1.100.3) on a random loopback port and opens its workbench in headless Chromium.
+// tier: e2e — runs code-server (installed by test/extension/install-code-server.sh) and Debian's chromium.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';

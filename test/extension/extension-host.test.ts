@@ -3,16 +3,16 @@
 // (2) the packaged VSIX installed into the workbench: status bar, Problems, the dashboard webview, screenshots.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import { ensureCodeServer, freePort, runCommand, startWorkbench, waitFor, type Workbench } from './code-server.js';
 import { packageVsix, ROOT, stageExtension } from './stage.js';
+import { screenshotPath } from '../harness/screenshots.js';
 
 const SEED = readFileSync(join(ROOT, 'examples', 'bifrost.yaml'), 'utf8');
-const DOCS = join(ROOT, 'docs');
 const BROKEN = SEED.replace('customer_id: "acme-corp"', 'customer_id: "acme-corpp"');
 
 const work = mkdtempSync(join(tmpdir(), 'spendgate-ext-'));
@@ -79,7 +79,6 @@ describe('the packaged VSIX in the workbench UI', () => {
     page = await wb.browser.newPage();
     await page.goto(wb.url());
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    mkdirSync(DOCS, { recursive: true });
   });
 
   after(async () => wb?.close());
@@ -96,7 +95,7 @@ describe('the packaged VSIX in the workbench UI', () => {
     await input.fill('staging-key');
     await page.keyboard.press('Enter');
     await statusBar().getByText('$0.00 · key 0%').waitFor({ timeout: 30_000 });
-    await page.screenshot({ path: join(DOCS, 'vscode-statusbar.png'), clip: { x: 0, y: 860, width: 1400, height: 40 } });
+    await page.screenshot({ path: screenshotPath('vscode-statusbar.png'), clip: { x: 0, y: 860, width: 1400, height: 40 } });
   });
 
   test('a broken bifrost.yaml appears in the Problems panel and clears when fixed', async () => {
@@ -104,7 +103,7 @@ describe('the packaged VSIX in the workbench UI', () => {
     await runCommand(page, 'Focus on Problems View');
     const entry = page.locator('.markers-panel').getByText(/acme-corpp/);
     await entry.first().waitFor({ timeout: 30_000 });
-    await page.screenshot({ path: join(DOCS, 'vscode-problems.png') });
+    await page.screenshot({ path: screenshotPath('vscode-problems.png') });
     writeFileSync(join(wb.workspace, 'bifrost.yaml'), SEED);
     await entry.first().waitFor({ state: 'detached', timeout: 30_000 });
   });
@@ -121,6 +120,6 @@ describe('the packaged VSIX in the workbench UI', () => {
     assert.equal(await team(frame).locator('.tier-spent').textContent(), '$0.00 of $2,000.00');
     assert.equal(await frame.locator('.tier-row[data-tier="virtual_key"][data-id="staging-key"] .tier-spent').textContent(), '$0.00 of $500.00');
     await frame.locator('.connection[data-state="up"]').waitFor({ timeout: 20_000 });
-    await page.screenshot({ path: join(DOCS, 'vscode-dashboard.png') });
+    await page.screenshot({ path: screenshotPath('vscode-dashboard.png') });
   });
 });

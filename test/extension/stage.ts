@@ -1,5 +1,6 @@
-// Lays the extension out as VS Code sees it (package.json with the contributions, dist/, LICENSE, icon) in a
+// Lays the extension out as VS Code sees it (package.json with the contributions, dist/, LICENSE, icon, README) in a
 // temporary folder, bundles the extension-host suite next to it, and packages a VSIX with vsce.
+// tier: e2e — builds dist/ with build.mjs when it is missing and packages a VSIX with vsce.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,13 +33,10 @@ export function stageExtension(dir: string): string {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify(extensionManifest(), null, 2));
   cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
-  for (const f of ['LICENSE', 'icon.png', '.vscodeignore']) copyFileSync(join(ROOT, f), join(dir, f));
-  // The JSON Schema the manifest contributes to YAML editors for bifrost.yaml.
+  for (const f of ['LICENSE', 'icon.png', '.vscodeignore', 'CHANGELOG.md']) copyFileSync(join(ROOT, f), join(dir, f));
+  // The JSON Schema the manifest contributes to YAML editors for bifrost.yaml, and the marketplace README.
   mkdirSync(join(dir, 'docs'), { recursive: true });
-  copyFileSync(join(ROOT, 'docs', 'bifrost.schema.json'), join(dir, 'docs', 'bifrost.schema.json'));
-  const readme = join(ROOT, 'README.md');
-  if (existsSync(readme)) copyFileSync(readme, join(dir, 'README.md'));
-  else writeFileSync(join(dir, 'README.md'), '# spendgate\n\nA local LLM gateway that counts and caps AI spend.\n');
+  for (const f of ['bifrost.schema.json', 'README-extension.md']) copyFileSync(join(ROOT, 'docs', f), join(dir, 'docs', f));
   // The extension and dashboard bundles are rebuilt from source (options as in build.mjs), so a stale dist/ cannot be tested.
   const bundle = { bundle: true, sourcemap: true, logLevel: 'warning', legalComments: 'none' } as const;
   buildSync({ ...bundle, entryPoints: [join(ROOT, 'extension', 'extension.ts')], outfile: join(dir, 'dist', 'extension.js'), platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'] });
@@ -56,8 +54,20 @@ export function stageExtension(dir: string): string {
   return dir;
 }
 
-/** `vsce package --no-dependencies` on a staged folder; returns the .vsix path. */
+/**
+ * The arguments `npm run package` gives `vsce package` (no dependencies, the marketplace README, its link bases),
+ * read from package.json so the tested VSIX is packaged exactly as the published one.
+ */
+export function packageArguments(): string[] {
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  const script = manifest.scripts?.package ?? '';
+  const at = script.indexOf('vsce package');
+  if (at < 0) throw new Error('package.json scripts.package does not run vsce package');
+  return script.slice(at + 'vsce package'.length).trim().split(/\s+/).filter((a) => a !== '');
+}
+
+/** `vsce package` on a staged folder with the project's packaging arguments; returns the .vsix path. */
 export function packageVsix(stagedDir: string, out: string): string {
-  execFileSync(join(ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--out', out], { cwd: stagedDir, stdio: 'pipe' });
+  execFileSync(join(ROOT, 'node_modules', '.bin', 'vsce'), ['package', ...packageArguments(), '--out', out], { cwd: stagedDir, stdio: 'pipe' });
   return out;
 }

@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fuzzRuns, fuzzSeed } from './adversarial.js';
-import { removeDir, tempDir } from '../harness/gateway.js';
+import { removeDir, tempDir } from '../harness/temp-dir.js';
 
 /** A case that makes no progress for this long is a hang (a watchdog, not a timing assertion). */
 const HANG_MS = 30_000;

@@ -17,28 +17,18 @@ import type { LogPage } from '../../proxy/logs/query.js';
 import { eventually, spawnGateway, type SpawnedGateway } from '../harness/gateway.js';
 import { h2Request, type H2Answer } from '../harness/h2.js';
 import { startBedrockUpstream, type BedrockUpstream } from '../upstreams/bedrock.js';
+import { bifrost } from '../harness/config-builder.js';
 
 const KEY = 'h2c-key';
 const CLAUDE = 'anthropic.claude-sonnet-4-20250514-v1:0';
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 
 function config(bedrock: string): string {
-  return `accounts:
-  - id: ml
-    providers:
-      - id: bedrock-claude
-        type: bedrock
-        region: us-east-1
-        model: ${CLAUDE}
-        endpoint: ${bedrock}
-budgets:
-  virtual_key:
-    - id: ${KEY}
-      limit: 100
-      period: 1d
-routing:
-  retries: 0
-`;
+  return bifrost({
+    accounts: [{ id: 'ml', providers: [{ id: 'bedrock-claude', type: 'bedrock', region: 'us-east-1', model: CLAUDE, endpoint: bedrock }] }],
+    budgets: { virtual_key: [{ id: KEY, limit: 100, period: '1d' }] },
+    routing: { retries: 0 },
+  });
 }
 
 /** One GET over a fresh prior-knowledge HTTP/2 session; `createConnection` lets a test shape the bytes on the wire. */

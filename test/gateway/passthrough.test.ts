@@ -5,33 +5,26 @@ import { writeFile } from 'node:fs/promises';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import type { TestUpstream } from '../upstreams/common.js';
-import { eventually, type SpawnedGateway } from '../harness/gateway.js';
+import type { SpawnedGateway } from '../harness/gateway.js';
+import { eventually } from '../harness/eventually.js';
 import { startLoopbackGateway, type LoopbackGateway } from '../harness/loopback.js';
+import { bifrost, type BudgetEntry } from '../harness/config-builder.js';
 
-function configFor(anthropicUrl: string, openaiUrl: string, extraKey = ''): string {
-  return `accounts:
-  - id: dev
-    providers:
-      - id: anthropic-direct
-        type: anthropic
-        model: claude-sonnet-4-20250514
-        base_url: ${anthropicUrl}
-        api_key: env.TEST_ANTHROPIC_KEY
-      - id: openai-direct
-        type: openai
-        model: gpt-4o-mini
-        base_url: ${openaiUrl}/v1
-        api_key: env.TEST_OPENAI_KEY
-budgets:
-  virtual_key:
-    - id: dev-key
-      limit: 100
-      period: 1d${extraKey}
-routing:
-  retries: 1
-  backoff_base_ms: 10
-  backoff_max_ms: 20
-`;
+/** `extraKeys` are further virtual_key budgets after dev-key's. */
+function configFor(anthropicUrl: string, openaiUrl: string, extraKeys: readonly BudgetEntry[] = []): string {
+  return bifrost({
+    accounts: [
+      {
+        id: 'dev',
+        providers: [
+          { id: 'anthropic-direct', type: 'anthropic', model: 'claude-sonnet-4-20250514', base_url: anthropicUrl, api_key: 'env.TEST_ANTHROPIC_KEY' },
+          { id: 'openai-direct', type: 'openai', model: 'gpt-4o-mini', base_url: `${openaiUrl}/v1`, api_key: 'env.TEST_OPENAI_KEY' },
+        ],
+      },
+    ],
+    budgets: { virtual_key: [{ id: 'dev-key', limit: 100, period: '1d' }, ...extraKeys] },
+    routing: { retries: 1, backoff_base_ms: 10, backoff_max_ms: 20 },
+  });
 }
 
 describe('gateway pass-through to Anthropic and OpenAI', () => {
@@ -234,7 +227,7 @@ describe('gateway pass-through to Anthropic and OpenAI', () => {
   });
 
   test('a valid config edit applies without a restart; an invalid one keeps the old config serving', async () => {
-    await writeFile(gw.configPath, configFor(anthropicUp.url, openaiUp.url, '\n    - id: new-key\n      limit: 5\n      period: 1d'));
+    await writeFile(gw.configPath, configFor(anthropicUp.url, openaiUp.url, [{ id: 'new-key', limit: 5, period: '1d' }]));
     await eventually(async () => {
       const res = await fetch(`${gw.url}/anthropic/v1/messages`, {
         method: 'POST',

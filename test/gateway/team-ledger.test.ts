@@ -5,42 +5,25 @@ import { startAnthropicUpstream } from '../upstreams/anthropic.js';
 import type { TestUpstream } from '../upstreams/common.js';
 import { createSchema, type TestSchema } from '../store/pg-schema.js';
 import { spawnGateway, type SpawnedGateway } from '../harness/gateway.js';
+import { bifrost } from '../harness/config-builder.js';
 
 // Each request costs exactly $0.01: one input token at $10,000 per million, no output charge.
 const REQUEST_MICROS = 10_000;
 const TEAM_LIMIT_MICROS = 1_000_000;
 
 function config(upstreamUrl: string): string {
-  return `accounts:
-  - id: dev
-    providers:
-      - id: claude
-        type: anthropic
-        model: metered-model
-        base_url: ${upstreamUrl}
-        api_key: env.TEST_UPSTREAM_KEY
-budgets:
-  customer:
-    - id: acme-corp
-      limit: 5000
-      period: 1M
-  team:
-    - id: ml-engineering
-      customer_id: acme-corp
-      limit: ${TEAM_LIMIT_MICROS / 1e6}
-      period: 1M
-  virtual_key:
-    - id: dev-a
-      team_id: ml-engineering
-      limit: 1000
-      period: 1M
-    - id: dev-b
-      team_id: ml-engineering
-      limit: 1000
-      period: 1M
-pricing:
-  metered-model: {input: 10000, output: 0}
-`;
+  return bifrost({
+    accounts: [{ id: 'dev', providers: [{ id: 'claude', type: 'anthropic', model: 'metered-model', base_url: upstreamUrl, api_key: 'env.TEST_UPSTREAM_KEY' }] }],
+    budgets: {
+      customer: [{ id: 'acme-corp', limit: 5000, period: '1M' }],
+      team: [{ id: 'ml-engineering', customer_id: 'acme-corp', limit: TEAM_LIMIT_MICROS / 1e6, period: '1M' }],
+      virtual_key: [
+        { id: 'dev-a', team_id: 'ml-engineering', limit: 1000, period: '1M' },
+        { id: 'dev-b', team_id: 'ml-engineering', limit: 1000, period: '1M' },
+      ],
+    },
+    pricing: { models: { 'metered-model': { input: 10000, output: 0 } } },
+  });
 }
 
 async function spendUntilRefused(gw: SpawnedGateway, key: string, workers: number): Promise<number> {

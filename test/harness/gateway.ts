@@ -1,9 +1,15 @@
 // Spawns real `spendgate serve` processes (the built CLI) for end-to-end tests.
+// tier: e2e — spawns dist/proxy/cli.js (npm run build); every test importing this is kept out of test:unit.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, writeFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
+import { tempDir } from './temp-dir.js';
+
+// Re-exported because nearly every test that spawns a gateway also polls it and cleans its data dir; a test that
+// needs only these imports them from their own modules, so it stays in the unit tier.
+export { eventually } from './eventually.js';
+export { removeDir, tempDir } from './temp-dir.js';
 
 export const CLI = resolve(__dirname, '..', '..', 'dist', 'proxy', 'cli.js');
 
@@ -33,10 +39,6 @@ export interface SpawnOptions {
   readonly port?: number;
   /** Working directory of the process (default: the test's). */
   readonly cwd?: string;
-}
-
-export async function tempDir(prefix = 'spendgate-test-'): Promise<string> {
-  return mkdtemp(join(tmpdir(), prefix));
 }
 
 export async function spawnGateway(options: SpawnOptions): Promise<SpawnedGateway> {
@@ -97,24 +99,4 @@ export async function spawnGateway(options: SpawnOptions): Promise<SpawnedGatewa
       await exited;
     },
   };
-}
-
-export async function removeDir(dir: string): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
-}
-
-/** Wait until `check` returns a truthy value (polling), or fail after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 5000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }

@@ -4,7 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import type { TestUpstream } from '../upstreams/common.js';
-import { eventually, type SpawnedGateway } from '../harness/gateway.js';
+import type { SpawnedGateway } from '../harness/gateway.js';
+import { eventually } from '../harness/eventually.js';
 import { startLoopbackGateway, type LoopbackGateway } from '../harness/loopback.js';
 
 function configFor(anthropicUrl: string, openaiUrl: string, pricing = ''): string {

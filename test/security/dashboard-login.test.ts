@@ -1,4 +1,5 @@
 // The dashboard login URL expires unused, and a real browser's session needs its page-held token, not just the cookie.
+// tier: e2e — drives Debian's /usr/bin/chromium.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';

@@ -1,8 +1,8 @@
 // The real engine's /ui in headless Chromium: signed out without the login URL, signed in through the one-time
 // URL printed at start (HttpOnly SameSite=Strict cookie plus a page-held session token), budgets and live requests from the running gateway.
+// tier: e2e — drives Debian's /usr/bin/chromium against a spawned dist/proxy/cli.js.
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startAnthropicUpstream } from '../upstreams/anthropic.js';
@@ -10,8 +10,8 @@ import type { TestUpstream } from '../upstreams/common.js';
 import { eventually, spawnGateway, type SpawnedGateway } from '../harness/gateway.js';
 import { fourTierConfig } from '../harness/configs.js';
 import { csvObjects } from '../export/csv.js';
+import { screenshotPath } from '../harness/screenshots.js';
 
-const SCREENSHOT = join(__dirname, '..', '..', 'docs', 'browser-dashboard.png');
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 const TIERS = [
@@ -121,8 +121,7 @@ describe('browser dashboard on the real engine', () => {
     await eventually(async () => (await team.locator('.tier-spent').textContent()) === '$0.0045 of $2,000.00' || undefined, 3_000, 'the team spend to update').catch(async (err: Error) => {
       throw new Error(`${err.message}; shown: ${await team.locator('.tier-spent').textContent()}`);
     });
-    await mkdir(join(SCREENSHOT, '..'), { recursive: true });
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    await page.screenshot({ path: screenshotPath('browser-dashboard.png'), fullPage: true });
     signedIn = page;
   });
 

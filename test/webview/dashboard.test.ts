@@ -1,14 +1,13 @@
 // The built dashboard in headless Chromium against recorded API data: what each tab shows, live updates,
-// the signed-out state, and a clean CSP. Screenshots of each tab go to docs/dashboard-<tab>.png.
+// the signed-out state, and a clean CSP. Screenshots of each tab: dashboard-<tab>.png (harness/screenshots.ts says where).
+// tier: e2e — drives Debian's /usr/bin/chromium.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildDashboardBundle } from './bundle.js';
 import { loadFixture, LOGIN_TOKEN, startFixtureServer, type FixtureServer } from './fixture-server.js';
+import { screenshotPath } from '../harness/screenshots.js';
 
-const DOCS = join(__dirname, '..', '..', 'docs');
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const fixture = loadFixture();
 
@@ -37,8 +36,7 @@ describe('dashboard in a browser', () => {
 
   const tab = (title: string) => page.locator('vscode-tab-header', { hasText: title }).click();
   const shoot = async (name: string) => {
-    mkdirSync(DOCS, { recursive: true });
-    await page.screenshot({ path: join(DOCS, `dashboard-${name}.png`) });
+    await page.screenshot({ path: screenshotPath(`dashboard-${name}.png`) });
   };
 
   test('signing in removes the one-time token from the address bar', () => {
