@@ -1,7 +1,7 @@
 // The export's one SQL statement: sums per group over `logs` in a time range, grouped and ordered inside the database.
-import { SqlParams, sqlNumber, sqlTagValue, type SqlDialect } from '../logs/sql.js';
+import { SqlParams, sqlGroupExpression, sqlNumber, type SqlDialect } from '../logs/sql.js';
 import type { LogSource } from '../logs/query.js';
-import type { ExportGroup, ExportRequest } from './request.js';
+import type { ExportRequest } from './request.js';
 
 /** A log source that can also hand over a large answer in batches (the store's `Store` satisfies it). */
 export interface ExportSource extends LogSource {
@@ -37,26 +37,6 @@ const TOKEN_COLUMN: Record<TokenItem, string> = {
   total: 'total_tokens',
 };
 
-function groupExpression(g: ExportGroup, dialect: SqlDialect, p: SqlParams): string {
-  switch (g.kind) {
-    case 'model':
-      // What /api/logs/stats groups by: the served model, or the requested one when nothing was served.
-      return 'COALESCE(model_served, model_requested)';
-    case 'provider':
-      return 'provider_type';
-    case 'provider_config':
-      return 'provider_config_id';
-    case 'virtual_key':
-      return 'virtual_key_id';
-    case 'team':
-      return 'team_id';
-    case 'customer':
-      return 'customer_id';
-    case 'tag':
-      return sqlTagValue(dialect, p.add(g.tag));
-  }
-}
-
 /**
  * One row per group, in a fixed order both stores agree on: missing values first, then bytewise (PostgreSQL's
  * default collation would sort text differently from SQLite). Memory in the database and in the gateway is bounded
@@ -64,7 +44,7 @@ function groupExpression(g: ExportGroup, dialect: SqlDialect, p: SqlParams): str
  */
 export function exportStatement(req: ExportRequest, dialect: SqlDialect): { sql: string; params: unknown[] } {
   const p = new SqlParams();
-  const groups = req.groupBy.map((g, i) => `${groupExpression(g, dialect, p)} AS g${i}`);
+  const groups = req.groupBy.map((g, i) => `${sqlGroupExpression(g, dialect, p)} AS g${i}`);
   const from = p.add(req.from);
   const to = p.add(req.to);
   const sums = [

@@ -41,6 +41,32 @@ export function sqlTagValue(dialect: SqlDialect, keyPlaceholder: string): string
     : `(SELECT je.value FROM json_each(logs.tags) AS je WHERE je.key = ${keyPlaceholder})`;
 }
 
+/** What a log query can group by: a record column, or one tag's value. */
+export type LogGroup =
+  | { readonly kind: 'model' | 'provider' | 'provider_config' | 'virtual_key' | 'team' | 'customer' }
+  | { readonly kind: 'tag'; readonly tag: string };
+
+/** The SQL expression a grouping reads; one definition for /api/logs/stats and the spend export. */
+export function sqlGroupExpression(g: LogGroup, dialect: SqlDialect, p: SqlParams): string {
+  switch (g.kind) {
+    case 'model':
+      // The served model, or the requested one when nothing was served.
+      return 'COALESCE(model_served, model_requested)';
+    case 'provider':
+      return 'provider_type';
+    case 'provider_config':
+      return 'provider_config_id';
+    case 'virtual_key':
+      return 'virtual_key_id';
+    case 'team':
+      return 'team_id';
+    case 'customer':
+      return 'customer_id';
+    case 'tag':
+      return sqlTagValue(dialect, p.add(g.tag));
+  }
+}
+
 function statusCondition(s: StatusMatch, p: SqlParams): string {
   switch (s.kind) {
     case 'success':

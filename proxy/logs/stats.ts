@@ -3,7 +3,7 @@ import { LogFilterError, parseLogFilter, type FilterInput, type LogFilter } from
 import { microsToDollars } from '../pricing/money.js';
 import type { LogSource } from './query.js';
 import { SUMMARY_COLUMNS, summaryFromRow, type LogSummary } from './summary.js';
-import { SqlParams, sqlNumber, sqlTagValue, whereClause, type SqlDialect } from './sql.js';
+import { SqlParams, sqlGroupExpression, sqlNumber, whereClause, type SqlDialect } from './sql.js';
 
 export type StatsInterval = 'minute' | 'hour' | 'day';
 export type StatsGroupBy =
@@ -78,23 +78,10 @@ export function parseStatsRequest(input: FilterInput): StatsRequest {
   return { filter, interval: interval as StatsInterval | 'auto', groupBy };
 }
 
+/** `key` is the stats API's name for the virtual key column. */
 function groupExpression(g: StatsGroupBy, dialect: SqlDialect, p: SqlParams): string {
-  switch (g.kind) {
-    case 'model':
-      return 'COALESCE(model_served, model_requested)';
-    case 'provider':
-      return 'provider_type';
-    case 'provider_config':
-      return 'provider_config_id';
-    case 'key':
-      return 'virtual_key_id';
-    case 'team':
-      return 'team_id';
-    case 'customer':
-      return 'customer_id';
-    case 'tag':
-      return sqlTagValue(dialect, p.add(g.tag));
-  }
+  if (g.kind === 'tag') return sqlGroupExpression(g, dialect, p);
+  return sqlGroupExpression({ kind: g.kind === 'key' ? 'virtual_key' : g.kind }, dialect, p);
 }
 
 function groupByText(g: StatsGroupBy | undefined): string | null {
