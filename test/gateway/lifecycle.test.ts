@@ -131,4 +131,17 @@ describe('the request lifecycle', () => {
     }
     assert.equal(records[3].error_type, 'request_limited');
   });
+
+  test('/v1/models runs through authenticate: a known key gets its account\'s models in each protocol\'s shape, none gets 401', async () => {
+    const anthropic = await fetch(`${gw.url}/anthropic/v1/models`, { headers: { 'x-api-key': 'streamer' } });
+    assert.equal(anthropic.status, 200);
+    assert.ok(((await anthropic.json()) as { data: { id: string }[] }).data.some((m) => m.id === MODEL));
+    const openai = await fetch(`${gw.url}/openai/v1/models`, { headers: { authorization: 'Bearer streamer' } });
+    assert.equal(openai.status, 200);
+    assert.equal(((await openai.json()) as { object: string }).object, 'list');
+    const refused = await fetch(`${gw.url}/anthropic/v1/models`);
+    assert.equal(refused.status, 401);
+    assert.equal(refused.headers.get('x-spendgate-error-code'), 'virtual_key_not_found');
+    assert.equal(((await refused.json()) as { error: { type: string } }).error.type, 'authentication_error');
+  });
 });
