@@ -1,26 +1,25 @@
-// GET /anthropic/v1/models and /openai/v1/models: the models the key's account serves, in each protocol's list shape.
+// GET /anthropic/v1/models and /openai/v1/models: the models the key's account serves, through MODELS_STAGES.
 import type { IncomingHttpHeaders } from 'node:http';
-import { GatewayError } from '../core/errors.js';
-import { anthropicModelList } from '../providers/anthropic/index.js';
-import { openaiModelList } from '../providers/openai/index.js';
+import { newId } from '../core/ids.js';
 import type { ClientProtocol } from '../providers/types.js';
-import { modelAllowed } from '../governance/keys.js';
+import { pendingBody } from '../server/body.js';
+import { HttpSink } from '../server/sink.js';
 import { presentedKey } from './client-request.js';
-import type { AnyResponse } from './respond.js';
-import { sendJson } from './respond.js';
+import type { LifecycleContext } from './context.js';
+import { MODELS_STAGES, runPipeline } from './pipeline.js';
+import type { AnyRequest, AnyResponse } from './respond.js';
 import type { Services } from './services.js';
-import { toWireError } from './wire-errors.js';
 
-export function listModels(s: Services, protocol: ClientProtocol, headers: IncomingHttpHeaders, res: AnyResponse): void {
-  const secret = presentedKey(headers);
-  const key = secret === undefined ? undefined : s.keys.authenticate(secret);
-  if (!key) {
-    const wire = toWireError(protocol, new GatewayError('authentication', secret === undefined ? 'no virtual key' : 'unknown virtual key'));
-    res.writeHead(wire.status, wire.headers);
-    res.end(wire.body);
-    return;
-  }
-  const account = s.router.account(key.accountId);
-  const models = [...new Set((account?.providers ?? []).map((p) => p.model))].filter((m) => modelAllowed(key, m));
-  sendJson(res, 200, protocol === 'openai' ? openaiModelList(models) : anthropicModelList(models));
+export async function handleModels(s: Services, protocol: ClientProtocol, req: AnyRequest, res: AnyResponse): Promise<void> {
+  const headers = req.headers as IncomingHttpHeaders;
+  const ctx: LifecycleContext = {
+    requestId: newId(),
+    protocol,
+    snapshot: s.snapshot,
+    // A GET has no body to read; the respond stage drains whatever a client sent anyway.
+    pendingBody: pendingBody(req, headers['content-length'], 0),
+    sink: new HttpSink(res),
+    presentedKey: presentedKey(headers),
+  };
+  await runPipeline(MODELS_STAGES, ctx, s);
 }

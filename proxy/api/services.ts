@@ -1,4 +1,4 @@
-// Everything a pipeline stage may use, built once by the server and swapped on config reload.
+// Everything a pipeline stage may use, built once by the server; the config part is swapped whole on reload.
 import type { Config, ProviderType } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import type { KeyRing } from '../governance/keys.js';
@@ -17,6 +17,7 @@ import type { LiveHub } from '../logs/hub.js';
 import type { GatewayMetrics } from '../logs/metrics.js';
 import type { TierStatus } from '../governance/ledger.js';
 import type { RequestTelemetry } from '../telemetry/export.js';
+import type { ConfigSnapshot } from './snapshot.js';
 
 /** The WebSocket `budgets` message payload, the same shape as GET /api/budgets. */
 export interface BudgetsPayload {
@@ -29,10 +30,15 @@ export interface Services {
   readonly clock: Clock;
   readonly rng: Rng;
   readonly env: NodeJS.ProcessEnv;
-  /** The live config; replaced atomically on reload. */
-  config: Config;
-  keys: KeyRing;
-  prices: PriceBook;
+  /**
+   * The current config, keys and prices, replaced whole on reload. A request captures it at arrival and reads
+   * only its own copy (`ctx.snapshot`), so a reload mid-request cannot mix old and new.
+   */
+  snapshot: ConfigSnapshot;
+  /** The live values of the current snapshot, for management routes and background work (never a request's stages). */
+  readonly config: Config;
+  readonly keys: KeyRing;
+  readonly prices: PriceBook;
   readonly ledger: BudgetLedger;
   /** Recent spend per tier, for burn rates and runway projections. */
   readonly burn: BurnTracker;

@@ -53,6 +53,12 @@ export function fallbackPool(
   return { fallback, excluded };
 }
 
+/** A key's account: the one it names, or the first configured when it names none. */
+export function findAccount(accounts: readonly Account[], accountId: string | undefined): Account | undefined {
+  if (accountId === undefined) return accounts[0];
+  return accounts.find((a) => a.id === accountId);
+}
+
 export class Router {
   private accounts: readonly Account[] = [];
   private fallbackPolicy: FallbackPolicy = 'same_model';
@@ -65,16 +71,19 @@ export class Router {
   }
 
   account(accountId: string | undefined): Account | undefined {
-    if (accountId === undefined) return this.accounts[0];
-    return this.accounts.find((a) => a.id === accountId);
+    return findAccount(this.accounts, accountId);
   }
 
-  plan(accountId: string | undefined, model: string): RoutePlan | undefined {
-    const account = this.account(accountId);
+  /**
+   * The candidates for a request. `from` is the config the request arrived under (its snapshot): a reload
+   * between arrival and routing must not route it by the new accounts; without it, the configured ones.
+   */
+  plan(accountId: string | undefined, model: string, from?: Pick<Config, 'accounts' | 'routing'>): RoutePlan | undefined {
+    const account = findAccount(from?.accounts ?? this.accounts, accountId);
     if (!account) return undefined;
     const { preferred, reference } = candidates(account.providers, model);
     // `auto` and an unmatched model already span the whole pool: nothing is left to fall back to.
-    const { fallback, excluded } = fallbackPool(account.providers, preferred, reference, this.fallbackPolicy);
+    const { fallback, excluded } = fallbackPool(account.providers, preferred, reference, from?.routing.fallback ?? this.fallbackPolicy);
     return { account, preferred, fallback, fallbackExcluded: excluded };
   }
 

@@ -3,9 +3,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { GatewayError } from '../core/errors.js';
 import { handleClient, matchClientRoute, routeNotFound } from '../api/client-handler.js';
 import { handleManagement, type ManagementContext } from '../api/management.js';
-import { listModels } from '../api/models.js';
-import { sendApiError, sendJson, sendText, type AnyRequest, type AnyResponse } from '../api/respond.js';
-import { toWireError } from '../api/wire-errors.js';
+import { handleModels } from '../api/models.js';
+import { sendApiError, sendClientError, sendJson, sendText, type AnyRequest, type AnyResponse } from '../api/respond.js';
 import type { ClientProtocol } from '../providers/types.js';
 import { METRICS_CONTENT_TYPE } from '../logs/metrics.js';
 import { dollarsToMicros } from '../pricing/money.js';
@@ -31,12 +30,6 @@ function protocolOf(path: string): ClientProtocol | undefined {
   if (path.startsWith('/openai/')) return 'openai';
   if (path.startsWith('/bedrock/')) return 'bedrock';
   return undefined;
-}
-
-function sendWire(res: AnyResponse, protocol: ClientProtocol, err: GatewayError): void {
-  const wire = toWireError(protocol, err);
-  res.writeHead(wire.status, wire.headers);
-  res.end(wire.body);
 }
 
 export class Dispatcher {
@@ -102,17 +95,13 @@ export class Dispatcher {
       return sendApiError(res, 404, 'not_found', `no route ${method} ${path} (GET / lists what spendgate serves)`);
     }
     if (method === 'GET' && (path === '/anthropic/v1/models' || path === '/openai/v1/models')) {
-      return listModels(this.opts.management.services, protocol, headers, res);
+      return handleModels(this.opts.management.services, protocol, req, res);
     }
     const route = method === 'POST' ? matchClientRoute(path) : undefined;
-    if (!route) {
-      const wire = routeNotFound(protocol, method, path);
-      res.writeHead(wire.status, wire.headers);
-      return void res.end(wire.body);
-    }
+    if (!route) return routeNotFound(res, protocol, method, path);
     if (this.inFlight >= this.opts.maxInFlight) {
       req.resume();
-      return sendWire(res, protocol, new GatewayError('overloaded', `spendgate is at its limit of ${this.opts.maxInFlight} requests in flight`, { retryAfter: 1 }));
+      return sendClientError(res, protocol, new GatewayError('overloaded', `spendgate is at its limit of ${this.opts.maxInFlight} requests in flight`, { retryAfter: 1 }));
     }
     const s = this.opts.management.services;
     this.inFlight += 1;

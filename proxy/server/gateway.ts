@@ -130,9 +130,16 @@ export async function startGateway(options: ServeOptions, deps: GatewayDeps): Pr
     clock,
     rng: deps.rng ?? Math.random,
     env,
-    config,
-    keys: new KeyRing(config, env),
-    prices: await buildPriceBook(config.pricing),
+    snapshot: { config, keys: new KeyRing(config, env), prices: await buildPriceBook(config.pricing) },
+    get config() {
+      return services.snapshot.config;
+    },
+    get keys() {
+      return services.snapshot.keys;
+    },
+    get prices() {
+      return services.snapshot.prices;
+    },
     ledger,
     burn: new BurnTracker(clock.now()),
     limits,
@@ -217,9 +224,8 @@ export async function startGateway(options: ServeOptions, deps: GatewayDeps): Pr
       log({ level: 'error', event: 'config_rejected', path: options.configPath, problems });
     } else {
       config = result.config;
-      services.config = config;
-      services.keys = new KeyRing(config, env);
-      services.prices = prices;
+      // One assignment: a request that arrived before keeps the whole old snapshot, one after gets the whole new one.
+      services.snapshot = { config, keys: new KeyRing(config, env), prices };
       apply(config);
       // Not awaited: a collector that is slow to flush must not hold up the reload; swaps still apply in order.
       void telemetry.configure(config.telemetry);

@@ -17,7 +17,9 @@ import { Router } from '../../proxy/routing/router.js';
 import { TrafficStats } from '../../proxy/routing/traffic.js';
 import { pendingBody } from '../../proxy/server/body.js';
 import { HttpSink } from '../../proxy/server/sink.js';
-import type { RequestContext } from '../../proxy/api/context.js';
+import type { Routed } from '../../proxy/api/context.js';
+import type { ConfigSnapshot } from '../../proxy/api/snapshot.js';
+import { KeyRing } from '../../proxy/governance/keys.js';
 import { callUpstream, type UpstreamServices } from '../../proxy/api/stages/upstream.js';
 import { toWireError } from '../../proxy/api/wire-errors.js';
 import { Readable } from 'node:stream';
@@ -50,6 +52,8 @@ function fakeProvider(send: () => Promise<UpstreamOutcome>): Provider {
 
 interface Rig {
   readonly s: UpstreamServices;
+  /** The config, keys and prices a request is served under. */
+  readonly snapshot: ConfigSnapshot;
   readonly clock: ManualClock;
   /** The event log. */
   readonly events: Record<string, unknown>[];
@@ -72,14 +76,13 @@ async function rig(send: () => Promise<UpstreamOutcome>): Promise<Rig> {
     calls += 1;
     return send();
   });
+  const snapshot: ConfigSnapshot = { config: cfg, keys: new KeyRing(cfg, {}), prices: await buildPriceBook(cfg.pricing) };
   const s: UpstreamServices = {
-    config: cfg,
     env: {},
     providers: { anthropic: provider, openai: provider, bedrock: provider },
     breakers: new CircuitBreakers(clock, cfg.routing.breaker),
     limits,
     ledger,
-    prices: await buildPriceBook(cfg.pricing),
     router,
     traffic: new TrafficStats(clock),
     rng: () => 0,
@@ -87,10 +90,10 @@ async function rig(send: () => Promise<UpstreamOutcome>): Promise<Rig> {
     shutdown: new AbortController().signal,
     log: (event) => events.push(event),
   };
-  return { s, clock, events, calls: () => calls };
+  return { s, snapshot, clock, events, calls: () => calls };
 }
 
-function context(s: UpstreamServices): RequestContext {
+function context({ s, snapshot }: Rig): Routed {
   const request: ClientRequest = {
     protocol: 'anthropic',
     operation: 'messages',
@@ -103,8 +106,12 @@ function context(s: UpstreamServices): RequestContext {
   };
   const res = new ServerResponse({ method: 'POST', headers: {} } as IncomingMessage);
   res.assignSocket(new Socket());
+  const plan = s.router.plan(undefined, 'auto');
+  assert.ok(plan);
   return {
     requestId: 'req-1',
+    protocol: 'anthropic',
+    snapshot,
     receivedAt: s.clock.now(),
     t0: performance.now(),
     route: { protocol: 'anthropic', operation: 'messages' },
@@ -112,8 +119,9 @@ function context(s: UpstreamServices): RequestContext {
     pendingBody: pendingBody(Readable.from([]), undefined, 1024),
     sink: new HttpSink(res),
     presentedKey: 'k',
+    key: { id: 'k' },
     tags: {},
-    plan: s.router.plan(undefined, 'auto'),
+    plan,
     keyTiers: [],
     excluded: [],
     attempts: [],
@@ -125,7 +133,7 @@ const bug = () => Promise.reject(new TypeError("Cannot read properties of undefi
 
 test('a TypeError thrown inside a provider call is an internal 500, logged with its stack, tried once and never retried or fallen back', async () => {
   const r = await rig(bug);
-  const ctx = context(r.s);
+  const ctx = context(r);
   const thrown = await callUpstream(ctx, r.s).then(() => undefined, (e: unknown) => e);
   assert.ok(isGatewayError(thrown), String(thrown));
   assert.equal(thrown.kind, 'internal');
@@ -140,7 +148,7 @@ test('a TypeError thrown inside a provider call is an internal 500, logged with 
 
 test('five internal faults in a row leave every provider eligible: the breaker counts only upstream behaviour', async () => {
   const r = await rig(bug);
-  for (let i = 0; i < 5; i++) await callUpstream(context(r.s), r.s).catch(() => undefined);
+  for (let i = 0; i < 5; i++) await callUpstream(context(r), r.s).catch(() => undefined);
   assert.equal(r.s.breakers.state('claude').state, 'closed');
   assert.equal(r.s.breakers.excluded('claude'), null);
   assert.equal(r.s.breakers.excluded('claude-backup'), null);
@@ -148,7 +156,7 @@ test('five internal faults in a row leave every provider eligible: the breaker c
 
 test('five upstream 5xx failures in a row still open the breaker (the contrast that makes the previous test mean something)', async () => {
   const r = await rig(() => Promise.reject(new GatewayError('upstream', 'upstream exploded', { status: 500, retryable: false })));
-  for (let i = 0; i < 5; i++) await callUpstream(context(r.s), r.s).catch(() => undefined);
+  for (let i = 0; i < 5; i++) await callUpstream(context(r), r.s).catch(() => undefined);
   assert.equal(r.s.breakers.state('claude').state, 'open');
 });
 
@@ -156,9 +164,9 @@ test('an internal fault during a half-open probe gives the probe back instead of
   const r = await rig(bug);
   const { breakers } = r.s;
   for (const id of ['claude', 'claude-backup']) for (let i = 0; i < 5; i++) breakers.failure(id);
-  r.clock.advance(r.s.config.routing.breaker.cooldownMs + 1);
+  r.clock.advance(r.snapshot.config.routing.breaker.cooldownMs + 1);
   assert.equal(breakers.state('claude').state, 'half_open');
-  await callUpstream(context(r.s), r.s).catch(() => undefined);
+  await callUpstream(context(r), r.s).catch(() => undefined);
   assert.equal(r.calls(), 1, 'the probe went out');
   assert.equal(breakers.excluded('claude'), null, 'the next request may probe');
   assert.equal(breakers.state('claude').state, 'half_open', 'a gateway bug neither closes nor re-opens the circuit');

@@ -20,10 +20,11 @@ function settleAttempt(ctx: RequestContext, s: Services, attempt: Attempt, accou
     return s.ledger.release(attempt.reservation);
   }
   const servedModel = attempt.outcome?.servedModel ?? attempt.target.model;
-  const served = s.prices.lookup(servedModel);
+  // The request's own prices: a reload mid-stream does not reprice what it already started.
+  const served = ctx.snapshot.prices.lookup(servedModel);
   // An unpriced model is logged with cost null but charged at the conservative fallback price
   // (the account's most expensive known model): never silently $0.
-  const price = served ?? priceForTarget(s, attempt.target, accountModels).price;
+  const price = served ?? priceForTarget(ctx.snapshot, attempt.target, accountModels).price;
   if (!served) noteUnpriced(s, servedModel);
   const cost = price ? priceRequest(price, usage, { batch: false }) : null;
   attempt.cost = served ? cost : null;

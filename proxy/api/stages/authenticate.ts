@@ -2,21 +2,20 @@
 // then, once the body named the model, whether the key may use it (403).
 import { GatewayError } from '../../core/errors.js';
 import { modelAllowed } from '../../governance/keys.js';
-import type { RequestContext } from '../context.js';
-import type { Services } from '../services.js';
+import type { Keyed, LifecycleContext, RequestContext } from '../context.js';
 
-export function authenticate(ctx: RequestContext, s: Pick<Services, 'keys'>): void {
+/** Checks the key against the keys of the request's snapshot (a key revoked by a later reload still had them). */
+export function authenticate(ctx: LifecycleContext): void {
   if (ctx.presentedKey === undefined) {
     throw new GatewayError('authentication', 'no virtual key: send it in x-api-key, Authorization: Bearer, or x-bf-vk');
   }
-  const key = s.keys.authenticate(ctx.presentedKey);
+  const key = ctx.snapshot.keys.authenticate(ctx.presentedKey);
   if (!key) throw new GatewayError('authentication', 'unknown virtual key');
   ctx.key = key;
 }
 
-export function authorize(ctx: RequestContext): void {
-  const key = ctx.key!;
-  if (!modelAllowed(key, ctx.request.model)) {
-    throw new GatewayError('permission', `model "${ctx.request.model}" is not allowed for virtual key "${key.id}"`);
+export function authorize(ctx: Keyed<RequestContext>): void {
+  if (!modelAllowed(ctx.key, ctx.request.model)) {
+    throw new GatewayError('permission', `model "${ctx.request.model}" is not allowed for virtual key "${ctx.key.id}"`);
   }
 }

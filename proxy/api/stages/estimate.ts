@@ -3,7 +3,7 @@ import type { ProviderConfig } from '../../config/types.js';
 import type { ClientRequest } from '../../providers/types.js';
 import { approxInputTokens } from '../../pricing/catalog.js';
 import type { ModelPrice } from '../../pricing/catalog.js';
-import type { Services } from '../services.js';
+import type { ConfigSnapshot } from '../snapshot.js';
 import { MAX_OUTPUT_TOKENS } from '../client-request.js';
 
 const DEFAULT_MAX_OUTPUT = 4096;
@@ -20,13 +20,13 @@ function maxOutputTokens(request: ClientRequest): number {
 }
 
 /** The price to use for a target: its own, or (unpriced model) the account's most expensive known price. */
-export function priceForTarget(s: Pick<Services, 'prices'>, target: ProviderConfig, accountModels: readonly string[]): { price?: ModelPrice; known: boolean } {
+export function priceForTarget(s: Pick<ConfigSnapshot, 'prices'>, target: ProviderConfig, accountModels: readonly string[]): { price?: ModelPrice; known: boolean } {
   const own = s.prices.lookup(target.model);
   if (own) return { price: own, known: true };
   return { price: s.prices.mostExpensive(accountModels), known: false };
 }
 
-export function estimateReservation(s: Pick<Services, 'prices'>, request: ClientRequest, price: ModelPrice | undefined): number {
+export function estimateReservation(s: Pick<ConfigSnapshot, 'prices'>, request: ClientRequest, price: ModelPrice | undefined): number {
   if (!price) return 0;
   return s.prices.estimateMicros(price, {
     inputTokens: approxInputTokens(request.raw.length),

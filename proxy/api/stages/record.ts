@@ -2,10 +2,12 @@
 import { newId } from '../../core/ids.js';
 import { ZERO_USAGE } from '../../core/usage.js';
 import { errorCode } from '../wire-errors.js';
-import type { BodiesCut, CacheStatus, LogRecord } from '../../logs/record.js';
+import type { BodiesCut, CacheStatus, CostMicros, LogRecord } from '../../logs/record.js';
 import { utf8Prefix } from '../../core/utf8.js';
 import type { Attempt, RequestContext } from '../context.js';
 import type { Services } from '../services.js';
+
+const ZERO_COST: CostMicros = { input: 0, output: 0, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0, total: 0 };
 
 function cacheStatus(a: Attempt | undefined): CacheStatus {
   const u = a?.usage;
@@ -26,8 +28,8 @@ interface CapturedBodies {
  * permission, budget, rate limit, guard, no provider) keeps none: an unauthenticated client must not be able to
  * fill the log's memory and disk. Kept bodies are cut at logging.max_body_capture_bytes, and the record says so.
  */
-function capturedBodies(ctx: RequestContext, s: Services): CapturedBodies {
-  const { captureBodies, maxBodyCaptureBytes } = s.config.logging;
+function capturedBodies(ctx: RequestContext): CapturedBodies {
+  const { captureBodies, maxBodyCaptureBytes } = ctx.snapshot.config.logging;
   if (!captureBodies || ctx.attempts.length === 0) return {};
   const raw = ctx.request.raw;
   const requestCut = raw.length > maxBodyCaptureBytes ? raw.length : undefined;
@@ -43,24 +45,26 @@ function capturedBodies(ctx: RequestContext, s: Services): CapturedBodies {
   };
 }
 
-function buildRecord(ctx: RequestContext, s: Services, attempt: Attempt | undefined, number: number, isLast: boolean): LogRecord {
+function buildRecord(ctx: RequestContext, attempt: Attempt | undefined, number: number, isLast: boolean): LogRecord {
   const usage = attempt?.usage ?? ZERO_USAGE;
   const error = attempt ? (attempt.error ?? attempt.outcome?.error) : ctx.error;
   // The DESIGN §5 code (budget_exceeded, request_limited, upstream_error…), or the provider's own error type mid-stream.
   const gatewayError = attempt ? attempt.error : ctx.error;
   const errorType = gatewayError ? errorCode(gatewayError) : attempt?.outcome?.error?.type;
-  const status = attempt?.outcome?.status ?? attempt?.error?.status ?? ctx.error?.status ?? 500;
+  const status = attempt?.outcome?.status ?? attempt?.error?.status ?? ctx.error?.status ?? ctx.reply?.status ?? 500;
+  const free = ctx.route.operation === 'count_tokens';
+  const target = attempt?.target ?? ctx.reply?.target;
   return {
     id: newId(),
     requestId: ctx.requestId,
     attempt: number,
     timestamp: attempt?.startedAt ?? ctx.receivedAt,
     route: ctx.request.protocol,
-    providerType: attempt?.target.type,
-    providerConfigId: attempt?.target.id,
-    accountId: attempt?.target.accountId ?? ctx.plan?.account.id,
+    providerType: target?.type,
+    providerConfigId: target?.id,
+    accountId: target?.accountId ?? ctx.plan?.account.id,
     modelRequested: ctx.request.model,
-    modelServed: attempt?.outcome?.servedModel ?? attempt?.target.model,
+    modelServed: attempt?.outcome?.servedModel ?? target?.model,
     virtualKeyId: ctx.key?.id,
     teamId: ctx.key?.teamId,
     customerId: ctx.key?.customerId,
@@ -75,28 +79,30 @@ function buildRecord(ctx: RequestContext, s: Services, attempt: Attempt | undefi
     cacheReadTokens: usage.cacheReadTokens,
     cacheWrite5mTokens: usage.cacheWrite5mTokens,
     cacheWrite1hTokens: usage.cacheWrite1hTokens,
-    cost: attempt?.cost ?? null,
+    // count_tokens is free at every provider: a known zero, not a missing price.
+    cost: free ? ZERO_COST : (attempt?.cost ?? null),
     missingCost: attempt?.usage !== undefined && attempt.cost === null,
     cache: cacheStatus(attempt),
     routing: ctx.plan
       ? {
           candidates: ctx.plan.preferred.map((p) => p.id),
           excluded: [...ctx.excluded],
-          chosen: attempt?.target.id,
+          chosen: target?.id,
           ...(attempt?.outcome?.adaptations?.length ? { adaptations: attempt.outcome.adaptations } : {}),
         }
       : undefined,
-    stopReason: attempt?.outcome?.stopReason,
+    // A count has no stop reason of its own; naming the operation here tells its records apart without a schema change.
+    stopReason: free ? 'count_tokens' : attempt?.outcome?.stopReason,
     tags: Object.keys(ctx.tags).length > 0 ? ctx.tags : undefined,
-    ...(isLast ? capturedBodies(ctx, s) : {}),
+    ...(isLast ? capturedBodies(ctx) : {}),
   };
 }
 
 export async function record(ctx: RequestContext, s: Services): Promise<void> {
   const logs: LogRecord[] =
     ctx.attempts.length === 0
-      ? [buildRecord(ctx, s, undefined, 1, true)]
-      : ctx.attempts.map((a, i) => buildRecord(ctx, s, a, a.number, i === ctx.attempts.length - 1));
+      ? [buildRecord(ctx, undefined, 1, true)]
+      : ctx.attempts.map((a, i) => buildRecord(ctx, a, a.number, i === ctx.attempts.length - 1));
   const journalStart = performance.now();
   let journalMs = 0;
   try {

@@ -10,7 +10,8 @@ import type { Usage } from '../../core/usage.js';
 import { isBudgetRefusal, type TierRef } from '../../governance/ledger.js';
 import type { ProviderTarget, Timeouts } from '../../providers/types.js';
 import { backoffDelay } from '../../routing/backoff.js';
-import type { Attempt, RequestContext } from '../context.js';
+import type { Attempt, RequestContext, Routed } from '../context.js';
+import type { ConfigSnapshot } from '../snapshot.js';
 import type { Services } from '../services.js';
 import { asGatewayError, internalErrorEvent } from '../internal-errors.js';
 import { allAttemptsFailed } from './all-failed.js';
@@ -19,10 +20,11 @@ import { estimateReservation, priceForTarget } from './estimate.js';
 /** What the attempt loop uses of the services (a unit test builds exactly this). */
 export type UpstreamServices = Pick<
   Services,
-  'config' | 'env' | 'providers' | 'breakers' | 'limits' | 'ledger' | 'prices' | 'router' | 'traffic' | 'rng' | 'clock' | 'shutdown' | 'log'
+  'env' | 'providers' | 'breakers' | 'limits' | 'ledger' | 'router' | 'traffic' | 'rng' | 'clock' | 'shutdown' | 'log'
 >;
 
-function eligibility(ctx: RequestContext, s: UpstreamServices) {
+function eligibility(ctx: Routed, s: UpstreamServices) {
+  const { config, prices } = ctx.snapshot;
   return (p: ProviderConfig): string | null => {
     // Calling the upstream without the key the config names would only come back as its 401, or worse
     // succeed on some other credential; the variable is named so the fix is obvious.
@@ -36,7 +38,7 @@ function eligibility(ctx: RequestContext, s: UpstreamServices) {
     if (limited) return limited;
     const overBudget = s.ledger.providerExcluded(p.id);
     if (overBudget) return overBudget;
-    if (s.config.pricing.unknownModel === 'reject' && !s.prices.lookup(p.model)) return `model "${p.model}" has no price`;
+    if (config.pricing.unknownModel === 'reject' && !prices.lookup(p.model)) return `model "${p.model}" has no price`;
     return null;
   };
 }
@@ -64,7 +66,7 @@ const secretsByConfig = new WeakMap<NodeJS.ProcessEnv, WeakMap<Config, readonly 
  * environment, and the virtual keys' literal or env secrets. Providers scrub them from upstream error text.
  * Computed once per config (a reload brings a new config object).
  */
-function configuredSecrets(s: Pick<Services, 'env' | 'config'>): readonly string[] {
+function configuredSecrets(s: { readonly env: NodeJS.ProcessEnv; readonly config: Config }): readonly string[] {
   let byConfig = secretsByConfig.get(s.env);
   if (byConfig === undefined) secretsByConfig.set(s.env, (byConfig = new WeakMap()));
   let secrets = byConfig.get(s.config);
@@ -86,13 +88,13 @@ function configuredSecrets(s: Pick<Services, 'env' | 'config'>): readonly string
 }
 
 /** The configured secrets plus the one this client presented (the only clear form of a `sha256:` key). */
-function secretsFor(ctx: RequestContext, s: Pick<Services, 'env' | 'config'>): readonly string[] {
-  const configured = configuredSecrets(s);
+function secretsFor(ctx: RequestContext, s: Pick<Services, 'env'>): readonly string[] {
+  const configured = configuredSecrets({ env: s.env, config: ctx.snapshot.config });
   return ctx.presentedKey ? [...configured, ctx.presentedKey] : configured;
 }
 
-export function timeoutsFor(p: ProviderConfig, s: Pick<Services, 'config'>): Timeouts {
-  return { ...s.config.routing.timeouts, ...p.timeouts };
+export function timeoutsFor(p: ProviderConfig, snapshot: Pick<ConfigSnapshot, 'config'>): Timeouts {
+  return { ...snapshot.config.routing.timeouts, ...p.timeouts };
 }
 
 function noProvider(ctx: RequestContext, s: Pick<Services, 'env'>, last: GatewayError | undefined): GatewayError {
@@ -115,9 +117,9 @@ function recordExclusions(ctx: RequestContext, exclusions: readonly { id: string
   for (const e of exclusions) if (!ctx.excluded.some((x) => x.id === e.id)) ctx.excluded.push(e);
 }
 
-export async function callUpstream(ctx: RequestContext, s: UpstreamServices): Promise<void> {
-  const plan = ctx.plan!;
-  const routing = s.config.routing;
+export async function callUpstream(ctx: Routed, s: UpstreamServices): Promise<void> {
+  const plan = ctx.plan;
+  const routing = ctx.snapshot.config.routing;
   const accountModels = plan.account.providers.map((p) => p.model);
   const tried = new Set<string>();
   const deadline = ctx.t0 + routing.maxTotalMs;
@@ -136,9 +138,9 @@ export async function callUpstream(ctx: RequestContext, s: UpstreamServices): Pr
       current = choice.chosen;
       retriesHere = 0;
     }
-    const { price } = priceForTarget(s, current, accountModels);
+    const { price } = priceForTarget(ctx.snapshot, current, accountModels);
     const tiers: TierRef[] = [...ctx.keyTiers, ...s.ledger.providerPath(current.id)];
-    const reservation = s.ledger.reserve(tiers, estimateReservation(s, ctx.request, price));
+    const reservation = s.ledger.reserve(tiers, estimateReservation(ctx.snapshot, ctx.request, price));
     if (isBudgetRefusal(reservation)) {
       const refusal = reservation;
       if (refusal.tier !== 'provider_config') throw refusal.toError();
@@ -155,7 +157,7 @@ export async function callUpstream(ctx: RequestContext, s: UpstreamServices): Pr
     const callStart = performance.now();
     try {
       attempt.outcome = await s.providers[current.type].send(ctx.request, toTarget(current, s), ctx.sink, {
-        timeouts: timeoutsFor(current, s),
+        timeouts: timeoutsFor(current, ctx.snapshot),
         signal: s.shutdown,
         secrets,
         onUsage: (usage: Usage) => {
