@@ -1,5 +1,5 @@
 // The extension host's client of the engine's HTTP API (admin token in Authorization; never handed to the webview).
-import type { ApiResponses, ApiRoute, ConfigStatusJson, GuardsJson } from '../webview/api-types.js';
+import type { ApiResponses, ApiRoute, ConfigStatusJson, GuardsJson } from '../proxy/api/wire/index.js';
 import { EXPORT_ROUTE, exportSearch, type SpendExportQuery } from '../webview/spend-export.js';
 import type { KeyIdentity } from './status-summary.js';
 

@@ -1,6 +1,6 @@
 // The engine's WebSocket (/ws) held by the extension host: budgets, logs and config messages, reconnecting with backoff.
 import WebSocket from 'ws';
-import { parseLiveMessage, type LiveMessage } from '../webview/api-types.js';
+import { parseLiveMessage, type LiveMessage } from '../proxy/api/wire/index.js';
 import type { ConnectionState } from '../webview/protocol.js';
 import { backoffDelay, LIVE_RECONNECT } from './backoff.js';
 

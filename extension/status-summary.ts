@@ -1,5 +1,5 @@
 // What the status bar says about budgets: the developer's key spend and the tightest tier on its path (pure).
-import type { BudgetTierJson } from '../webview/api-types.js';
+import type { BudgetTierJson } from '../proxy/api/wire/index.js';
 
 /** Who the developer is, as `POST /api/keys/identify` answered for the key in secret storage. */
 export interface KeyIdentity {

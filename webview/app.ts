@@ -6,7 +6,7 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
-import type { LiveMessage, StatusJson } from './api-types.js';
+import type { LiveMessage, StatusJson } from '../proxy/api/wire/index.js';
 import { renderBudgets } from './budgets-tab.js';
 import { renderCacheReport } from './cache-tab.js';
 import type { DataSource } from './data-source.js';

@@ -1,10 +1,17 @@
 // The exact cost of one request: usage × the model's rates, in integer micro-dollars.
-import type { CostMicros } from '../logs/record.js';
 import type { Usage } from '../core/usage.js';
 import { divideHalfUp, toSafeNumber } from './exact.js';
 import type { ModelPrice, RateCard } from './rates.js';
 
-export type { CostMicros } from '../logs/record.js';
+/** Itemised cost in integer micro-dollars. `total` is the sum of the items. */
+export interface CostMicros {
+  readonly input: number;
+  readonly output: number;
+  readonly cacheRead: number;
+  readonly cacheWrite5m: number;
+  readonly cacheWrite1h: number;
+  readonly total: number;
+}
 
 const PICO_PER_MICRO = 1_000_000n;
 

@@ -2,8 +2,9 @@
 import type { ProviderConfig } from '../config/types.js';
 import type { Usage } from '../core/usage.js';
 
-/** The wire protocol the client spoke to spendgate. Responses go back in the same protocol. */
-export type ClientProtocol = 'anthropic' | 'openai' | 'bedrock';
+import type { ClientProtocol } from '../core/protocol.js';
+
+export type { ClientProtocol } from '../core/protocol.js';
 
 export type Operation =
   | 'messages' // POST /anthropic/v1/messages

@@ -1,6 +1,6 @@
 // The `logs` table's columns in both dialects, and the one mapping between a LogRecord and a row.
 import type { ProviderType } from '../config/types.js';
-import type { ClientProtocol } from '../providers/types.js';
+import { CLIENT_PROTOCOLS } from '../core/protocol.js';
 import type { BodiesCut, CacheStatus, CostMicros, LogRecord, RoutingDecision } from '../logs/record.js';
 
 interface Column {
@@ -145,7 +145,6 @@ function oneOf<T extends string>(row: Record<string, unknown>, column: string, a
   return v as T;
 }
 
-const PROTOCOLS: readonly ClientProtocol[] = ['anthropic', 'openai', 'bedrock'];
 const PROVIDER_TYPES: readonly ProviderType[] = ['bedrock', 'anthropic', 'openai'];
 const CACHE_STATUSES: readonly CacheStatus[] = ['hit', 'write', 'none'];
 
@@ -159,7 +158,7 @@ export function rowToLogRecord(row: Record<string, unknown>): LogRecord {
     requestId: text(row, 'request_id'),
     attempt: int(row, 'attempt'),
     timestamp: int(row, 'timestamp'),
-    route: oneOf(row, 'route', PROTOCOLS),
+    route: oneOf(row, 'route', CLIENT_PROTOCOLS),
     providerType: row.provider_type === null ? undefined : oneOf(row, 'provider_type', PROVIDER_TYPES),
     providerConfigId: optText(row, 'provider_config_id'),
     accountId: optText(row, 'account_id'),

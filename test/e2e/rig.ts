@@ -10,7 +10,7 @@ import { seededRng } from '../../proxy/routing/weighted.js';
 import { startGateway, type RunningGateway } from '../../proxy/server/gateway.js';
 import { resolveServeOptions } from '../../proxy/server/options.js';
 import type { ConfigStatus } from '../../proxy/api/management.js';
-import type { TierStatus } from '../../proxy/governance/ledger.js';
+import type { BudgetTierJson } from '../../proxy/api/wire/index.js';
 import type { RateLimitStatus } from '../../proxy/governance/ratelimits.js';
 import type { ProviderRoutingView } from '../../proxy/api/routing-view.js';
 import type { LogPage } from '../../proxy/logs/query.js';
@@ -92,7 +92,7 @@ export interface Rig {
   send(key: string, model?: string, extra?: Record<string, unknown>): Promise<Answer>;
   /** GET a management route with the admin token. */
   api<T>(path: string): Promise<T>;
-  budget(tier: TierStatus['tier'], id: string): Promise<TierStatus>;
+  budget(tier: BudgetTierJson['tier'], id: string): Promise<BudgetTierJson>;
   provider(id: string): Promise<ProviderRoutingView>;
   rateLimit(scope: RateLimitStatus['scope'], id: string, kind: RateLimitStatus['kind']): Promise<RateLimitStatus>;
   logs(query: string): Promise<LogPage>;
@@ -141,7 +141,7 @@ export async function startRig(policy: PolicyText, start = START): Promise<Rig> 
     },
     api,
     async budget(tier, id) {
-      const { tiers } = await api<{ tiers: TierStatus[] }>('/api/budgets');
+      const { tiers } = await api<{ tiers: BudgetTierJson[] }>('/api/budgets');
       const found = tiers.find((t) => t.tier === tier && t.id === id);
       if (!found) throw new Error(`no ${tier} tier ${id} in /api/budgets`);
       return found;

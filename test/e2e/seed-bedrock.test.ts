@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { ManualClock } from '../../proxy/core/clock.js';
-import type { TierStatus } from '../../proxy/governance/ledger.js';
+import type { BudgetTierJson } from '../../proxy/api/wire/index.js';
 import type { LogPage } from '../../proxy/logs/query.js';
 import { seededRng } from '../../proxy/routing/weighted.js';
 import { startGateway } from '../../proxy/server/gateway.js';
@@ -74,8 +74,8 @@ describe('the seed policy on Bedrock', () => {
       const total = page.logs.reduce((sum, r) => sum + micros(r.cost!.total), 0);
       const claudeTotal = page.logs.filter((r) => r.provider_config_id === 'bedrock-claude').reduce((sum, r) => sum + micros(r.cost!.total), 0);
 
-      const { tiers } = await api<{ tiers: TierStatus[] }>('/api/budgets');
-      const tier = (kind: TierStatus['tier'], id: string) => {
+      const { tiers } = await api<{ tiers: BudgetTierJson[] }>('/api/budgets');
+      const tier = (kind: BudgetTierJson['tier'], id: string) => {
         const found = tiers.find((t) => t.tier === kind && t.id === id);
         assert.ok(found, `${kind} ${id} in /api/budgets`);
         return found;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { backoffDelay } from '../../extension/backoff.js';
 import { summarizeBudgets, tiersOnPath } from '../../extension/status-summary.js';
-import type { BudgetTierJson } from '../../webview/api-types.js';
+import type { BudgetTierJson } from '../../proxy/api/wire/index.js';
 import { loadFixture } from '../webview/fixture-server.js';
 
 const tiers = loadFixture().budgets.tiers;

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { renderDashboardHtml } from '../../webview/html.js';
-import type { ApiResponses, LiveMessage, StatsJson } from '../../webview/api-types.js';
+import type { ApiResponses, LiveMessage, StatsJson } from '../../proxy/api/wire/index.js';
 
 export interface DashboardFixture {
   readonly now: string;
