@@ -14,6 +14,7 @@ import { sendApiError, sendJson, type AnyRequest, type AnyResponse } from './res
 import type { Services } from './services.js';
 import { budgetsJson } from './budgets-view.js';
 import { guardsJson } from './guards-view.js';
+import { logPageJson } from './log-json.js';
 import type { ApiPostResponses, ApiResponses, BudgetsJson, ConfigStatusJson } from './wire/index.js';
 
 /** The outcome of a config (re)load, as the API and the WebSocket report it. */
@@ -81,7 +82,7 @@ const ROUTES: Record<string, Handler> = {
   },
   'GET /api/rate-limits': (m, _url, _req, res) => sendJson<ApiResponses['/api/rate-limits']>(res, 200, { limits: m.services.limits.snapshot() }),
   'GET /api/routing': (m, _url, _req, res) => sendJson<ApiResponses['/api/routing']>(res, 200, routingView(m.services)),
-  'GET /api/logs': async (m, url, _req, res) => sendJson<ApiResponses['/api/logs']>(res, 200, await queryLogs(m.services.store, parseLogQuery(url.searchParams), rowToLogRecord)),
+  'GET /api/logs': async (m, url, _req, res) => sendJson<ApiResponses['/api/logs']>(res, 200, logPageJson(await queryLogs(m.services.store, parseLogQuery(url.searchParams), rowToLogRecord))),
   'GET /api/logs/stats': async (m, url, _req, res) =>
     sendJson<ApiResponses['/api/logs/stats']>(res, 200, await logStats(m.services.store, parseStatsRequest(url.searchParams))),
   'GET /api/export': (m, url, _req, res) => sendExport(m.services.store, url.searchParams, res),
