@@ -15,6 +15,7 @@ import type { Services } from './services.js';
 import { budgetsJson } from './budgets-view.js';
 import { guardsJson } from './guards-view.js';
 import { logPageJson } from './log-json.js';
+import { rateLimitsJson } from './rate-limits-view.js';
 import type { ApiPostResponses, ApiResponses, BudgetsJson, ConfigStatusJson } from './wire/index.js';
 
 /** The outcome of a config (re)load, as the API and the WebSocket report it. */
@@ -80,7 +81,7 @@ const ROUTES: Record<string, Handler> = {
     const range = { start: filter.startTime ?? now - 7 * 86_400_000, end: filter.endTime ?? now };
     sendJson<ApiResponses['/api/insights/cache']>(res, 200, await cacheReport(s.store, s.prices, range, { now, filter }));
   },
-  'GET /api/rate-limits': (m, _url, _req, res) => sendJson<ApiResponses['/api/rate-limits']>(res, 200, { limits: m.services.limits.snapshot() }),
+  'GET /api/rate-limits': (m, _url, _req, res) => sendJson<ApiResponses['/api/rate-limits']>(res, 200, rateLimitsJson(m.services.limits.snapshot())),
   'GET /api/routing': (m, _url, _req, res) => sendJson<ApiResponses['/api/routing']>(res, 200, routingView(m.services)),
   'GET /api/logs': async (m, url, _req, res) => sendJson<ApiResponses['/api/logs']>(res, 200, logPageJson(await queryLogs(m.services.store, parseLogQuery(url.searchParams), rowToLogRecord))),
   'GET /api/logs/stats': async (m, url, _req, res) =>
