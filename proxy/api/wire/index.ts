@@ -8,7 +8,7 @@ export type { BudgetsJson, BudgetTierJson, PaceBasis, RunwayJson } from './budge
 export type { ApiErrorJson } from './errors.js';
 export type { GuardPauseJson, GuardResumeJson, GuardsJson } from './guards.js';
 export type { HealthJson } from './health.js';
-export type { CacheReportJson, CacheUsageJson, PolicyChangeJson, PolicyChangeKind, PolicySeverity } from './insights.js';
+export type { CacheReportJson, CacheUsageJson, PolicyChangeJson, PolicyChangeKind, PolicyPreviewJson, PolicySeverity } from './insights.js';
 export type { KeyIdentifyJson, KeyIdentityJson } from './keys.js';
 export { parseLiveMessage, type LiveMessage, type LogOperation, type ServerMessage, type SubscriptionReply } from './live.js';
 export type {

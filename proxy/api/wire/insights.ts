@@ -75,3 +75,15 @@ export interface PolicyChangeJson {
   readonly consequence: string;
   readonly severity: PolicySeverity;
 }
+
+/** What `spendgate diff REV1 [REV2] --json` prints. */
+export interface PolicyPreviewJson {
+  readonly from: string;
+  /** REV2, or `working tree`. */
+  readonly to: string;
+  /** The config file's path relative to the repository root. */
+  readonly config: string;
+  /** False when no gateway answered: consequences are stated without current spend. */
+  readonly current_spend: boolean;
+  readonly changes: readonly PolicyChangeJson[];
+}
