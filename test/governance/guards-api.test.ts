@@ -3,23 +3,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GuardsJson } from '../../proxy/api/wire/index.js';
+import { bifrost } from '../harness/config-builder.js';
 import { startLoopbackGateway, type LoopbackGateway } from '../harness/loopback.js';
 
 function configFor(anthropicUrl: string): string {
-  return `accounts:
-  - id: dev
-    providers:
-      - id: anthropic-direct
-        type: anthropic
-        model: claude-sonnet-4-20250514
-        base_url: ${anthropicUrl}
-        api_key: env.TEST_ANTHROPIC_KEY
-budgets:
-  virtual_key:
-    - {id: looping-agent, limit: 50, period: 1d}
-guards:
-  - {virtual_key_id: looping-agent, max_requests: 2, window: 10m}
-`;
+  return bifrost({
+    accounts: [{ id: 'dev', providers: [{ id: 'anthropic-direct', type: 'anthropic', model: 'claude-sonnet-4-20250514', base_url: anthropicUrl, api_key: 'env.TEST_ANTHROPIC_KEY' }] }],
+    budgets: { virtual_key: [{ id: 'looping-agent', limit: 50, period: '1d' }] },
+    guards: [{ virtual_key_id: 'looping-agent', max_requests: 2, window: '10m' }],
+  });
 }
 
 describe('GET /api/guards and POST /api/guards/resume', () => {

@@ -4,6 +4,7 @@
 // while breaking the real dashboard.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { bifrost } from '../harness/config-builder.js';
 import { startLoopbackGateway, type LoopbackGateway } from '../harness/loopback.js';
 import { LiveClient } from '../observability/live-client.js';
 import { loadFixture } from './fixture-server.js';
@@ -30,20 +31,13 @@ function drift(fixture: unknown, real: unknown, path: string, out: string[] = []
 }
 
 function configFor(anthropicUrl: string): string {
-  return `accounts:
-  - id: ml-team
-    providers:
-      - id: anthropic-direct
-        type: anthropic
-        model: claude-sonnet-4-20250514
-        base_url: ${anthropicUrl}
-        api_key: env.TEST_ANTHROPIC_KEY
-budgets:
-  team:
-    - {id: ml-engineering, limit: 2000, period: 1M}
-  virtual_key:
-    - {id: staging-key, team_id: ml-engineering, limit: 500, period: 1w}
-`;
+  return bifrost({
+    accounts: [{ id: 'ml-team', providers: [{ id: 'anthropic-direct', type: 'anthropic', model: 'claude-sonnet-4-20250514', base_url: anthropicUrl, api_key: 'env.TEST_ANTHROPIC_KEY' }] }],
+    budgets: {
+      team: [{ id: 'ml-engineering', limit: 2000, period: '1M' }],
+      virtual_key: [{ id: 'staging-key', team_id: 'ml-engineering', limit: 500, period: '1w' }],
+    },
+  });
 }
 
 describe('the dashboard fixture and the engine answer the same shapes', () => {
