@@ -18,3 +18,8 @@ export function baseModelId(modelId: string): string {
   const tail = modelId.startsWith('arn:') ? modelId.slice(modelId.lastIndexOf('/') + 1) : modelId;
   return stripProfilePrefix(tail);
 }
+
+/** True for an application inference profile ARN: an opaque id that names no model (its profile routes to one). */
+export function isApplicationProfileArn(modelId: string): boolean {
+  return /^arn:aws[a-z-]*:bedrock:[^:]*:[^:]*:application-inference-profile\//.test(modelId);
+}
