@@ -83,7 +83,8 @@ async function readSource(source: MeterSource, from: number, toExclusive: number
             if (query === undefined) continue;
             const key = modelKey(region, query.modelId);
             if (result.StatusCode === 'InternalError' || result.StatusCode === 'Forbidden') {
-              unavailable.set(key, describeFailure(result));
+              // The first failing metric names the problem; the model's other metrics usually fail alike.
+              if (!unavailable.has(key)) unavailable.set(key, describeFailure(result));
               continue;
             }
             const timestamps = result.Timestamps ?? [];
