@@ -1,7 +1,10 @@
 // The engine's management API as the dashboard and the extension read it (DESIGN §4): JSON wire shapes only.
 import type { CacheReportJson } from './cache-types.js';
+import type { ReconcileJson } from '../proxy/api/reconcile-view.js';
 
 export type { CacheReportJson, CacheUsageJson } from './cache-types.js';
+// GET /api/reconcile: the engine's wire types, imported as types only.
+export type { ReconcileJson, ReconcileRowJson } from '../proxy/api/reconcile-view.js';
 
 // The wire types the engine itself declares are imported as types only (erased from the bundle): the
 // dashboard still reaches the engine only over HTTP and WebSocket, but cannot drift from its shapes.
@@ -107,11 +110,12 @@ export interface ApiResponses {
   readonly '/api/logs/stats': StatsJson;
   readonly '/api/guards': GuardsJson;
   readonly '/api/insights/cache': CacheReportJson;
+  readonly '/api/reconcile': ReconcileJson;
 }
 
 export type ApiRoute = keyof ApiResponses;
 
-export const API_ROUTES: readonly ApiRoute[] = ['/api/status', '/api/budgets', '/api/routing', '/api/logs', '/api/logs/stats', '/api/guards', '/api/insights/cache'];
+export const API_ROUTES: readonly ApiRoute[] = ['/api/status', '/api/budgets', '/api/routing', '/api/logs', '/api/logs/stats', '/api/guards', '/api/insights/cache', '/api/reconcile'];
 
 export function isApiRoute(path: unknown): path is ApiRoute {
   return typeof path === 'string' && (API_ROUTES as readonly string[]).includes(path);
