@@ -3,12 +3,13 @@
 // tier: e2e — spawns the built CLI (gateway and `spendgate reconcile`).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import type { ReconcileJson, ReconcileRowJson } from '../../proxy/api/reconcile-view.js';
 import { bifrost } from '../harness/config-builder.js';
-import { CLI, eventually, removeDir, spawnGateway, tempDir, type SpawnedGateway } from '../harness/gateway.js';
+import { spendgate } from '../harness/cli.js';
+import { eventually, removeDir, spawnGateway, tempDir, type SpawnedGateway } from '../harness/gateway.js';
 import { startBedrockUpstream, type BedrockUpstream } from '../upstreams/bedrock.js';
 import { startCloudWatchStandIn, type CloudWatchStandIn } from '../upstreams/cloudwatch.js';
 
@@ -16,16 +17,6 @@ const SONNET = 'us.anthropic.claude-sonnet-4-20250514-v1:0';
 const HAIKU = 'us.anthropic.claude-3-5-haiku-20241022-v1:0';
 const PROFILE = 'arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/k2x9platform';
 const DAY_MS = 86_400_000;
-
-async function spendgate(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-  const [code] = (await once(child, 'close')) as [number | null];
-  return { code, stdout, stderr };
-}
 
 describe('reconcile: the log beside Bedrock CloudWatch meters, through a spawned gateway', () => {
   let cloudwatch: CloudWatchStandIn;
@@ -216,5 +207,19 @@ describe('reconcile: the log beside Bedrock CloudWatch meters, through a spawned
     assert.equal(haiku.drift, null);
     assert.match(haiku.explanation, /no CloudWatch figures: CloudWatch answered InternalError/);
     assert.equal(r.totals.rows_without_cloudwatch, 1);
+  });
+
+  test('spendgate check refuses a profile ARN in another region than its provider config, at its line', async () => {
+    const path = join(dir, 'wrong-region.yaml');
+    await writeFile(
+      path,
+      bifrost({
+        accounts: [{ id: 'aws', providers: [{ id: 'sonnet-east', type: 'bedrock', region: 'us-east-1', model: SONNET, application_inference_profiles: { team: { platform: PROFILE.replace('us-east-1', 'us-west-2') } } }] }],
+        budgets: { team: [{ id: 'platform', limit: 100, period: '1M' }] },
+      }),
+    );
+    const check = await spendgate(['check', '--config', path]);
+    assert.equal(check.code, 1);
+    assert.match(check.stdout + check.stderr, /wrong-region\.yaml:\d+:\d+: the profile is in us-west-2 but provider config sonnet-east calls Bedrock in us-east-1/);
   });
 });

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { delay } from './common.js';
+import { applicationProfileModel } from './bedrock-models.js';
 import { refusal, type BedrockOperation } from './bedrock-rules.js';
 import type { CloudWatchStandIn } from './cloudwatch.js';
 
@@ -309,7 +310,7 @@ async function answer(request: BedrockRecordedRequest, reply: BedrockReply, opti
     return sendError(res, 400, 'ValidationException',
       `Invocation of model ID ${request.modelId} with on-demand throughput isn’t supported. Retry your request with the ID or ARN of an inference profile that contains this model.`);
   }
-  const modelId = servedModel(request.modelId, options);
+  const modelId = applicationProfileModel(request.modelId, options.applicationProfiles ?? {});
   if (modelId === undefined) return sendError(res, 400, 'ValidationException', 'The provided model identifier is invalid.');
   // Refuse what real Bedrock refuses, in its words (test/upstreams/bedrock-rules.ts).
   const refused = refusal(request.operation, modelId, request.json ?? request.body.toString('utf8'));
@@ -348,12 +349,6 @@ async function answer(request: BedrockRecordedRequest, reply: BedrockReply, opti
       return stream(res, chunks.map((c) => frame('chunk', { bytes: Buffer.from(JSON.stringify(c)).toString('base64') })), reply);
     }
   }
-}
-
-/** The model an id runs: itself, or what an application inference profile routes to; undefined for a profile this account lacks. */
-function servedModel(modelId: string, options: BedrockUpstreamOptions): string | undefined {
-  if (!/^arn:aws[a-z-]*:bedrock:[^:]+:\d{12}:application-inference-profile\/[a-z0-9]+$/.test(modelId)) return modelId;
-  return options.applicationProfiles?.[modelId];
 }
 
 const ROUTE = /^\/model\/([^/]+)\/(invoke|invoke-with-response-stream|converse|converse-stream)$/;
