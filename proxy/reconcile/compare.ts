@@ -53,12 +53,15 @@ export interface ServedModel {
 
 const COUNTS: readonly (keyof Meter)[] = ['invocations', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens'];
 
-function add(a: Meter, b: Meter): Meter {
-  return Object.fromEntries(COUNTS.map((c) => [c, a[c] + b[c]])) as unknown as Meter;
-}
-
-function minus(a: Meter, b: Meter): Meter {
-  return Object.fromEntries(COUNTS.map((c) => [c, a[c] - b[c]])) as unknown as Meter;
+/** `a + sign × b`, count by count. */
+function combine(a: Meter, b: Meter, sign: 1 | -1): Meter {
+  return {
+    invocations: a.invocations + sign * b.invocations,
+    inputTokens: a.inputTokens + sign * b.inputTokens,
+    outputTokens: a.outputTokens + sign * b.outputTokens,
+    cacheReadTokens: a.cacheReadTokens + sign * b.cacheReadTokens,
+    cacheWriteTokens: a.cacheWriteTokens + sign * b.cacheWriteTokens,
+  };
 }
 
 export function meterTokens(m: Meter): number {
@@ -133,7 +136,7 @@ export function compare(logged: readonly LoggedDay[], meters: BedrockMeters, ser
     const config = byConfig.get(l.providerConfigId);
     if (config === undefined || !regions.includes(config.region)) continue;
     const row = collected(config.region, l.modelId, l.day);
-    row.spendgate = add(row.spendgate, l.meter);
+    row.spendgate = combine(row.spendgate, l.meter, 1);
     row.write1h += l.cacheWrite1hTokens;
     row.providerConfigIds.add(l.providerConfigId);
     if (l.modelId !== config.model && !pricedAs.has(modelKey(config.region, l.modelId)) && /:application-inference-profile\//.test(l.modelId)) {
@@ -154,7 +157,7 @@ export function compare(logged: readonly LoggedDay[], meters: BedrockMeters, ser
     const spendgateMicros = price === null ? null : micros(price, row.spendgate, row.write1h);
     const cloudwatchMicros = price === null || cloudwatch === null ? null : micros(price, cloudwatch, row.write1h);
     const driftMicros = spendgateMicros === null || cloudwatchMicros === null ? null : cloudwatchMicros - spendgateMicros;
-    const drift = cloudwatch === null ? null : minus(cloudwatch, row.spendgate);
+    const drift = cloudwatch === null ? null : combine(cloudwatch, row.spendgate, -1);
     const verdict =
       drift === null
         ? { verdict: 'cloudwatch_unavailable' as const, explanation: `no CloudWatch figures: ${reason ?? 'unknown reason'}` }
