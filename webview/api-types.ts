@@ -1,10 +1,10 @@
 // The engine's management API as the dashboard and the extension read it (DESIGN §4): JSON wire shapes only.
 import type { CacheReportJson } from './cache-types.js';
-import type { ReconcileJson } from '../proxy/api/reconcile-view.js';
+import type { ReconcileJson } from '../proxy/api/reconcile-wire.js';
 
 export type { CacheReportJson, CacheUsageJson } from './cache-types.js';
 // GET /api/reconcile: the engine's wire types, imported as types only.
-export type { ReconcileJson, ReconcileRowJson } from '../proxy/api/reconcile-view.js';
+export type { ReconcileJson, ReconcileRowJson } from '../proxy/api/reconcile-wire.js';
 
 // The wire types the engine itself declares are imported as types only (erased from the bundle): the
 // dashboard still reaches the engine only over HTTP and WebSocket, but cannot drift from its shapes.

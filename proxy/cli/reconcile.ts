@@ -1,6 +1,6 @@
 // `spendgate reconcile`: the running gateway's GET /api/reconcile as a table (or its JSON): the log beside Bedrock's CloudWatch meters.
 import { parseArgs } from 'node:util';
-import type { ReconcileJson, ReconcileRowJson } from '../api/reconcile-view.js';
+import type { ReconcileJson, ReconcileRowJson } from '../api/reconcile-wire.js';
 import { formatUsd } from '../pricing/money.js';
 import { ApiAnswerError, connect } from './client.js';
 import { EXIT, EXIT_CODES_HELP, UsageError, type CliCommand } from './command.js';

@@ -1,5 +1,6 @@
 // Bedrock's side of the reconciliation: the AWS/Bedrock CloudWatch sums per ModelId and UTC day (GetMetricData).
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { BedrockCallSettings } from '../providers/bedrock/credentials.js';
 import { DAY_MS } from './request.js';
 import type { Meter } from './ledger.js';
@@ -15,6 +16,9 @@ const METRICS: readonly (readonly [keyof Meter, string])[] = [
 
 /** GetMetricData takes at most 500 queries per call. */
 const QUERIES_PER_CALL = 500;
+/** An unreachable CloudWatch fails the report's rows in seconds rather than hanging the dashboard. */
+const CONNECT_TIMEOUT_MS = 5_000;
+const REQUEST_TIMEOUT_MS = 30_000;
 
 /** The model ids to read in one region with one set of credentials. */
 export interface MeterSource {
@@ -67,7 +71,12 @@ async function readSource(source: MeterSource, from: number, toExclusive: number
     for (const modelId of source.modelIds) unavailable.set(modelKey(region, modelId), reason);
     return;
   }
-  const client = new CloudWatchClient({ region, credentials: settings.auth.credentials, ...(endpoint === undefined ? {} : { endpoint }) });
+  const client = new CloudWatchClient({
+    region,
+    credentials: settings.auth.credentials,
+    requestHandler: new NodeHttpHandler({ connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS }),
+    ...(endpoint === undefined ? {} : { endpoint }),
+  });
   try {
     const { queries, byId } = queriesFor(source.modelIds);
     for (let at = 0; at < queries.length; at += QUERIES_PER_CALL) {

@@ -63,6 +63,17 @@ describe('readBedrockMeters against the CloudWatch stand-in', () => {
     assert.match(meters.unavailable.get(modelKey('us-east-1', 'us.test.model-0')) ?? '', /Bedrock API key \(AWS_BEARER_TOKEN_BEDROCK\), which cannot read CloudWatch/);
   });
 
+  test('an unreachable CloudWatch marks every model of the region unavailable with the reason', async () => {
+    const closed = await startCloudWatchStandIn();
+    const url = closed.url;
+    await closed.close();
+    const meters = await readBedrockMeters([{ settings: settings('us-east-1'), modelIds: ['us.test.model-0', 'us.test.model-1'] }], DAY, DAY + DAY_MS, url);
+    assert.equal(meters.days.size, 0);
+    for (const id of ['us.test.model-0', 'us.test.model-1']) {
+      assert.match(meters.unavailable.get(modelKey('us-east-1', id)) ?? '', /^CloudWatch GetMetricData in us-east-1 failed: .*ECONNREFUSED/);
+    }
+  });
+
   test('the stand-in refuses as CloudWatch does: bad ranges in its error shape, unsigned and wrongly scoped requests', async () => {
     const client = new CloudWatchClient({ region: 'us-east-1', endpoint: cw.url, credentials: CREDENTIALS, maxAttempts: 1 });
     try {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
-import type { ReconcileJson, ReconcileRowJson } from '../../proxy/api/reconcile-view.js';
+import type { ReconcileJson, ReconcileRowJson } from '../../proxy/api/reconcile-wire.js';
 import { bifrost } from '../harness/config-builder.js';
 import { spendgate } from '../harness/cli.js';
 import { eventually, removeDir, spawnGateway, tempDir, type SpawnedGateway } from '../harness/gateway.js';
