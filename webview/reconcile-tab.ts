@@ -6,6 +6,7 @@ import { formatTokens, formatUsd } from './format.js';
 
 const VERDICT: Record<ReconcileRowJson['verdict'], { readonly label: string; readonly cls: string }> = {
   match: { label: 'match', cls: 'ok' },
+  calls_only: { label: 'calls only', cls: 'ok' },
   outside_traffic: { label: 'outside traffic', cls: 'warning' },
   not_billed: { label: 'not billed', cls: 'warning' },
   mixed: { label: 'mixed', cls: 'error' },

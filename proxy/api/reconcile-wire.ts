@@ -27,7 +27,7 @@ export interface ReconcileRowJson {
   readonly spendgate: MeterJson & { readonly cost: MoneyJson };
   readonly cloudwatch: (MeterJson & { readonly cost: MoneyJson }) | null;
   readonly drift: (MeterJson & { readonly cost: MoneyJson }) | null;
-  readonly verdict: 'match' | 'outside_traffic' | 'not_billed' | 'mixed' | 'cloudwatch_unavailable';
+  readonly verdict: 'match' | 'calls_only' | 'outside_traffic' | 'not_billed' | 'mixed' | 'cloudwatch_unavailable';
   readonly explanation: string;
 }
 

@@ -35,6 +35,7 @@ ${EXIT_CODES_HELP}
 
 const VERDICT: Record<ReconcileRowJson['verdict'], string> = {
   match: 'match',
+  calls_only: 'calls only',
   outside_traffic: 'outside traffic',
   not_billed: 'not billed',
   mixed: 'mixed',

@@ -8,7 +8,7 @@ import { modelKey, type BedrockMeters } from './cloudwatch.js';
 import { ZERO_METER, type LoggedDay, type Meter } from './ledger.js';
 
 /** What a row's drift means; see docs/reconcile.md. */
-export type Verdict = 'match' | 'outside_traffic' | 'not_billed' | 'mixed' | 'cloudwatch_unavailable';
+export type Verdict = 'match' | 'calls_only' | 'outside_traffic' | 'not_billed' | 'mixed' | 'cloudwatch_unavailable';
 
 export interface ReconcileRow {
   /** Midnight UTC, ms since the epoch. */
@@ -84,6 +84,14 @@ function explain(drift: Meter, driftMicros: number | null): { verdict: Verdict; 
   const tokens = meterTokens(drift);
   const money = driftMicros === null ? ' (unpriced model: no dollar figure)' : ` (${formatUsd(Math.abs(driftMicros))} at spendgate's prices)`;
   if (COUNTS.every((c) => drift[c] === 0)) return { verdict: 'match', explanation: "spendgate's log and Bedrock's CloudWatch meters agree" };
+  if (drift.inputTokens === 0 && drift.outputTokens === 0 && drift.cacheReadTokens === 0 && drift.cacheWriteTokens === 0) {
+    return {
+      verdict: 'calls_only',
+      explanation:
+        `the tokens and dollars agree; only the number of calls differs by ${drift.invocations}: ` +
+        'CloudWatch may count a call Bedrock accepted and then failed, which spendgate logs as a failed attempt; neither side bills it',
+    };
+  }
   if (COUNTS.every((c) => drift[c] >= 0)) {
     return {
       verdict: 'outside_traffic',

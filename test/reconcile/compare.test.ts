@@ -36,6 +36,13 @@ test('spendgate counting more than Bedrock metered reads as charged but not bill
   assert.match(row.explanation, /^spendgate counted 1 invocations and 110 tokens \(\$0\.0003 at spendgate's prices\) that Bedrock did not meter/);
 });
 
+test('only the number of calls differing (a call Bedrock accepted, then failed) is no money drift', () => {
+  const [row] = compare([logged(MODEL, { invocations: 2, inputTokens: 50 })], meters([[MODEL, { invocations: 3, inputTokens: 50 }]]), SERVED, ['us-east-1'], PRICES);
+  assert.equal(row.verdict, 'calls_only');
+  assert.equal(row.driftMicros, 0);
+  assert.match(row.explanation, /^the tokens and dollars agree; only the number of calls differs by 1/);
+});
+
 test('the same calls counted differently (cache reads as input) are told apart from missing traffic', () => {
   const [row] = compare([logged(MODEL, { invocations: 1, inputTokens: 1_000 })], meters([[MODEL, { invocations: 1, inputTokens: 100, cacheReadTokens: 900 }]]), SERVED, ['us-east-1'], PRICES);
   assert.equal(row.verdict, 'mixed');
