@@ -100,4 +100,14 @@ describe('readBedrockMeters against the CloudWatch stand-in', () => {
     assert.equal(wrongService.status, 403);
     assert.match(((await wrongService.json()) as { message: string }).message, /Credential should be scoped to correct service: 'monitoring'/);
   });
+
+  test('a regional endpoint refuses credentials scoped to another region, and the report says so for that region', async () => {
+    const regional = await startCloudWatchStandIn({ regions: ['us-east-1'] });
+    try {
+      const meters = await readBedrockMeters([{ settings: settings('eu-central-1'), modelIds: ['eu.test.model'] }], DAY, DAY + DAY_MS, regional.url);
+      assert.match(meters.unavailable.get(modelKey('eu-central-1', 'eu.test.model')) ?? '', /failed: SignatureDoesNotMatch: Credential should be scoped to a valid region, not 'eu-central-1'/);
+    } finally {
+      await regional.close();
+    }
+  });
 });

@@ -32,6 +32,8 @@ export interface CloudWatchStandIn {
 export interface CloudWatchStandInOptions {
   /** Datapoints per response before a NextToken is handed out (real CloudWatch pages at 100,800). */
   readonly pageDatapoints?: number;
+  /** The regions this endpoint answers for (a regional endpoint answers one); any region when absent. */
+  readonly regions?: readonly string[];
 }
 
 const DAY_MS = 86_400_000;
@@ -173,6 +175,9 @@ export async function startCloudWatchStandIn(options: CloudWatchStandInOptions =
         const scope = sigv4Scope(authorization);
         if (scope === undefined) throw new CloudWatchFault(403, 'IncompleteSignature', 'IncompleteSignature', 'Authorization header requires a valid AWS4-HMAC-SHA256 signature.');
         if (scope.service !== 'monitoring') throw new CloudWatchFault(403, 'InvalidSignatureException', 'InvalidSignatureException', `Credential should be scoped to correct service: 'monitoring'.`);
+        if (options.regions !== undefined && !options.regions.includes(scope.region)) {
+          throw new CloudWatchFault(403, 'SignatureDoesNotMatch', 'SignatureDoesNotMatch', `Credential should be scoped to a valid region, not '${scope.region}'.`);
+        }
         const target = String(req.headers['x-amz-target'] ?? '');
         if (req.method !== 'POST' || target !== TARGET) throw new CloudWatchFault(400, 'UnknownOperationException', 'UnknownOperationException', `the stand-in answers ${TARGET} only, not "${target}"`);
         if (req.headers['content-type'] !== 'application/x-amz-json-1.0') throw new CloudWatchFault(400, 'SerializationException', 'SerializationException', 'expected content-type application/x-amz-json-1.0');
