@@ -82,8 +82,14 @@ export class Dashboard {
     for (const p of this.panels.values()) p.append(el('vscode-progress-ring', { class: 'loading' }));
     this.live = new LiveRequests(this.panel('live'));
     this.chart = new SpendChart(this.panel('spend'), this.spendControls());
-    // Read when first opened: the report asks CloudWatch, which no other tab needs.
-    tabs.querySelector('#tab-reconcile')?.addEventListener('click', () => void this.loadReconcile(), { once: true });
+    // Read when first opened (by click or keyboard): the report asks CloudWatch, which no other tab needs.
+    const reconcileIndex = TABS.findIndex((t) => t.id === 'reconcile');
+    const onSelect = (event: Event) => {
+      if ((event as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex !== reconcileIndex) return;
+      tabs.removeEventListener('vsc-tabs-select', onSelect);
+      void this.loadReconcile();
+    };
+    tabs.addEventListener('vsc-tabs-select', onSelect);
   }
 
   /** Loads every tab and follows live updates. */
