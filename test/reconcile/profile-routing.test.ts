@@ -8,28 +8,19 @@ import OpenAI from 'openai';
 import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import type { ReconcileJson } from '../../proxy/api/reconcile-wire.js';
 import type { LogPage } from '../../proxy/logs/query.js';
-import { bifrost } from '../harness/config-builder.js';
-import { eventually, removeDir, spawnGateway, tempDir, type SpawnedGateway } from '../harness/gateway.js';
-import { startBedrockUpstream, type BedrockUpstream } from '../upstreams/bedrock.js';
-import { startCloudWatchStandIn, type CloudWatchStandIn } from '../upstreams/cloudwatch.js';
+import { eventually } from '../harness/eventually.js';
+import { startReconcileRig, type ReconcileRig } from './rig.js';
 
 const SONNET = 'us.anthropic.claude-sonnet-4-20250514-v1:0';
 const TEAM_PROFILE = 'arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/teamplatform1';
 const KEY_PROFILE = 'arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/cibot1';
 
 describe('application inference profiles per team and key', () => {
-  let cloudwatch: CloudWatchStandIn;
-  let bedrock: BedrockUpstream;
-  let gw: SpawnedGateway;
-  let dir: string;
+  let rig: ReconcileRig;
 
   before(async () => {
-    cloudwatch = await startCloudWatchStandIn();
-    bedrock = await startBedrockUpstream({ meter: cloudwatch, applicationProfiles: { [TEAM_PROFILE]: SONNET, [KEY_PROFILE]: SONNET } });
-    dir = await tempDir();
-    gw = await spawnGateway({
-      dataDir: dir,
-      config: bifrost({
+    rig = await startReconcileRig(
+      {
         accounts: [
           {
             id: 'aws',
@@ -49,24 +40,17 @@ describe('application inference profiles per team and key', () => {
             { id: 'solo', limit: 10, period: '1M' },
           ],
         },
-      }),
-      env: {
-        AWS_ACCESS_KEY_ID: 'AKIDPROFILES',
-        AWS_SECRET_ACCESS_KEY: 'profiles-secret',
-        AWS_ENDPOINT_URL_BEDROCK_RUNTIME: bedrock.url,
-        AWS_ENDPOINT_URL_CLOUDWATCH: cloudwatch.url,
       },
-    });
+      { [TEAM_PROFILE]: SONNET, [KEY_PROFILE]: SONNET },
+    );
   });
 
   after(async () => {
-    await gw.stop();
-    await bedrock.close();
-    await cloudwatch.close();
-    await removeDir(dir);
+    await rig.close();
   });
 
   test("a key's profile wins over its team's, a team's other keys use the team's, an unmapped key calls the model; all priced as the model", async () => {
+    const { gw, bedrock } = rig;
     for (const key of ['ci-bot', 'alice', 'solo']) {
       const openai = new OpenAI({ baseURL: `${gw.url}/openai/v1`, apiKey: key, maxRetries: 0 });
       const answer = await openai.chat.completions.create({ model: 'sonnet-east', max_tokens: 32, messages: [{ role: 'user', content: `hello from ${key}` }] });

@@ -9,9 +9,10 @@ import Anthropic from '@anthropic-ai/sdk';
 import type { ReconcileJson, ReconcileRowJson } from '../../proxy/api/reconcile-wire.js';
 import { bifrost } from '../harness/config-builder.js';
 import { spendgate } from '../harness/cli.js';
-import { eventually, removeDir, spawnGateway, tempDir, type SpawnedGateway } from '../harness/gateway.js';
-import { startBedrockUpstream, type BedrockUpstream } from '../upstreams/bedrock.js';
-import { startCloudWatchStandIn, type CloudWatchStandIn } from '../upstreams/cloudwatch.js';
+import { eventually, type SpawnedGateway } from '../harness/gateway.js';
+import type { BedrockUpstream } from '../upstreams/bedrock.js';
+import type { CloudWatchStandIn } from '../upstreams/cloudwatch.js';
+import { startReconcileRig, type ReconcileRig } from './rig.js';
 
 const SONNET = 'us.anthropic.claude-sonnet-4-20250514-v1:0';
 const HAIKU = 'us.anthropic.claude-3-5-haiku-20241022-v1:0';
@@ -22,7 +23,7 @@ describe('reconcile: the log beside Bedrock CloudWatch meters, through a spawned
   let cloudwatch: CloudWatchStandIn;
   let bedrock: BedrockUpstream;
   let gw: SpawnedGateway;
-  let dir: string;
+  let rig: ReconcileRig;
   const today = new Date().toISOString().slice(0, 10);
   const yesterday = new Date(Date.now() - DAY_MS).toISOString().slice(0, 10);
   const target = () => ['--port', String(gw.port), '--data-dir', gw.dataDir];
@@ -34,13 +35,8 @@ describe('reconcile: the log beside Bedrock CloudWatch meters, through a spawned
   };
 
   before(async () => {
-    // Three datapoints per page, so every report is read over several GetMetricData pages.
-    cloudwatch = await startCloudWatchStandIn({ pageDatapoints: 3 });
-    bedrock = await startBedrockUpstream({ meter: cloudwatch, applicationProfiles: { [PROFILE]: 'us.anthropic.claude-sonnet-4-20250514-v1:0' } });
-    dir = await tempDir();
-    gw = await spawnGateway({
-      dataDir: dir,
-      config: bifrost({
+    rig = await startReconcileRig(
+      {
         accounts: [
           {
             id: 'aws',
@@ -60,14 +56,12 @@ describe('reconcile: the log beside Bedrock CloudWatch meters, through a spawned
         routing: { retries: 1, backoff_base_ms: 1, backoff_max_ms: 5, fallback: false },
         // Haiku at a price of the config's own, unlike AWS's: the report names the mismatch.
         pricing: { models: { [HAIKU]: { input: 1, output: 5, cache_read: 0.1, cache_write_5m: 1.25, cache_write_1h: 2 } } },
-      }),
-      env: {
-        AWS_ACCESS_KEY_ID: 'AKIDRECONCILE',
-        AWS_SECRET_ACCESS_KEY: 'reconcile-secret',
-        AWS_ENDPOINT_URL_BEDROCK_RUNTIME: bedrock.url,
-        AWS_ENDPOINT_URL_CLOUDWATCH: cloudwatch.url,
       },
-    });
+      { [PROFILE]: SONNET },
+      // Three datapoints per page, so every report is read over several GetMetricData pages.
+      { pageDatapoints: 3 },
+    );
+    ({ cloudwatch, bedrock, gw } = rig);
     const research = new Anthropic({ baseURL: `${gw.url}/anthropic`, apiKey: 'research-key', maxRetries: 0 });
     const platform = new Anthropic({ baseURL: `${gw.url}/anthropic`, apiKey: 'platform-key', maxRetries: 0 });
     // Research: 3 Sonnet calls (one retried after a throttle), 2 Haiku calls (one streamed).
@@ -90,10 +84,7 @@ describe('reconcile: the log beside Bedrock CloudWatch meters, through a spawned
   });
 
   after(async () => {
-    await gw.stop();
-    await bedrock.close();
-    await cloudwatch.close();
-    await removeDir(dir);
+    await rig.close();
   });
 
   test('traffic that went through spendgate, failed upstream calls included, leaves no drift', async () => {
@@ -210,7 +201,7 @@ describe('reconcile: the log beside Bedrock CloudWatch meters, through a spawned
   });
 
   test('spendgate check refuses a profile ARN in another region than its provider config, at its line', async () => {
-    const path = join(dir, 'wrong-region.yaml');
+    const path = join(gw.dataDir, 'wrong-region.yaml');
     await writeFile(
       path,
       bifrost({
