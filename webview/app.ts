@@ -213,7 +213,7 @@ export class Dashboard {
     const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
     const now = this.now();
     const query = { from: day(now - (RECONCILE_DAYS - 1) * 86_400_000), to: day(now) };
-    return this.guarded('the reconciliation with CloudWatch', panel, async () => renderReconcile(panel, await this.source.get('/api/reconcile', query)));
+    return this.guarded('the reconciliation with CloudWatch', panel, async () => renderReconcile(panel, await this.source.get('/api/reconcile', query), () => void this.loadReconcile()));
   }
 
   private spendControls(): HTMLElement {

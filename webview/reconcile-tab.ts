@@ -47,13 +47,21 @@ function rowOf(r: ReconcileRowJson): HTMLElement {
   );
 }
 
-export function renderReconcile(container: HTMLElement, report: ReconcileJson): void {
+/** `refresh` reads the report again (CloudWatch publishes the day's last minutes a little late). */
+export function renderReconcile(container: HTMLElement, report: ReconcileJson, refresh: () => void): void {
   const t = report.totals;
   const explained = report.rows.filter((r) => r.verdict !== 'match');
   const problems = report.pricing.filter((p) => p.problem !== null);
   const heads = ['Day (UTC)', 'Region', 'Model id', 'Calls spendgate / CloudWatch', 'Tokens spendgate / CloudWatch', 'Drift tokens', 'Drift $', 'Verdict'];
+  const again = el('vscode-button', { class: 'reconcile-refresh', secondary: true }, 'Refresh');
+  again.addEventListener('click', refresh, { once: true });
   container.replaceChildren(
-    el('p', { class: 'sub reconcile-window' }, `spendgate's log vs Bedrock's CloudWatch meters, ${report.from} – ${report.to}, ${report.regions.join(', ')}. Drift is CloudWatch minus spendgate.`),
+    el(
+      'div',
+      { class: 'toolbar' },
+      el('span', { class: 'sub reconcile-window' }, `spendgate's log vs Bedrock's CloudWatch meters, ${report.from} – ${report.to}, ${report.regions.join(', ')}. Drift is CloudWatch minus spendgate.`),
+      again,
+    ),
     el(
       'div',
       { class: 'cache-figures reconcile-figures' },

@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildDashboardBundle } from './bundle.js';
 import { loadFixture, LOGIN_TOKEN, startFixtureServer, type FixtureServer } from './fixture-server.js';
+import { eventually } from '../harness/eventually.js';
 import { screenshotPath } from '../harness/screenshots.js';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -136,6 +137,10 @@ describe('dashboard in a browser', () => {
     const asked = server.requests.find((r) => r.startsWith('/api/reconcile'));
     assert.match(asked ?? '', /^\/api\/reconcile\?from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}$/);
     await shoot('reconcile');
+    const asks = () => server.requests.filter((r) => r.startsWith('/api/reconcile')).length;
+    await page.locator('.reconcile-refresh').click();
+    await eventually(() => asks() === 2, 5_000, 'Refresh reads the report again');
+    await page.locator('.reconcile-table').waitFor();
   });
 
   test('live requests tab lists recorded requests newest first with model, provider, status, tokens, cost, latency', async () => {
