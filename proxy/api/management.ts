@@ -8,6 +8,8 @@ import { rowToLogRecord } from '../store/log-columns.js';
 import { logStats, parseStatsRequest } from '../logs/stats.js';
 import { readBody } from '../server/body.js';
 import { sendExport } from './export-response.js';
+import { reconcileReport } from '../reconcile/report.js';
+import { reconcileJson } from './reconcile-view.js';
 import { redactedConfig } from './config-view.js';
 import { routingView } from './routing-view.js';
 import { sendApiError, sendJson, type AnyRequest, type AnyResponse } from './respond.js';
@@ -87,6 +89,7 @@ const ROUTES: Record<string, Handler> = {
   'GET /api/logs/stats': async (m, url, _req, res) =>
     sendJson<ApiResponses['/api/logs/stats']>(res, 200, await logStats(m.services.store, parseStatsRequest(url.searchParams))),
   'GET /api/export': (m, url, _req, res) => sendExport(m.services.store, url.searchParams, res),
+  'GET /api/reconcile': async (m, url, _req, res) => sendJson<ApiResponses['/api/reconcile']>(res, 200, reconcileJson(await reconcileReport(url.searchParams, m.services))),
   'GET /api/config': (m, _url, _req, res) => sendJson<ApiResponses['/api/config']>(res, 200, { path: m.configStatus().path, config: redactedConfig(m.services.config, (id) => m.services.metrics.keyLabel(id)) }),
   'POST /api/config/reload': async (m, _url, _req, res) => {
     const status = await m.reload();

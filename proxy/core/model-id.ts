@@ -87,3 +87,8 @@ export function modelMatch(requested: string, served: string): 0 | 1 | 2 {
 export function compatibleModels(reference: string, served: string): boolean {
   return modelMatch(reference, served) > 0 || modelMatch(served, reference) > 0;
 }
+
+/** True for an application inference profile ARN: an opaque id that names no model (its profile routes to one). */
+export function isApplicationProfileArn(modelId: string): boolean {
+  return /^arn:aws[a-z-]*:bedrock:[^:]*:[^:]*:application-inference-profile\//.test(modelId);
+}

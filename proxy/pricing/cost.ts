@@ -42,7 +42,14 @@ function rateCard(price: ModelPrice, usage: Usage, batch: boolean): RateCard {
  * Throws RangeError for token counts that are not non-negative integers.
  */
 export function priceRequest(price: ModelPrice, usage: Usage, opts: { readonly batch?: boolean } = {}): CostMicros {
-  const rates = rateCard(price, usage, opts.batch === true);
+  return costAtRates(rateCard(price, usage, opts.batch === true), usage);
+}
+
+/**
+ * Usage × one rate card, each item rounded half up to the micro-dollar once. No tier is chosen from the usage, so
+ * this also prices sums of many requests (a day's tokens) at a model's standard rates.
+ */
+export function costAtRates(rates: RateCard, usage: Usage): CostMicros {
   const input = itemMicros(usage.inputTokens, rates.input, 'input tokens');
   const output = itemMicros(usage.outputTokens, rates.output, 'output tokens');
   const cacheRead = itemMicros(usage.cacheReadTokens, rates.cacheRead, 'cache read tokens');

@@ -77,6 +77,12 @@ export interface SendOptions {
    * from any upstream error text before it leaves the provider (redact.ts).
    */
   readonly secrets?: readonly string[];
+  /**
+   * Bedrock: the application inference profile ARN this request is attributed to (its team's or key's, from the
+   * provider config's `application_inference_profiles`). Bedrock is called with it as the model id; the target's
+   * model still decides the request body, and pricing treats the ARN as that model.
+   */
+  readonly applicationInferenceProfile?: string;
 }
 
 /** What happened on one upstream call whose response reached the client (fully or partly). */

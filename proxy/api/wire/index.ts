@@ -24,6 +24,7 @@ export type {
   StatsTotalsJson,
 } from './logs.js';
 export type { RateLimitJson, RateLimitsJson } from './rate-limits.js';
+export type { MeterJson, MoneyJson, RatesJson, ReconcileJson, ReconcileRowJson } from './reconcile.js';
 export type { DashboardSessionJson, ServiceIndexJson } from './open.js';
 export { API_ROUTES, isApiRoute, type ApiPostResponses, type ApiResponses, type ApiRoute, type WireBody } from './routes.js';
 export type { ProviderRoutingJson, RoutingJson } from './routing.js';

@@ -8,6 +8,7 @@ import type { CacheReportJson } from './insights.js';
 import type { KeyIdentityJson } from './keys.js';
 import type { LogPageJson, StatsJson } from './logs.js';
 import type { RateLimitsJson } from './rate-limits.js';
+import type { ReconcileJson } from './reconcile.js';
 import type { RoutingJson } from './routing.js';
 import type { ConfigJson, ConfigStatusJson, StatusJson } from './status.js';
 
@@ -21,6 +22,7 @@ export interface ApiResponses {
   readonly '/api/logs/stats': StatsJson;
   readonly '/api/guards': GuardsJson;
   readonly '/api/insights/cache': CacheReportJson;
+  readonly '/api/reconcile': ReconcileJson;
   readonly '/api/config': ConfigJson;
 }
 
@@ -34,7 +36,7 @@ export interface ApiPostResponses {
 export type ApiRoute = keyof ApiResponses;
 
 /** The routes the dashboard reads: the only ones the extension relays for its webview. */
-export const API_ROUTES: readonly ApiRoute[] = ['/api/status', '/api/budgets', '/api/routing', '/api/logs', '/api/logs/stats', '/api/guards', '/api/insights/cache'];
+export const API_ROUTES: readonly ApiRoute[] = ['/api/status', '/api/budgets', '/api/routing', '/api/logs', '/api/logs/stats', '/api/guards', '/api/insights/cache', '/api/reconcile'];
 
 /** One of the dashboard's routes (API_ROUTES). */
 export function isApiRoute(path: unknown): path is ApiRoute {
