@@ -78,9 +78,9 @@ export async function run(): Promise<void> {
     assert.equal(env.ANTHROPIC_API_KEY, undefined, 'no key is set yet');
   });
 
-  await test('all five commands are registered', async () => {
+  await test('all six commands are registered', async () => {
     const all = new Set(await vscode.commands.getCommands(true));
-    for (const c of ['spendgate.openDashboard', 'spendgate.restartGateway', 'spendgate.showLogs', 'spendgate.setVirtualKey', 'spendgate.copyClientEnv']) assert.ok(all.has(c), c);
+    for (const c of ['spendgate.openDashboard', 'spendgate.restartGateway', 'spendgate.showLogs', 'spendgate.setVirtualKey', 'spendgate.copyClientEnv', 'spendgate.createConfig']) assert.ok(all.has(c), c);
   });
 
   await test('a broken bifrost.yaml is reported at its line and column, and fixing it clears the problem', async () => {

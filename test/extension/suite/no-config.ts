@@ -1,0 +1,103 @@
+// Runs inside VS Code's extension host in a workspace without bifrost.yaml: the extension stays inactive and no
+// gateway runs until one of its commands does; the command says why nothing runs, and creating the config from the
+// example starts the gateway. Results go to $SPENDGATE_E2E_OUT/no-config-tests.json (test/extension/no-config.test.ts).
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { SpendgateApi } from '../../../extension/extension.js';
+
+interface Result {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly error?: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    await fetch(`${url}/health`, { signal: AbortSignal.timeout(1_000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function run(): Promise<void> {
+  const results: Result[] = [];
+  const test = async (name: string, fn: () => Promise<void> | void) => {
+    try {
+      await fn();
+      results.push({ name, ok: true });
+    } catch (err) {
+      results.push({ name, ok: false, error: String((err as Error).stack ?? err) });
+    }
+  };
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  const port = vscode.workspace.getConfiguration('spendgate').get<number>('port');
+  const gatewayUrl = `http://127.0.0.1:${port}`;
+  const ext = vscode.extensions.getExtension<SpendgateApi>('spendgate.spendgate');
+  let api: SpendgateApi | undefined;
+  let pid: number | undefined;
+
+  await test('after startup, a window without bifrost.yaml has spendgate inactive and nothing on its port', async () => {
+    assert.ok(ext, 'extension spendgate.spendgate is not installed');
+    assert.ok(folder, 'the workspace has a folder');
+    // The built-in merge-conflict extension activates on onStartupFinished: once it is active, an extension that
+    // activated on startup would be active too (the short wait covers the rest of that activation batch).
+    await until(() => vscode.extensions.getExtension('vscode.merge-conflict')?.isActive, 'startup to finish (vscode.merge-conflict active)', 60_000);
+    await sleep(2_000);
+    assert.equal(ext.isActive, false, 'spendgate activated in a window without bifrost.yaml');
+    assert.equal(await answers(gatewayUrl), false, `something answers on ${gatewayUrl}`);
+  });
+
+  await test('a spendgate command activates it; with no config it says so in the status bar and starts no gateway', async () => {
+    assert.ok(ext);
+    await vscode.commands.executeCommand('spendgate.openDashboard');
+    assert.equal(ext.isActive, true);
+    api = ext.exports;
+    assert.equal(api.configPath, undefined);
+    assert.equal(api.statusBarText(), '$(info) spendgate: no bifrost.yaml');
+    assert.equal(await answers(gatewayUrl), false, 'no gateway without a config');
+    assert.deepEqual(api.terminalEnvironment(), {}, 'terminals are not pointed at a gateway that does not run');
+  });
+
+  await test('Create bifrost.yaml from Example writes the example into the workspace and starts the gateway on it', async () => {
+    assert.ok(api && folder && ext);
+    const current = api;
+    await vscode.commands.executeCommand('spendgate.createConfig');
+    const created = join(folder.uri.fsPath, 'bifrost.yaml');
+    assert.equal(readFileSync(created, 'utf8'), readFileSync(join(ext.extensionPath, 'examples', 'bifrost.yaml'), 'utf8'));
+    assert.equal(current.configPath, created);
+    const ready = await Promise.race([current.whenReady(), sleep(45_000).then(() => Promise.reject(new Error('gateway not ready within 45 s')))]);
+    assert.equal(ready.url, gatewayUrl);
+    pid = ready.pid;
+    const text = await until(() => /^set key · /.test(current.statusBarText()) && current.statusBarText(), 'the budget summary in the status bar');
+    assert.match(text, /^set key · (customer|team|provider) 0%$/);
+    assert.equal(current.terminalEnvironment().ANTHROPIC_BASE_URL, `${gatewayUrl}/anthropic`);
+  });
+
+  // Leave no engine behind for the next suite.
+  const main = ext && (require(join(ext.extensionPath, 'dist', 'extension.js')) as { deactivate(): Promise<void> });
+  await main?.deactivate();
+  if (pid) await until(() => answers(gatewayUrl).then((up) => !up), 'the gateway to stop', 10_000).catch(() => undefined);
+
+  const out = process.env.SPENDGATE_E2E_OUT;
+  if (out) {
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'no-config-tests.json'), JSON.stringify(results, null, 2));
+  }
+  const failed = results.filter((r) => !r.ok);
+  if (failed.length) throw new Error(`${failed.length} extension-host test(s) failed: ${failed.map((f) => f.name).join('; ')}`);
+}
