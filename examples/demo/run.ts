@@ -1,0 +1,27 @@
+// `npm run demo`: spendgate without credentials. Starts the loopback stand-in for the Anthropic API that the test
+// suite uses (port 18089, canned replies with real token counts) and `spendgate serve` on examples/demo/bifrost.yaml;
+// arguments are passed to serve (e.g. `npm run demo -- --port 8090`). Ctrl-C stops both.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { startAnthropicUpstream } from '../../test/upstreams/anthropic.js';
+
+const STAND_IN_PORT = 18089;
+const ROOT = join(__dirname, '..', '..');
+
+async function main(): Promise<void> {
+  const standIn = await startAnthropicUpstream({ port: STAND_IN_PORT }).catch((err: unknown) => {
+    throw new Error(`the demo's stand-in Anthropic API cannot listen on 127.0.0.1:${STAND_IN_PORT}: ${(err as Error).message}`);
+  });
+  console.error(`demo: a stand-in Anthropic API (canned replies, no model) listens on ${standIn.url}`);
+  const cli = join(ROOT, 'dist', 'proxy', 'cli.js');
+  const gateway = spawn(process.execPath, [cli, 'serve', '--config', join(ROOT, 'examples', 'demo', 'bifrost.yaml'), ...process.argv.slice(2)], { stdio: 'inherit' });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => gateway.kill(signal));
+  gateway.on('exit', (code, signal) => {
+    void standIn.close().then(() => process.exit(code ?? (signal ? 1 : 0)));
+  });
+}
+
+main().catch((err: unknown) => {
+  console.error(`demo: ${(err as Error).message}`);
+  process.exit(1);
+});
