@@ -14,8 +14,12 @@ async function main(): Promise<void> {
   });
   console.error(`demo: a stand-in Anthropic API (canned replies, no model) listens on ${standIn.url}`);
   const cli = join(ROOT, 'dist', 'proxy', 'cli.js');
-  const gateway = spawn(process.execPath, [cli, 'serve', '--config', join(ROOT, 'examples', 'demo', 'bifrost.yaml'), ...process.argv.slice(2)], { stdio: 'inherit' });
+  // Its own process group: a Ctrl-C reaches only this runner, which passes it on once (a second SIGINT would make
+  // serve stop without draining).
+  const args = [cli, 'serve', '--config', join(ROOT, 'examples', 'demo', 'bifrost.yaml'), ...process.argv.slice(2)];
+  const gateway = spawn(process.execPath, args, { stdio: 'inherit', detached: true });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => gateway.kill(signal));
+  process.on('exit', () => gateway.kill('SIGTERM'));
   gateway.on('exit', (code, signal) => {
     void standIn.close().then(() => process.exit(code ?? (signal ? 1 : 0)));
   });
