@@ -93,7 +93,10 @@ function commandTargets(w: Window, g: WorkspaceGateway): CommandTargets {
     },
     clientEnvironment: () => w.terminal.values(),
     createConfig: async () => {
-      if (g.configPath) return void (await vscode.window.showTextDocument(vscode.Uri.file(g.configPath), { preview: false }));
+      if (g.configPath) {
+        await vscode.window.showTextDocument(vscode.Uri.file(g.configPath), { preview: false });
+        return;
+      }
       const config = await createConfigFromExample(vscode.Uri.joinPath(w.context.extensionUri, 'examples', 'bifrost.yaml'));
       if (config) await g.serve(config);
     },

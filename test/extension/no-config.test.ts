@@ -1,11 +1,11 @@
 // A window without bifrost.yaml in a real VS Code (code-server 4.100.3): the extension does not start a gateway
 // until one of its commands runs (suite/no-config.ts, run in the extension host against the real `vscode` API).
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ensureCodeServer, freePort, startWorkbench, waitFor, type Workbench } from './code-server.js';
+import { ensureCodeServer, freePort, runHostSuite, startWorkbench, type Workbench } from './code-server.js';
 import { stageExtension } from './stage.js';
 
 const work = mkdtempSync(join(tmpdir(), 'spendgate-noconfig-'));
@@ -30,17 +30,10 @@ describe('a window without bifrost.yaml', () => {
       env: { SPENDGATE_E2E_OUT: out, SPENDGATE_HOME: join(work, 'home') },
       smokeTestDriver: true,
     });
-    const page = await wb.browser.newPage();
-    let exitCode: number | undefined;
-    await page.exposeFunction('codeAutomationExit', (code: number) => (exitCode = code));
-    await page.goto(wb.url([['extensionDevelopmentPath', wb.remote(staged)], ['extensionTestsPath', wb.remote(join(staged, 'test', 'no-config-suite.js'))]]));
-    await waitFor(() => exitCode !== undefined, 'the extension host to finish the suite (codeAutomationExit)', 180_000);
-    const file = join(out, 'no-config-tests.json');
-    assert.ok(existsSync(file), `the suite wrote no results (exit code ${exitCode}); code-server log:\n${wb.log().slice(-3000)}`);
-    const results = JSON.parse(readFileSync(file, 'utf8')) as { name: string; ok: boolean; error?: string }[];
-    assert.equal(results.length, 3, `${results.length} cases ran`);
-    for (const r of results) {
-      await t.test(r.name, () => assert.ok(r.ok, r.error));
+    const { cases, exitCode } = await runHostSuite(wb, { staged, suite: 'no-config-suite', out, resultsFile: 'no-config-tests.json', timeoutMs: 180_000 });
+    assert.equal(cases.length, 3, `${cases.length} cases ran`);
+    for (const c of cases) {
+      await t.test(c.name, () => assert.ok(c.ok, c.error));
     }
     assert.equal(exitCode, 0);
   });

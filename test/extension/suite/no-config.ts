@@ -2,28 +2,11 @@
 // gateway runs until one of its commands does; the command says why nothing runs, and creating the config from the
 // example starts the gateway. Results go to $SPENDGATE_E2E_OUT/no-config-tests.json (test/extension/no-config.test.ts).
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { SpendgateApi } from '../../../extension/extension.js';
-
-interface Result {
-  readonly name: string;
-  readonly ok: boolean;
-  readonly error?: string;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
+import { sleep, SuiteCases, until } from './cases.js';
 
 async function answers(url: string): Promise<boolean> {
   try {
@@ -35,15 +18,8 @@ async function answers(url: string): Promise<boolean> {
 }
 
 export async function run(): Promise<void> {
-  const results: Result[] = [];
-  const test = async (name: string, fn: () => Promise<void> | void) => {
-    try {
-      await fn();
-      results.push({ name, ok: true });
-    } catch (err) {
-      results.push({ name, ok: false, error: String((err as Error).stack ?? err) });
-    }
-  };
+  const cases = new SuiteCases();
+  const test = (name: string, fn: () => Promise<void> | void) => cases.test(name, fn);
   const folder = vscode.workspace.workspaceFolders?.[0];
   const port = vscode.workspace.getConfiguration('spendgate').get<number>('port');
   const gatewayUrl = `http://127.0.0.1:${port}`;
@@ -93,11 +69,5 @@ export async function run(): Promise<void> {
   await main?.deactivate();
   if (pid) await until(() => answers(gatewayUrl).then((up) => !up), 'the gateway to stop', 10_000).catch(() => undefined);
 
-  const out = process.env.SPENDGATE_E2E_OUT;
-  if (out) {
-    mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, 'no-config-tests.json'), JSON.stringify(results, null, 2));
-  }
-  const failed = results.filter((r) => !r.ok);
-  if (failed.length) throw new Error(`${failed.length} extension-host test(s) failed: ${failed.map((f) => f.name).join('; ')}`);
+  cases.finish('no-config-tests.json');
 }
