@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { ensureCodeServer, freePort, runHostSuite, startWorkbench, type Workbench } from './code-server.js';
+import { before, describe, test, type TestContext } from 'node:test';
+import { ensureCodeServer, freePort, runHostSuite, startWorkbench } from './code-server.js';
 import { stageExtension } from './stage.js';
 
 const work = mkdtempSync(join(tmpdir(), 'spendgate-noconfig-'));
@@ -17,24 +17,28 @@ before(() => {
   staged = stageExtension(join(work, 'extension'));
 });
 
-describe('a window without bifrost.yaml', () => {
-  let wb: Workbench;
-  const out = join(work, 'exthost-out');
-
-  after(async () => wb?.close());
-
-  test('runs no gateway until a spendgate command runs, then serves the config created from the example', async (t) => {
-    wb = await startWorkbench({
-      bin,
-      files: { 'notes.md': '# a project without a spend policy\n', '.vscode/settings.json': JSON.stringify({ 'spendgate.port': await freePort() }) },
-      env: { SPENDGATE_E2E_OUT: out, SPENDGATE_HOME: join(work, 'home') },
-      smokeTestDriver: true,
-    });
-    const { cases, exitCode } = await runHostSuite(wb, { staged, suite: 'no-config-suite', out, resultsFile: 'no-config-tests.json', timeoutMs: 180_000 });
+/** One window without bifrost.yaml, in which the config is then created the way `mode` says. */
+async function windowWithoutConfig(mode: 'command' | 'file', t: TestContext): Promise<void> {
+  const out = join(work, `out-${mode}`);
+  const wb = await startWorkbench({
+    bin,
+    files: { 'notes.md': '# a project without a spend policy\n', '.vscode/settings.json': JSON.stringify({ 'spendgate.port': await freePort() }) },
+    env: { SPENDGATE_E2E_OUT: out, SPENDGATE_HOME: join(work, `home-${mode}`), SPENDGATE_NO_CONFIG_CREATE: mode },
+    smokeTestDriver: true,
+  });
+  try {
+    const { cases, exitCode } = await runHostSuite(wb, { staged, suite: 'no-config-suite', out, resultsFile: `no-config-${mode}.json`, timeoutMs: 180_000 });
     assert.equal(cases.length, 3, `${cases.length} cases ran`);
     for (const c of cases) {
       await t.test(c.name, () => assert.ok(c.ok, c.error));
     }
     assert.equal(exitCode, 0);
-  });
+  } finally {
+    await wb.close();
+  }
+}
+
+describe('a window without bifrost.yaml', () => {
+  test('runs no gateway until a spendgate command runs, then serves the config created from the example', (t) => windowWithoutConfig('command', t));
+  test('runs no gateway until a spendgate command runs, then serves a bifrost.yaml saved later', (t) => windowWithoutConfig('file', t));
 });

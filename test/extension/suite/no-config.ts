@@ -1,8 +1,9 @@
 // Runs inside VS Code's extension host in a workspace without bifrost.yaml: the extension stays inactive and no
-// gateway runs until one of its commands does; the command says why nothing runs, and creating the config from the
-// example starts the gateway. Results go to $SPENDGATE_E2E_OUT/no-config-tests.json (test/extension/no-config.test.ts).
+// gateway runs until one of its commands does; the command says why nothing runs, and a config created afterwards
+// starts the gateway — through the command that writes the example ($SPENDGATE_NO_CONFIG_CREATE=command) or saved by
+// the user (=file). Results go to $SPENDGATE_E2E_OUT/no-config-<mode>.json (test/extension/no-config.test.ts).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { SpendgateApi } from '../../../extension/extension.js';
@@ -49,15 +50,26 @@ export async function run(): Promise<void> {
     assert.deepEqual(api.terminalEnvironment(), {}, 'terminals are not pointed at a gateway that does not run');
   });
 
-  await test('Create bifrost.yaml from Example writes the example into the workspace and starts the gateway on it', async () => {
+  const mode = process.env.SPENDGATE_NO_CONFIG_CREATE === 'file' ? 'file' : 'command';
+  const title =
+    mode === 'command'
+      ? 'Create bifrost.yaml from Example writes the example into the workspace and starts the gateway on it'
+      : 'a bifrost.yaml saved into the workspace afterwards starts the gateway on it';
+  await test(title, async () => {
     assert.ok(api && folder && ext);
     const current = api;
-    await vscode.commands.executeCommand('spendgate.createConfig');
     const created = join(folder.uri.fsPath, 'bifrost.yaml');
-    assert.equal(readFileSync(created, 'utf8'), readFileSync(join(ext.extensionPath, 'examples', 'bifrost.yaml'), 'utf8'));
-    assert.equal(current.configPath, created);
+    const example = readFileSync(join(ext.extensionPath, 'examples', 'bifrost.yaml'), 'utf8');
+    if (mode === 'command') {
+      await vscode.commands.executeCommand('spendgate.createConfig');
+      assert.equal(readFileSync(created, 'utf8'), example);
+      assert.equal(current.configPath, created);
+    } else {
+      writeFileSync(created, example);
+    }
     const ready = await Promise.race([current.whenReady(), sleep(45_000).then(() => Promise.reject(new Error('gateway not ready within 45 s')))]);
     assert.equal(ready.url, gatewayUrl);
+    assert.equal(current.configPath, created);
     pid = ready.pid;
     const text = await until(() => /^set key · /.test(current.statusBarText()) && current.statusBarText(), 'the budget summary in the status bar');
     assert.match(text, /^set key · (customer|team|provider) 0%$/);
@@ -69,5 +81,5 @@ export async function run(): Promise<void> {
   await main?.deactivate();
   if (pid) await until(() => answers(gatewayUrl).then((up) => !up), 'the gateway to stop', 10_000).catch(() => undefined);
 
-  cases.finish('no-config-tests.json');
+  cases.finish(`no-config-${mode}.json`);
 }
