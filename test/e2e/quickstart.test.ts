@@ -80,10 +80,11 @@ test('the README\'s request through the demo config is answered, and spendgate s
   const cost = record.cost?.total;
   assert.ok(cost !== undefined && cost > 0, `the request is priced: ${JSON.stringify(record.cost)}`);
 
-  // As the README runs it: plain `spendgate status`, finding the gateway through SPENDGATE_PORT and SPENDGATE_HOME.
-  const status = await spendgate(['status'], { env: { SPENDGATE_PORT: String(gw.port), SPENDGATE_HOME: home } });
+  // As the README runs it, with the demo's data dir (here the test's) and the port the test's gateway took.
+  assert.match(quickStart(), /\nnpx spendgate status --data-dir \.spendgate-demo /);
+  assert.match(readFileSync(join(ROOT, 'examples', 'demo', 'run.ts'), 'utf8'), /const DATA_DIR = '\.spendgate-demo';/);
+  const status = await spendgate(['status', '--data-dir', home], { env: { SPENDGATE_PORT: String(gw.port) } });
   assert.equal(status.code, 0, status.stderr);
-  assert.match(quickStart(), /npx spendgate status/);
   const dollars = `$${cost.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 6 })}`;
   for (const [tier, id] of [['virtual_key', 'demo-key'], ['team', 'demo-team']]) {
     const row = status.stdout.split('\n').find((l) => l.startsWith(`${tier} `) && l.split(/\s+/)[1] === id);
