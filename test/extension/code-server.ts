@@ -131,14 +131,14 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
   }
 }
 
-/** Runs a command from the palette by its title. */
-export async function runCommand(page: Page, title: string): Promise<void> {
+/** Runs a command from the palette by its title (rejects when the palette does not list it within `timeoutMs`). */
+export async function runCommand(page: Page, title: string, timeoutMs?: number): Promise<void> {
   await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => undefined);
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
   await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: timeoutMs });
   await page.keyboard.press('Enter');
 }
 
