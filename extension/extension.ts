@@ -34,12 +34,12 @@ export interface SpendgateApi {
 const DEFAULT_PORT = 8080;
 let gateway: WorkspaceGateway | undefined;
 
-interface Window extends WindowParts {
+interface SpendgateWindow extends WindowParts {
   openDashboard(): void;
 }
 
 /** The window's lasting parts: output channel, live feed, budget view and alerts, terminal environment. */
-function createWindow(context: vscode.ExtensionContext, client: () => EngineClient | undefined): Window {
+function createWindow(context: vscode.ExtensionContext, client: () => EngineClient | undefined): SpendgateWindow {
   const output = vscode.window.createOutputChannel('spendgate');
   const port = vscode.workspace.getConfiguration('spendgate').get<number>('port') ?? DEFAULT_PORT;
   const feed = new LiveFeed(() => client()?.wsUrl);
@@ -57,7 +57,7 @@ function createWindow(context: vscode.ExtensionContext, client: () => EngineClie
 }
 
 /** Terminals' requests carry the branch checked out when they were sent. */
-function followBranches(w: Window): void {
+function followBranches(w: SpendgateWindow): void {
   const folder = vscode.workspace.workspaceFolders?.[0];
   const branches = folder
     ? new BranchWatcher(folder.uri.fsPath, (tags) => {
@@ -69,7 +69,7 @@ function followBranches(w: Window): void {
   w.terminal.setTags(branches?.tags);
 }
 
-function followLiveFeed(w: Window, g: WorkspaceGateway): vscode.Disposable {
+function followLiveFeed(w: SpendgateWindow, g: WorkspaceGateway): vscode.Disposable {
   return w.feed.subscribe({
     onMessage: (message) => {
       if (message.type === 'config') g.views?.showStatus(message.payload);
@@ -79,7 +79,7 @@ function followLiveFeed(w: Window, g: WorkspaceGateway): vscode.Disposable {
   });
 }
 
-function commandTargets(w: Window, g: WorkspaceGateway): CommandTargets {
+function commandTargets(w: SpendgateWindow, g: WorkspaceGateway): CommandTargets {
   return {
     openDashboard: () => (g.configPath ? w.openDashboard() : explainMissingConfig()),
     restartGateway: async () => {
@@ -103,7 +103,7 @@ function commandTargets(w: Window, g: WorkspaceGateway): CommandTargets {
   };
 }
 
-function windowApi(w: Window, g: WorkspaceGateway): SpendgateApi {
+function windowApi(w: SpendgateWindow, g: WorkspaceGateway): SpendgateApi {
   return {
     whenReady: () => g.whenReady(),
     statusBarText: () => w.budgets.statusBar.text,
