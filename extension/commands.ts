@@ -1,4 +1,4 @@
-// The five commands (DESIGN §7), each a thin call into the parts activate() wired together.
+// The extension's commands, each a thin call into the parts activate() wired together.
 import * as vscode from 'vscode';
 import { exportLines, VIRTUAL_KEY_SECRET } from './terminal-env.js';
 
@@ -10,6 +10,8 @@ export interface CommandTargets {
   keyChanged(secret: string | undefined): Promise<void>;
   /** The variables integrated terminals get (base URLs, key, branch tags). */
   clientEnvironment(): Record<string, string>;
+  /** Write the example policy as the workspace's bifrost.yaml (or open the one served) and serve it. */
+  createConfig(): Promise<void>;
 }
 
 export function registerCommands(context: vscode.ExtensionContext, targets: CommandTargets): vscode.Disposable[] {
@@ -17,6 +19,7 @@ export function registerCommands(context: vscode.ExtensionContext, targets: Comm
     vscode.commands.registerCommand('spendgate.openDashboard', () => targets.openDashboard()),
     vscode.commands.registerCommand('spendgate.restartGateway', () => targets.restartGateway()),
     vscode.commands.registerCommand('spendgate.showLogs', () => targets.showLogs()),
+    vscode.commands.registerCommand('spendgate.createConfig', () => targets.createConfig()),
     vscode.commands.registerCommand('spendgate.setVirtualKey', async () => {
       const secret = await vscode.window.showInputBox({
         title: 'spendgate: virtual key',

@@ -10,6 +10,7 @@ export class BudgetStatusBar implements vscode.Disposable {
   private tiers: readonly BudgetTierJson[] | undefined;
   private key: KeyIdentity | undefined;
   private down = true;
+  private noConfig = false;
   private flash: { text: string; until: number } | undefined;
   private flashTimer: NodeJS.Timeout | undefined;
 
@@ -28,6 +29,7 @@ export class BudgetStatusBar implements vscode.Disposable {
   setTiers(tiers: readonly BudgetTierJson[]): void {
     this.tiers = tiers;
     this.down = false;
+    this.noConfig = false;
     this.render();
   }
 
@@ -38,7 +40,16 @@ export class BudgetStatusBar implements vscode.Disposable {
 
   setDown(reason: string): void {
     this.down = true;
+    this.noConfig = false;
     this.item.tooltip = `spendgate is not reachable: ${reason}`;
+    this.render();
+  }
+
+  /** The window has no bifrost.yaml: say so (a click explains and offers to create one), rather than "down". */
+  setNoConfig(): void {
+    this.down = true;
+    this.noConfig = true;
+    this.item.tooltip = 'spendgate: no bifrost.yaml in this workspace, so no gateway runs. Click to create one from the example.';
     this.render();
   }
 
@@ -61,6 +72,11 @@ export class BudgetStatusBar implements vscode.Disposable {
   private render(): void {
     if (this.flash) {
       this.item.text = `$(check) ${this.flash.text}`;
+      this.item.backgroundColor = undefined;
+      return;
+    }
+    if (this.noConfig) {
+      this.item.text = '$(info) spendgate: no bifrost.yaml';
       this.item.backgroundColor = undefined;
       return;
     }

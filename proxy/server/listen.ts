@@ -150,3 +150,14 @@ export function createDualServer(handler: RequestHandler, onUpgrade: UpgradeHand
     },
   };
 }
+
+/** Bind the server to host:port; resolves with the port bound (0 asks the OS for a free one). */
+export function listenOn(server: DualServer, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.tcp.once('error', reject);
+    server.tcp.listen(port, host, () => {
+      server.tcp.off('error', reject);
+      resolve((server.tcp.address() as net.AddressInfo).port);
+    });
+  });
+}

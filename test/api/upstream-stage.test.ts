@@ -1,29 +1,12 @@
 // The attempt loop alone, against a fake provider: the gateway's own bugs are `internal`, never a provider's failure.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { IncomingMessage } from 'node:http';
-import { ServerResponse } from 'node:http';
-import { Socket } from 'node:net';
-import { loadConfigText } from '../../proxy/config/load.js';
-import type { Config } from '../../proxy/config/types.js';
-import { ManualClock } from '../../proxy/core/clock.js';
 import { GatewayError, isGatewayError } from '../../proxy/core/errors.js';
-import { BudgetLedger } from '../../proxy/governance/ledger.js';
-import { RateLimiter } from '../../proxy/governance/ratelimits.js';
-import { buildPriceBook } from '../../proxy/pricing/catalog.js';
-import type { ClientRequest, Provider, UpstreamOutcome } from '../../proxy/providers/types.js';
-import { CircuitBreakers } from '../../proxy/routing/breaker.js';
-import { Router } from '../../proxy/routing/router.js';
-import { TrafficStats } from '../../proxy/routing/traffic.js';
-import { pendingBody } from '../../proxy/server/body.js';
-import { HttpSink } from '../../proxy/server/sink.js';
-import type { Routed } from '../../proxy/api/context.js';
-import type { ConfigSnapshot } from '../../proxy/api/snapshot.js';
-import { KeyRing } from '../../proxy/governance/keys.js';
-import { callUpstream, type UpstreamServices } from '../../proxy/api/stages/upstream.js';
+import type { UpstreamOutcome } from '../../proxy/providers/types.js';
+import { callUpstream } from '../../proxy/api/stages/upstream.js';
 import { toWireError } from '../../proxy/api/wire-errors.js';
-import { Readable } from 'node:stream';
 import { bifrost } from '../harness/config-builder.js';
+import { routedRequest as context, upstreamRig } from './upstream-rig.js';
 
 const CONFIG = bifrost({
   accounts: [
@@ -39,95 +22,7 @@ const CONFIG = bifrost({
   routing: { retries: 2, breaker: { failures: 5 } },
 });
 
-function config(): Config {
-  const result = loadConfigText(CONFIG, '/tmp/bifrost.yaml');
-  assert.ok(result.ok, JSON.stringify(result.ok ? [] : result.problems));
-  return result.config;
-}
-
-/** An anthropic provider whose send() does what the test says; every other provider type is never called. */
-function fakeProvider(send: () => Promise<UpstreamOutcome>): Provider {
-  return { unsupported: () => null, send, learnedChanges: () => [], close: async () => undefined };
-}
-
-interface Rig {
-  readonly s: UpstreamServices;
-  /** The config, keys and prices a request is served under. */
-  readonly snapshot: ConfigSnapshot;
-  readonly clock: ManualClock;
-  /** The event log. */
-  readonly events: Record<string, unknown>[];
-  /** How many times the provider was called. */
-  readonly calls: () => number;
-}
-
-async function rig(send: () => Promise<UpstreamOutcome>): Promise<Rig> {
-  const cfg = config();
-  const clock = new ManualClock(Date.UTC(2025, 0, 1));
-  const ledger = new BudgetLedger(clock);
-  ledger.configure(cfg);
-  const limits = new RateLimiter(clock);
-  limits.configure(cfg);
-  const router = new Router(() => 0);
-  router.configure(cfg);
-  const events: Record<string, unknown>[] = [];
-  let calls = 0;
-  const provider = fakeProvider(() => {
-    calls += 1;
-    return send();
-  });
-  const snapshot: ConfigSnapshot = { config: cfg, keys: new KeyRing(cfg, {}), prices: await buildPriceBook(cfg.pricing) };
-  const s: UpstreamServices = {
-    env: {},
-    providers: { anthropic: provider, openai: provider, bedrock: provider },
-    breakers: new CircuitBreakers(clock, cfg.routing.breaker),
-    limits,
-    ledger,
-    router,
-    traffic: new TrafficStats(clock),
-    rng: () => 0,
-    clock,
-    shutdown: new AbortController().signal,
-    log: (event) => events.push(event),
-  };
-  return { s, snapshot, clock, events, calls: () => calls };
-}
-
-function context({ s, snapshot }: Rig): Routed {
-  const request: ClientRequest = {
-    protocol: 'anthropic',
-    operation: 'messages',
-    model: 'auto',
-    stream: false,
-    body: { model: 'auto', max_tokens: 16, messages: [] },
-    raw: Buffer.from('{"model":"auto","max_tokens":16,"messages":[]}'),
-    headers: {},
-    query: '',
-  };
-  const res = new ServerResponse({ method: 'POST', headers: {} } as IncomingMessage);
-  res.assignSocket(new Socket());
-  const plan = s.router.plan(undefined, 'auto');
-  assert.ok(plan);
-  return {
-    requestId: 'req-1',
-    protocol: 'anthropic',
-    snapshot,
-    receivedAt: s.clock.now(),
-    t0: performance.now(),
-    route: { protocol: 'anthropic', operation: 'messages' },
-    request,
-    pendingBody: pendingBody(Readable.from([]), undefined, 1024),
-    sink: new HttpSink(res),
-    presentedKey: 'k',
-    key: { id: 'k' },
-    tags: {},
-    plan,
-    keyTiers: [],
-    excluded: [],
-    attempts: [],
-    charges: [],
-  };
-}
+const rig = (send: () => Promise<UpstreamOutcome>) => upstreamRig(CONFIG, send);
 
 const bug = () => Promise.reject(new TypeError("Cannot read properties of undefined (reading 'content')"));
 
@@ -138,7 +33,7 @@ test('a TypeError thrown inside a provider call is an internal 500, logged with 
   assert.ok(isGatewayError(thrown), String(thrown));
   assert.equal(thrown.kind, 'internal');
   assert.equal(thrown.status, 500);
-  assert.equal(r.calls(), 1, 'one attempt: a bug in the gateway fails the same way on every target');
+  assert.equal(r.calls.length, 1, 'one attempt: a bug in the gateway fails the same way on every target');
   assert.equal(ctx.attempts.length, 1);
   const logged = r.events.find((e) => e.event === 'internal_error');
   assert.ok(logged, JSON.stringify(r.events));
@@ -167,7 +62,7 @@ test('an internal fault during a half-open probe gives the probe back instead of
   r.clock.advance(r.snapshot.config.routing.breaker.cooldownMs + 1);
   assert.equal(breakers.state('claude').state, 'half_open');
   await callUpstream(context(r), r.s).catch(() => undefined);
-  assert.equal(r.calls(), 1, 'the probe went out');
+  assert.equal(r.calls.length, 1, 'the probe went out');
   assert.equal(breakers.excluded('claude'), null, 'the next request may probe');
   assert.equal(breakers.state('claude').state, 'half_open', 'a gateway bug neither closes nor re-opens the circuit');
 });

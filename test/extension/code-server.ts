@@ -2,10 +2,11 @@
 // tier: e2e — runs code-server (installed by test/extension/install-code-server.sh) and Debian's chromium.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { sleep, until } from './suite/cases.js';
 
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
@@ -52,16 +53,10 @@ export interface WorkbenchOptions {
   readonly prepare?: (workspace: string) => void;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
+/** Polls `probe` until it returns a value (the extension-host suites poll the same way). */
+export function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 60_000): Promise<T> {
+  return until(probe, what, timeoutMs);
 }
 
 export async function startWorkbench(options: WorkbenchOptions): Promise<Workbench> {
@@ -136,13 +131,39 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
   }
 }
 
-/** Runs a command from the palette by its title. */
-export async function runCommand(page: Page, title: string): Promise<void> {
+/** Runs a command from the palette by its title (rejects when the palette does not list it within `timeoutMs`). */
+export async function runCommand(page: Page, title: string, timeoutMs?: number): Promise<void> {
   await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => undefined);
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
   await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: timeoutMs });
   await page.keyboard.press('Enter');
+}
+
+/** One case of an extension-host suite, as the suite wrote it (test/extension/suite/cases.ts). */
+export interface HostCase {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly error?: string;
+}
+
+/**
+ * Opens the workspace with the staged extension under development and runs one of its bundled extension-host
+ * suites (`test/<suite>.js`, from stage.ts); resolves with the cases the suite wrote to `<out>/<resultsFile>` and
+ * the exit code it reported through codeAutomationExit.
+ */
+export async function runHostSuite(
+  wb: Workbench,
+  run: { readonly staged: string; readonly suite: string; readonly out: string; readonly resultsFile: string; readonly timeoutMs: number },
+): Promise<{ readonly cases: readonly HostCase[]; readonly exitCode: number }> {
+  const page = await wb.browser.newPage();
+  let exitCode: number | undefined;
+  await page.exposeFunction('codeAutomationExit', (code: number) => (exitCode = code));
+  await page.goto(wb.url([['extensionDevelopmentPath', wb.remote(run.staged)], ['extensionTestsPath', wb.remote(join(run.staged, 'test', `${run.suite}.js`))]]));
+  const code = await waitFor(() => exitCode !== undefined && { exitCode }, 'the extension host to finish the suite (codeAutomationExit)', run.timeoutMs);
+  const file = join(run.out, run.resultsFile);
+  if (!existsSync(file)) throw new Error(`the suite wrote no results (exit code ${code.exitCode}); code-server log:\n${wb.log().slice(-3000)}`);
+  return { cases: JSON.parse(readFileSync(file, 'utf8')) as HostCase[], exitCode: code.exitCode };
 }

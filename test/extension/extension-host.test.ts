@@ -3,12 +3,12 @@
 // (2) the packaged VSIX installed into the workbench: status bar, Problems, the dashboard webview, screenshots.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
-import { ensureCodeServer, freePort, runCommand, startWorkbench, waitFor, type Workbench } from './code-server.js';
+import { ensureCodeServer, freePort, runCommand, runHostSuite, startWorkbench, waitFor, type Workbench } from './code-server.js';
 import { packageVsix, ROOT, stageExtension } from './stage.js';
 import { screenshotPath } from '../harness/screenshots.js';
 
@@ -52,17 +52,10 @@ describe('extension-host suite with the real vscode API', () => {
       smokeTestDriver: true,
       prepare: gitInit,
     });
-    const page = await wb.browser.newPage();
-    let exitCode: number | undefined;
-    await page.exposeFunction('codeAutomationExit', (code: number) => (exitCode = code));
-    await page.goto(wb.url([['extensionDevelopmentPath', wb.remote(staged)], ['extensionTestsPath', wb.remote(join(staged, 'test', 'suite.js'))]]));
-    await waitFor(() => exitCode !== undefined, 'the extension host to finish the suite (codeAutomationExit)', 150_000);
-    const file = join(out, 'extension-tests.json');
-    assert.ok(existsSync(file), `the suite wrote no results (exit code ${exitCode}); code-server log:\n${wb.log().slice(-3000)}`);
-    const results = JSON.parse(readFileSync(file, 'utf8')) as { name: string; ok: boolean; error?: string }[];
-    assert.ok(results.length >= 9, `only ${results.length} cases ran`);
-    for (const r of results) {
-      await t.test(r.name, () => assert.ok(r.ok, r.error));
+    const { cases, exitCode } = await runHostSuite(wb, { staged, suite: 'suite', out, resultsFile: 'extension-tests.json', timeoutMs: 150_000 });
+    assert.ok(cases.length >= 9, `only ${cases.length} cases ran`);
+    for (const c of cases) {
+      await t.test(c.name, () => assert.ok(c.ok, c.error));
     }
     assert.equal(exitCode, 0);
   });

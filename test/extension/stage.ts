@@ -37,20 +37,26 @@ export function stageExtension(dir: string): string {
   // The JSON Schema the manifest contributes to YAML editors for bifrost.yaml, and the marketplace README.
   mkdirSync(join(dir, 'docs'), { recursive: true });
   for (const f of ['bifrost.schema.json', 'README-extension.md']) copyFileSync(join(ROOT, 'docs', f), join(dir, 'docs', f));
+  // The example policy "spendgate: Create bifrost.yaml from Example" writes into a workspace without one.
+  mkdirSync(join(dir, 'examples'), { recursive: true });
+  copyFileSync(join(ROOT, 'examples', 'bifrost.yaml'), join(dir, 'examples', 'bifrost.yaml'));
   // The extension and dashboard bundles are rebuilt from source (options as in build.mjs), so a stale dist/ cannot be tested.
   const bundle = { bundle: true, sourcemap: true, logLevel: 'warning', legalComments: 'none' } as const;
   buildSync({ ...bundle, entryPoints: [join(ROOT, 'extension', 'extension.ts')], outfile: join(dir, 'dist', 'extension.js'), platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'] });
   buildSync({ ...bundle, entryPoints: [join(ROOT, 'webview', 'main.ts')], outfile: join(dir, 'dist', 'webview', 'main.js'), platform: 'browser', target: 'es2022', format: 'esm', loader: { '.css': 'text' } });
-  buildSync({
-    entryPoints: [join(__dirname, 'suite', 'index.ts')],
-    outfile: join(dir, 'test', 'suite.js'),
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    external: ['vscode'],
-    logLevel: 'warning',
-  });
+  // The extension-host suites: a workspace with bifrost.yaml (suite.js) and one without (no-config-suite.js).
+  for (const [entry, out] of [['index.ts', 'suite.js'], ['no-config.ts', 'no-config-suite.js']]) {
+    buildSync({
+      entryPoints: [join(__dirname, 'suite', entry)],
+      outfile: join(dir, 'test', out),
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      external: ['vscode'],
+      logLevel: 'warning',
+    });
+  }
   return dir;
 }
 

@@ -26,6 +26,8 @@ export interface AnthropicUpstreamOptions {
    * answer is used instead.
    */
   readonly replyFor?: (request: RecordedRequest, queued: ReplyScript) => ReplyScript;
+  /** The loopback port to listen on; a free one when absent (tests). `npm run demo` uses a fixed one. */
+  readonly port?: number;
 }
 
 /** The usage an Anthropic reply reports, in the API's own field names. */
@@ -61,7 +63,7 @@ export function startAnthropicUpstream(options: AnthropicUpstreamOptions = {}): 
       return;
     }
     sendJson(res, 404, { type: 'error', error: { type: 'not_found_error', message: `no route ${route}` } });
-  });
+  }, options.port);
 }
 
 export function anthropicReplyUsage(request: RecordedRequest, reply: ReplyScript): AnthropicReplyUsage {

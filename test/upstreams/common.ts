@@ -82,7 +82,8 @@ export interface TestUpstream {
 /** Answers one request according to a script. */
 export type ReplyHandler = (request: RecordedRequest, reply: ReplyScript, res: http.ServerResponse) => Promise<void>;
 
-export async function startScriptedUpstream(handle: ReplyHandler): Promise<TestUpstream> {
+/** Starts the upstream on loopback: on `port`, or a free port when 0 (every test). */
+export async function startScriptedUpstream(handle: ReplyHandler, port = 0): Promise<TestUpstream> {
   const requests: RecordedRequest[] = [];
   const queue: ReplyScript[] = [];
   let fallback: ReplyScript = {};
@@ -115,12 +116,15 @@ export async function startScriptedUpstream(handle: ReplyHandler): Promise<TestU
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  const bound = (server.address() as AddressInfo).port;
 
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    url: `http://127.0.0.1:${bound}`,
+    port: bound,
     requests,
     script: (...replies) => {
       queue.push(...replies);

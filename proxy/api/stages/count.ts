@@ -2,7 +2,7 @@
 // marked with `x-spendgate-estimated: true`. No reservation, no attempt: nothing here is billed.
 import type { Routed } from '../context.js';
 import type { Services } from '../services.js';
-import { timeoutsFor, toTarget } from './upstream.js';
+import { timeoutsFor, toTarget } from './targets.js';
 
 /** Roughly four characters of text per token: good enough for context-window decisions, and labelled as an estimate. */
 function estimateInputTokens(body: Readonly<Record<string, unknown>>): number {

@@ -3,39 +3,14 @@
 // $SPENDGATE_E2E_OUT/extension-tests.json for the runner (test/extension/extension-host.test.ts).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { SpendgateApi } from '../../../extension/extension.js';
-
-interface Result {
-  readonly name: string;
-  readonly ok: boolean;
-  readonly error?: string;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
+import { sleep, SuiteCases, until } from './cases.js';
 
 export async function run(): Promise<void> {
-  const results: Result[] = [];
-  const test = async (name: string, fn: () => Promise<void> | void) => {
-    try {
-      await fn();
-      results.push({ name, ok: true });
-    } catch (err) {
-      results.push({ name, ok: false, error: String((err as Error).stack ?? err) });
-    }
-  };
+  const cases = new SuiteCases();
+  const test = (name: string, fn: () => Promise<void> | void) => cases.test(name, fn);
   const folder = vscode.workspace.workspaceFolders?.[0];
   const configUri = folder ? vscode.Uri.joinPath(folder.uri, 'bifrost.yaml') : undefined;
   const original = configUri ? Buffer.from(await vscode.workspace.fs.readFile(configUri)).toString('utf8') : '';
@@ -78,9 +53,9 @@ export async function run(): Promise<void> {
     assert.equal(env.ANTHROPIC_API_KEY, undefined, 'no key is set yet');
   });
 
-  await test('all five commands are registered', async () => {
+  await test('all six commands are registered', async () => {
     const all = new Set(await vscode.commands.getCommands(true));
-    for (const c of ['spendgate.openDashboard', 'spendgate.restartGateway', 'spendgate.showLogs', 'spendgate.setVirtualKey', 'spendgate.copyClientEnv']) assert.ok(all.has(c), c);
+    for (const c of ['spendgate.openDashboard', 'spendgate.restartGateway', 'spendgate.showLogs', 'spendgate.setVirtualKey', 'spendgate.copyClientEnv', 'spendgate.createConfig']) assert.ok(all.has(c), c);
   });
 
   await test('a broken bifrost.yaml is reported at its line and column, and fixing it clears the problem', async () => {
@@ -167,11 +142,5 @@ export async function run(): Promise<void> {
     }, 'the port to stop answering', 10_000);
   });
 
-  const out = process.env.SPENDGATE_E2E_OUT;
-  if (out) {
-    mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, 'extension-tests.json'), JSON.stringify(results, null, 2));
-  }
-  const failed = results.filter((r) => !r.ok);
-  if (failed.length) throw new Error(`${failed.length} extension-host test(s) failed: ${failed.map((f) => f.name).join('; ')}`);
+  cases.finish('extension-tests.json');
 }
