@@ -2,6 +2,8 @@
 import type { TierKind } from '../config/types.js';
 import type { TierStatus } from '../governance/ledger.js';
 import type { Runway } from '../insights/runway.js';
+import { runwayJson } from '../api/budgets-view.js';
+import type { RunwayJson } from '../api/wire/index.js';
 import { isoSeconds } from '../governance/periods.js';
 import { microsToDollars } from '../pricing/money.js';
 import type { AlertKey, AlertType } from '../store/alert-outbox.js';
@@ -22,7 +24,7 @@ export interface AlertEvent {
   readonly period_start: string | null;
   readonly resets_at: string | null;
   /** The projection behind a `runway` alert. */
-  readonly runway?: Runway;
+  readonly runway?: RunwayJson;
   /** Why the guard paused the key (`guard_paused` only). */
   readonly reason?: string;
   /** When the alert fired. */
@@ -77,10 +79,10 @@ export const RUNWAY_MIN_OBSERVED_MS = 15 * 60_000;
  * enough to mean something, and the tier is not already exhausted (the 100% threshold says that).
  */
 export function runwayFiring(status: TierStatus, runway: Runway, observedMs: number, now: number): AlertFiring | undefined {
-  if (!runway.runs_out_before_reset || runway.exhausted || observedMs < RUNWAY_MIN_OBSERVED_MS) return undefined;
+  if (!runway.runsOutBeforeReset || runway.exhausted || observedMs < RUNWAY_MIN_OBSERVED_MS) return undefined;
   return {
     key: { type: 'runway', tier: status.tier, id: status.id, periodStart: status.periodStart, threshold: 0 },
-    event: { type: 'runway', tier: status.tier, id: status.id, threshold: null, ...budgetFields(status), runway, fired_at: new Date(now).toISOString() },
+    event: { type: 'runway', tier: status.tier, id: status.id, threshold: null, ...budgetFields(status), runway: runwayJson(runway), fired_at: new Date(now).toISOString() },
   };
 }
 

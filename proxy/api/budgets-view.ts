@@ -1,9 +1,9 @@
 // GET /api/budgets and the WebSocket `budgets` message: the ledger's tiers (micro-dollars, epoch ms) on the wire.
 import type { TierStatus } from '../governance/ledger.js';
 import { isoSeconds } from '../governance/periods.js';
-import { runway, type BurnTracker } from '../insights/runway.js';
+import { runway, type BurnTracker, type Runway } from '../insights/runway.js';
 import { microsToDollars } from '../pricing/money.js';
-import type { BudgetsJson, BudgetTierJson } from './wire/index.js';
+import type { BudgetsJson, BudgetTierJson, RunwayJson } from './wire/index.js';
 
 /** Spent as a percentage of the limit, two decimals (0 for a zero limit). */
 function percent(status: TierStatus): number {
@@ -27,8 +27,22 @@ export function tierStandingJson(status: TierStatus): Omit<BudgetTierJson, 'runw
   };
 }
 
+/** A runway projection in wire units (also the `runway` of a runway alert's webhook payload). */
+export function runwayJson(r: Runway): RunwayJson {
+  return {
+    burn_rate_per_hour: microsToDollars(r.burnMicrosPerHour),
+    burn_rate_24h_per_hour: microsToDollars(r.burn24hMicrosPerHour),
+    burn_rate_period_per_hour: microsToDollars(r.burnPeriodMicrosPerHour),
+    pace_basis: r.paceBasis,
+    projected_exhaustion: r.projectedExhaustion === null ? null : isoSeconds(r.projectedExhaustion),
+    runs_out_before_reset: r.runsOutBeforeReset,
+    exhausted: r.exhausted,
+    summary: r.summary,
+  };
+}
+
 export function budgetTierJson(status: TierStatus, burn: BurnTracker, now: number): BudgetTierJson {
-  return { ...tierStandingJson(status), runway: runway(status, burn, now) };
+  return { ...tierStandingJson(status), runway: runwayJson(runway(status, burn, now)) };
 }
 
 /** Every tier of a ledger snapshot, each with its runway at `now`. */

@@ -1,7 +1,5 @@
 // Budget runway: how fast a tier is burning and whether, at that pace, it runs out before it resets.
 import type { TierStatus } from '../governance/ledger.js';
-import { isoSeconds } from '../governance/periods.js';
-import { microsToDollars } from '../pricing/money.js';
 import type { BurnTracker, WindowSpend } from './burn.js';
 import { relativeMoment, resetMoment, tierLabel, usd } from './wording.js';
 
@@ -12,19 +10,19 @@ const HOUR_MS = 3_600_000;
 /** Which window's pace the projection uses. */
 export type PaceBasis = 'last_hour' | 'last_24h';
 
-/** The `runway` object of a `GET /api/budgets` row. Money in decimal dollars, times ISO 8601 UTC. */
+/** A tier's runway: micro-dollars per hour, instants in ms since the epoch (api/budgets-view.ts puts it on the wire). */
 export interface Runway {
   /** Spend per hour over the last hour (complete minutes). */
-  readonly burn_rate_per_hour: number;
+  readonly burnMicrosPerHour: number;
   /** Spend per hour over the last 24 hours (complete minutes). */
-  readonly burn_rate_24h_per_hour: number;
+  readonly burn24hMicrosPerHour: number;
   /** Period-to-date spend divided by the time elapsed in the period. */
-  readonly burn_rate_period_per_hour: number;
+  readonly burnPeriodMicrosPerHour: number;
   /** The window the projection is based on: the last hour, or the last 24 h when the last hour was idle; null when both were. */
-  readonly pace_basis: PaceBasis | null;
+  readonly paceBasis: PaceBasis | null;
   /** When the remaining budget is used up at that pace; null when nothing is being spent or it lasts past the reset. */
-  readonly projected_exhaustion: string | null;
-  readonly runs_out_before_reset: boolean;
+  readonly projectedExhaustion: number | null;
+  readonly runsOutBeforeReset: boolean;
   /** Spent has reached the limit. */
   readonly exhausted: boolean;
   readonly summary: string;
@@ -56,18 +54,18 @@ export function runway(status: TierStatus, tracker: BurnTracker, now: number): R
   const lastDay = tracker.spent(status.tier, status.id, 24 * 60, now);
   const elapsed = now - periodStart;
   const rates = {
-    burn_rate_per_hour: microsToDollars(perHourMicros(lastHour)),
-    burn_rate_24h_per_hour: microsToDollars(perHourMicros(lastDay)),
-    burn_rate_period_per_hour: microsToDollars(elapsed > 0 ? Math.round((spent * HOUR_MS) / elapsed) : 0),
+    burnMicrosPerHour: perHourMicros(lastHour),
+    burn24hMicrosPerHour: perHourMicros(lastDay),
+    burnPeriodMicrosPerHour: elapsed > 0 ? Math.round((spent * HOUR_MS) / elapsed) : 0,
   };
   const resets = `it resets on ${resetMoment(resetsAt)}`;
 
   if (remaining === 0) {
     return {
       ...rates,
-      pace_basis: pace(lastHour, lastDay)?.basis ?? null,
-      projected_exhaustion: isoSeconds(now),
-      runs_out_before_reset: true,
+      paceBasis: pace(lastHour, lastDay)?.basis ?? null,
+      projectedExhaustion: now,
+      runsOutBeforeReset: true,
       exhausted: true,
       summary: `${label} has used its whole ${usd(status.limitMicros)} limit; ${resets}`,
     };
@@ -76,9 +74,9 @@ export function runway(status: TierStatus, tracker: BurnTracker, now: number): R
   if (current === null) {
     return {
       ...rates,
-      pace_basis: null,
-      projected_exhaustion: null,
-      runs_out_before_reset: false,
+      paceBasis: null,
+      projectedExhaustion: null,
+      runsOutBeforeReset: false,
       exhausted: false,
       // The windows count complete minutes since the tracker began watching, so a tier can have spent (this
       // minute, over a day ago, before a restart) with no pace to show: it must not read as "no spend" then.
@@ -93,9 +91,9 @@ export function runway(status: TierStatus, tracker: BurnTracker, now: number): R
   const pacePhrase = current.basis === 'last_hour' ? 'at this pace' : 'at the pace of the last 24 hours';
   return {
     ...rates,
-    pace_basis: current.basis,
-    projected_exhaustion: before ? isoSeconds(exhaustion) : null,
-    runs_out_before_reset: before,
+    paceBasis: current.basis,
+    projectedExhaustion: before ? exhaustion : null,
+    runsOutBeforeReset: before,
     exhausted: false,
     summary: before
       ? `${label} runs out ${relativeMoment(exhaustion, now)} ${pacePhrase} (${usd(remaining)} left, resets ${resetMoment(resetsAt)})`

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ManualClock } from '../../proxy/core/clock.js';
 import { BudgetLedger, Reservation, type TierRef } from '../../proxy/governance/ledger.js';
 import { BurnTracker, runway } from '../../proxy/insights/runway.js';
-import { budgetsJson } from '../../proxy/api/budgets-view.js';
+import { budgetsJson, runwayJson } from '../../proxy/api/budgets-view.js';
 import { DOLLAR, seedConfig } from '../governance/seed.js';
 import { tierStatus } from '../governance/ledger-helpers.js';
 
@@ -45,7 +45,7 @@ describe('budget runway', () => {
     clock.advance(17_000); // part-way through a minute: the pace must not depend on the phase
     const status = tierStatus(ledger, 'team', 'ml-engineering');
     assert.equal(status.spentMicros, 90 * DOLLAR);
-    const r = runway(status, tracker, clock.now());
+    const r = runwayJson(runway(status, tracker, clock.now()));
     assert.equal(r.burn_rate_per_hour, 30);
     assert.equal(r.pace_basis, 'last_hour');
     // $1,910 left at $30/h is 63 h 40 min.
@@ -62,7 +62,7 @@ describe('budget runway', () => {
       budgets: { ...seedConfig().budgets, customer: [{ id: 'acme-corp', limitMicros: 50_000 * DOLLAR, period: seedConfig().budgets.customer[0].period }] },
     });
     steadyBurn(TEAM_PATH, DOLLAR / 4, 30_000, 2 * HOUR);
-    const r = runway(tierStatus(ledger, 'customer', 'acme-corp'), tracker, clock.now());
+    const r = runwayJson(runway(tierStatus(ledger, 'customer', 'acme-corp'), tracker, clock.now()));
     assert.equal(r.burn_rate_per_hour, 30);
     assert.equal(r.projected_exhaustion, null);
     assert.equal(r.runs_out_before_reset, false);
@@ -76,7 +76,7 @@ describe('budget runway', () => {
     clock.advance(5 * HOUR);
     steadyBurn(TEAM_PATH, DOLLAR / 10, 30_000, 2 * HOUR);
     const now = clock.now(); // Nov 2 08:00, 32 h into the period
-    const r = runway(tierStatus(ledger, 'team', 'ml-engineering'), tracker, now);
+    const r = runwayJson(runway(tierStatus(ledger, 'team', 'ml-engineering'), tracker, now));
     assert.equal(r.burn_rate_per_hour, 12);
     assert.equal(r.burn_rate_24h_per_hour, 6); // $48 over the 8 h observed
     assert.equal(r.burn_rate_period_per_hour, 1.5); // $48 over 32 h
@@ -86,7 +86,7 @@ describe('budget runway', () => {
     const { clock, ledger, tracker, steadyBurn } = rig('2026-11-10T00:00:00Z');
     steadyBurn(TEAM_PATH, DOLLAR, MINUTE, 2 * HOUR); // $60/h for 2 h
     clock.advance(2 * HOUR); // then quiet; observed 4 h, $120 → $30/h
-    const r = runway(tierStatus(ledger, 'team', 'ml-engineering'), tracker, clock.now());
+    const r = runwayJson(runway(tierStatus(ledger, 'team', 'ml-engineering'), tracker, clock.now()));
     assert.equal(r.burn_rate_per_hour, 0);
     assert.equal(r.burn_rate_24h_per_hour, 30);
     assert.equal(r.pace_basis, 'last_24h');
@@ -98,14 +98,14 @@ describe('budget runway', () => {
   it('a young tracker measures over the minutes it has watched', () => {
     const { clock, ledger, tracker, steadyBurn } = rig('2026-11-10T09:00:00Z');
     steadyBurn(TEAM_PATH, DOLLAR / 2, MINUTE, 10 * MINUTE); // $30/h for 10 minutes only
-    const r = runway(tierStatus(ledger, 'team', 'ml-engineering'), tracker, clock.now());
+    const r = runwayJson(runway(tierStatus(ledger, 'team', 'ml-engineering'), tracker, clock.now()));
     assert.equal(r.burn_rate_per_hour, 30);
     assert.equal(r.burn_rate_24h_per_hour, 30);
   });
 
   it('a tier with no spend in 24 hours has no projection', () => {
     const { clock, ledger, tracker } = rig('2026-11-10T09:00:00Z');
-    const r = runway(tierStatus(ledger, 'virtual_key', 'staging-key'), tracker, clock.now() + HOUR);
+    const r = runwayJson(runway(tierStatus(ledger, 'virtual_key', 'staging-key'), tracker, clock.now() + HOUR));
     assert.equal(r.pace_basis, null);
     assert.equal(r.projected_exhaustion, null);
     assert.equal(r.runs_out_before_reset, false);
@@ -117,7 +117,7 @@ describe('budget runway', () => {
     const { clock, ledger, tracker, charge } = rig('2026-11-10T09:00:00Z');
     clock.advance(20_000);
     charge([{ tier: 'virtual_key', id: 'staging-key' }], 12 * DOLLAR);
-    const r = runway(tierStatus(ledger, 'virtual_key', 'staging-key'), tracker, clock.now());
+    const r = runwayJson(runway(tierStatus(ledger, 'virtual_key', 'staging-key'), tracker, clock.now()));
     assert.equal(r.pace_basis, null);
     assert.doesNotMatch(r.summary, /no spend/);
     assert.equal(r.summary, 'key staging-key has spent $12 this period, but not enough recently to project a pace; $488 left until it resets on Nov 16');
@@ -128,7 +128,7 @@ describe('budget runway', () => {
     charge([{ tier: 'virtual_key', id: 'staging-key' }], 5 * DOLLAR);
     clock.advance(3 * HOUR);
     const restarted = new BurnTracker(clock.now()); // a gateway started after the charge, nothing backfilled
-    const r = runway(tierStatus(ledger, 'virtual_key', 'staging-key'), restarted, clock.now() + HOUR);
+    const r = runwayJson(runway(tierStatus(ledger, 'virtual_key', 'staging-key'), restarted, clock.now() + HOUR));
     assert.equal(r.pace_basis, null);
     assert.doesNotMatch(r.summary, /no spend/);
     assert.match(r.summary, /^key staging-key has spent \$5 this period/);
@@ -138,7 +138,7 @@ describe('budget runway', () => {
     const { clock, ledger, tracker, charge } = rig('2026-11-10T09:00:00Z');
     charge([{ tier: 'virtual_key', id: 'staging-key' }], 500 * DOLLAR);
     clock.advance(2 * MINUTE);
-    const r = runway(tierStatus(ledger, 'virtual_key', 'staging-key'), tracker, clock.now());
+    const r = runwayJson(runway(tierStatus(ledger, 'virtual_key', 'staging-key'), tracker, clock.now()));
     assert.equal(r.exhausted, true);
     assert.equal(r.runs_out_before_reset, true);
     assert.equal(r.projected_exhaustion, '2026-11-10T09:02:00Z');
@@ -148,7 +148,7 @@ describe('budget runway', () => {
   it('a charge soon to run out reads in minutes', () => {
     const { clock, ledger, tracker, steadyBurn } = rig('2026-11-10T09:00:00Z');
     steadyBurn([{ tier: 'virtual_key', id: 'staging-key' }], 8 * DOLLAR, MINUTE, HOUR); // $480 of $500 in an hour
-    const r = runway(tierStatus(ledger, 'virtual_key', 'staging-key'), tracker, clock.now());
+    const r = runwayJson(runway(tierStatus(ledger, 'virtual_key', 'staging-key'), tracker, clock.now()));
     assert.equal(r.projected_exhaustion, '2026-11-10T10:02:30Z');
     assert.equal(r.summary, 'key staging-key runs out in ~3 minutes at this pace ($20 left, resets Nov 16)');
   });
