@@ -16,6 +16,7 @@ import { sendApiError, sendJson, type AnyRequest, type AnyResponse } from './res
 import type { Services } from './services.js';
 import { budgetsJson } from './budgets-view.js';
 import { guardsJson } from './guards-view.js';
+import { cacheReportJson } from './insights-view.js';
 import { logPageJson } from './log-json.js';
 import { rateLimitsJson } from './rate-limits-view.js';
 import type { ApiPostResponses, ApiResponses, BudgetsJson, ConfigStatusJson } from './wire/index.js';
@@ -81,7 +82,7 @@ const ROUTES: Record<string, Handler> = {
     const now = s.clock.now();
     const filter = parseLogFilter(url.searchParams);
     const range = { start: filter.startTime ?? now - 7 * 86_400_000, end: filter.endTime ?? now };
-    sendJson<ApiResponses['/api/insights/cache']>(res, 200, await cacheReport(s.store, s.prices, range, { now, filter }));
+    sendJson<ApiResponses['/api/insights/cache']>(res, 200, cacheReportJson(await cacheReport(s.store, s.prices, range, { now, filter })));
   },
   'GET /api/rate-limits': (m, _url, _req, res) => sendJson<ApiResponses['/api/rate-limits']>(res, 200, rateLimitsJson(m.services.limits.snapshot())),
   'GET /api/routing': (m, _url, _req, res) => sendJson<ApiResponses['/api/routing']>(res, 200, routingView(m.services)),

@@ -3,7 +3,6 @@ import type { LogFilter } from '../logs/filters.js';
 import type { LogSource } from '../logs/query.js';
 import { SqlParams, sqlNumber, whereClause } from '../logs/sql.js';
 import { divideHalfUp, toSafeNumber } from '../pricing/exact.js';
-import { microsToDollars } from '../pricing/money.js';
 import type { PriceBook } from '../pricing/price-book.js';
 import { groupKey, scanUnreadWrites, UNREAD_METHOD, type UnreadTally } from './cache-unread.js';
 import { cacheHints } from './cache-hints.js';
@@ -19,48 +18,52 @@ export interface CacheReportOptions {
   readonly maxScanRows?: number;
 }
 
-/** Figures of one group (a model, a key, or everything). Money in decimal US dollars. */
+/** Figures of one group (a model, a key, or everything); api/insights-view.ts puts them on the wire. */
 export interface CacheUsage {
   /** Requests that sent a prompt upstream (some input-side tokens billed). */
   readonly requests: number;
-  readonly input_tokens: number;
-  readonly cache_read_tokens: number;
-  readonly cache_write_5m_tokens: number;
-  readonly cache_write_1h_tokens: number;
-  /** cache_read / (input + cache_read + cache writes); 0 without prompt tokens. */
-  readonly cache_read_ratio: number;
-  /** cache_read_tokens × (input rate − cache read rate), over requests to priced models. */
-  readonly saved: number;
-  /** What cache writes cost beyond the same tokens at the plain input rate, over priced models. */
-  readonly write_premium: number;
-  /** saved − write_premium. */
-  readonly net_saving: number;
+  readonly inputTokens: number;
+  readonly cacheReadTokens: number;
+  readonly cacheWrite5mTokens: number;
+  readonly cacheWrite1hTokens: number;
+  /** cacheRead / (input + cacheRead + cache writes); 0 without prompt tokens. */
+  readonly cacheReadRatio: number;
+  /** cacheReadTokens × (input rate − cache read rate), over requests to priced models; micro-dollars. */
+  readonly savedMicros: number;
+  /** What cache writes cost beyond the same tokens at the plain input rate, over priced models; micro-dollars. */
+  readonly writePremiumMicros: number;
+  /** saved − write premium. */
+  readonly netSavingMicros: number;
   /** As billed (the log's itemised cost). */
-  readonly cache_write_5m_cost: number;
-  readonly cache_write_1h_cost: number;
-  /** Cost of writes never read back within their TTL (see `never_read.method`). */
-  readonly unread_write_5m_cost: number;
-  readonly unread_write_1h_cost: number;
+  readonly cacheWrite5mCostMicros: number;
+  readonly cacheWrite1hCostMicros: number;
+  /** Cost of writes never read back within their TTL (see `neverRead.method`). */
+  readonly unreadWrite5mCostMicros: number;
+  readonly unreadWrite1hCostMicros: number;
   /** Unread ÷ determined write cost; null when no write's outcome is known. */
-  readonly unread_write_5m_ratio: number | null;
-  readonly unread_write_1h_ratio: number | null;
+  readonly unreadWrite5mRatio: number | null;
+  readonly unreadWrite1hRatio: number | null;
   /** Requests to models without a price are counted in tokens but not in saved/premium. */
-  readonly unpriced_requests: number;
+  readonly unpricedRequests: number;
+}
+
+/** How the never-read writes were found, and how far the scan went. */
+export interface NeverReadScan {
+  readonly method: string;
+  readonly scannedRows: number;
+  readonly truncated: boolean;
+  /** Cost of writes whose TTL had not run out at the end of the data (not counted either way); micro-dollars. */
+  readonly undeterminedWriteCostMicros: number;
 }
 
 export interface CacheReport {
-  readonly start: string;
-  readonly end: string;
+  /** The range, ms since the epoch, both ends inclusive. */
+  readonly start: number;
+  readonly end: number;
   readonly total: CacheUsage;
-  readonly by_model: readonly (CacheUsage & { readonly model: string })[];
-  readonly by_key: readonly (CacheUsage & { readonly virtual_key_id: string | null })[];
-  readonly never_read: {
-    readonly method: string;
-    readonly scanned_rows: number;
-    readonly truncated: boolean;
-    /** Cost of writes whose TTL had not run out at the end of the data (not counted either way). */
-    readonly undetermined_write_cost: number;
-  };
+  readonly byModel: readonly (CacheUsage & { readonly model: string })[];
+  readonly byKey: readonly (CacheUsage & { readonly virtualKeyId: string | null })[];
+  readonly neverRead: NeverReadScan;
   readonly hints: readonly string[];
 }
 
@@ -109,25 +112,25 @@ class Tally {
 
   toUsage(): CacheUsage {
     const prompt = this.input + this.read + this.write5m + this.write1h;
-    const dollars = (pico: bigint) => microsToDollars(toSafeNumber(divideHalfUp(pico, 1_000_000n), 'cache saving'));
+    const micros = (pico: bigint) => toSafeNumber(divideHalfUp(pico, 1_000_000n), 'cache saving');
     const ratio = (part: number, whole: number) => (whole === 0 ? null : part / whole);
     return {
       requests: this.requests,
-      input_tokens: this.input,
-      cache_read_tokens: this.read,
-      cache_write_5m_tokens: this.write5m,
-      cache_write_1h_tokens: this.write1h,
-      cache_read_ratio: prompt === 0 ? 0 : this.read / prompt,
-      saved: dollars(this.savedPico),
-      write_premium: dollars(this.premiumPico),
-      net_saving: dollars(this.savedPico - this.premiumPico),
-      cache_write_5m_cost: microsToDollars(this.write5mMicros),
-      cache_write_1h_cost: microsToDollars(this.write1hMicros),
-      unread_write_5m_cost: microsToDollars(this.unread.unread5m),
-      unread_write_1h_cost: microsToDollars(this.unread.unread1h),
-      unread_write_5m_ratio: ratio(this.unread.unread5m, this.unread.determined5m),
-      unread_write_1h_ratio: ratio(this.unread.unread1h, this.unread.determined1h),
-      unpriced_requests: this.unpriced,
+      inputTokens: this.input,
+      cacheReadTokens: this.read,
+      cacheWrite5mTokens: this.write5m,
+      cacheWrite1hTokens: this.write1h,
+      cacheReadRatio: prompt === 0 ? 0 : this.read / prompt,
+      savedMicros: micros(this.savedPico),
+      writePremiumMicros: micros(this.premiumPico),
+      netSavingMicros: micros(this.savedPico - this.premiumPico),
+      cacheWrite5mCostMicros: this.write5mMicros,
+      cacheWrite1hCostMicros: this.write1hMicros,
+      unreadWrite5mCostMicros: this.unread.unread5m,
+      unreadWrite1hCostMicros: this.unread.unread1h,
+      unreadWrite5mRatio: ratio(this.unread.unread5m, this.unread.determined5m),
+      unreadWrite1hRatio: ratio(this.unread.unread1h, this.unread.determined1h),
+      unpricedRequests: this.unpriced,
     };
   }
 }
@@ -205,22 +208,22 @@ export async function cacheReport(
   const total = new Tally();
   for (const g of groups) total.add(g.tally);
 
-  const by_model = [...models].sort(([a], [b]) => byName(a, b)).map(([m, t]) => ({ model: m, ...t.toUsage() }));
-  const by_key = [...keys].sort(([a], [b]) => byName(a, b)).map(([k, t]) => ({ virtual_key_id: k, ...t.toUsage() }));
+  const byModel = [...models].sort(([a], [b]) => byName(a, b)).map(([m, t]) => ({ model: m, ...t.toUsage() }));
+  const byKey = [...keys].sort(([a], [b]) => byName(a, b)).map(([k, t]) => ({ virtualKeyId: k, ...t.toUsage() }));
   const totalUsage = total.toUsage();
-  const neverRead = {
+  const neverRead: NeverReadScan = {
     method: UNREAD_METHOD,
-    scanned_rows: scan.scannedRows,
+    scannedRows: scan.scannedRows,
     truncated: scan.truncated,
-    undetermined_write_cost: microsToDollars(scan.undeterminedMicros),
+    undeterminedWriteCostMicros: scan.undeterminedMicros,
   };
   return {
-    start: new Date(range.start).toISOString(),
-    end: new Date(range.end).toISOString(),
+    start: range.start,
+    end: range.end,
     total: totalUsage,
-    by_model,
-    by_key,
-    never_read: neverRead,
-    hints: cacheHints(totalUsage, by_model, prices, neverRead),
+    byModel,
+    byKey,
+    neverRead,
+    hints: cacheHints(totalUsage, byModel, prices, neverRead),
   };
 }

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import type { LogRecord } from '../../proxy/logs/record.js';
 import { priceRequest } from '../../proxy/pricing/cost.js';
 import { PriceBook } from '../../proxy/pricing/price-book.js';
-import { cacheReport, type CacheReport } from '../../proxy/insights/cache-report.js';
+import { cacheReport } from '../../proxy/insights/cache-report.js';
+import { cacheReportJson } from '../../proxy/api/insights-view.js';
+import type { CacheReportJson } from '../../proxy/api/wire/index.js';
 import { postgresSource, sqliteSource, type TestLogSource } from '../logs/sql-fixture.js';
 
 const MODEL = 'claude-test';
@@ -66,11 +68,11 @@ const MIX: LogRecord[] = [
 for (const [name, open] of [['sql.js', sqliteSource], ['PostgreSQL', postgresSource]] as const) {
   describe(`prompt-cache report (${name})`, () => {
     let source: TestLogSource;
-    let report: CacheReport;
+    let report: CacheReportJson;
     before(async () => {
       source = await open();
       await source.insert(MIX);
-      report = await cacheReport(source, PRICES, RANGE, { now: NOW });
+      report = cacheReportJson(await cacheReport(source, PRICES, RANGE, { now: NOW }));
     });
     after(async () => source.close());
 
@@ -138,7 +140,7 @@ for (const [name, open] of [['sql.js', sqliteSource], ['PostgreSQL', postgresSou
     });
 
     test('a capped scan says so and decides nothing past its last row', async () => {
-      const capped = await cacheReport(source, PRICES, RANGE, { now: NOW, maxScanRows: 3 });
+      const capped = cacheReportJson(await cacheReport(source, PRICES, RANGE, { now: NOW, maxScanRows: 3 }));
       assert.equal(capped.never_read.scanned_rows, 3);
       assert.equal(capped.never_read.truncated, true);
       // Rows: the +0 write, the +2 read/write, bob's +10 1h write. Up to that last row the log is known:
@@ -150,7 +152,7 @@ for (const [name, open] of [['sql.js', sqliteSource], ['PostgreSQL', postgresSou
     });
 
     test('a filter narrows the report', async () => {
-      const bobOnly = await cacheReport(source, PRICES, RANGE, { now: NOW, filter: { virtualKeyIds: ['bob'] } });
+      const bobOnly = cacheReportJson(await cacheReport(source, PRICES, RANGE, { now: NOW, filter: { virtualKeyIds: ['bob'] } }));
       assert.deepEqual(bobOnly.by_key.map((k) => k.virtual_key_id), ['bob']);
       assert.equal(bobOnly.total.requests, 2);
     });
@@ -163,7 +165,7 @@ describe('prompt-cache hints', () => {
     try {
       // Ten 5,000-token writes ten minutes apart, each $0.01875: none read back.
       await source.insert(Array.from({ length: 10 }, (_, i) => rec({ at: T + i * 10 * MIN, input: 200, w5: 5_000 })));
-      const r = await cacheReport(source, PRICES, { start: T, end: T + 100 * MIN }, { now: T + 200 * MIN });
+      const r = cacheReportJson(await cacheReport(source, PRICES, { start: T, end: T + 100 * MIN }, { now: T + 200 * MIN }));
       assert.equal(r.total.unread_write_5m_ratio, 1);
       assert.deepEqual(r.hints, [
         `100% of cache writes on ${MODEL} ($0.1875) were never read back within 5 minutes: consider dropping cache_control on short sessions`,
@@ -177,7 +179,7 @@ describe('prompt-cache hints', () => {
     const source = await sqliteSource();
     try {
       await source.insert(Array.from({ length: 12 }, (_, i) => rec({ at: T + i * MIN, input: 20_000 })));
-      const r = await cacheReport(source, PRICES, { start: T, end: T + 60 * MIN }, { now: T + 200 * MIN });
+      const r = cacheReportJson(await cacheReport(source, PRICES, { start: T, end: T + 60 * MIN }, { now: T + 200 * MIN }));
       assert.deepEqual(r.hints, [
         `none of the 240,000 prompt tokens sent to ${MODEL} came from the cache: repeated system prompts and tool definitions could be marked with cache_control`,
       ]);
