@@ -19,6 +19,7 @@ import { guardsJson } from './guards-view.js';
 import { cacheReportJson } from './insights-view.js';
 import { logPageJson } from './log-json.js';
 import { rateLimitsJson } from './rate-limits-view.js';
+import { statsJson } from './stats-view.js';
 import type { ApiPostResponses, ApiResponses, BudgetsJson, ConfigStatusJson } from './wire/index.js';
 
 /** The outcome of a config (re)load, as the API and the WebSocket report it. */
@@ -88,7 +89,7 @@ const ROUTES: Record<string, Handler> = {
   'GET /api/routing': (m, _url, _req, res) => sendJson<ApiResponses['/api/routing']>(res, 200, routingView(m.services)),
   'GET /api/logs': async (m, url, _req, res) => sendJson<ApiResponses['/api/logs']>(res, 200, logPageJson(await queryLogs(m.services.store, parseLogQuery(url.searchParams), rowToLogRecord))),
   'GET /api/logs/stats': async (m, url, _req, res) =>
-    sendJson<ApiResponses['/api/logs/stats']>(res, 200, await logStats(m.services.store, parseStatsRequest(url.searchParams))),
+    sendJson<ApiResponses['/api/logs/stats']>(res, 200, statsJson(await logStats(m.services.store, parseStatsRequest(url.searchParams)))),
   'GET /api/export': (m, url, _req, res) => sendExport(m.services.store, url.searchParams, res),
   'GET /api/reconcile': async (m, url, _req, res) => sendJson<ApiResponses['/api/reconcile']>(res, 200, reconcileJson(await reconcileReport(url.searchParams, m.services))),
   'GET /api/config': (m, _url, _req, res) => sendJson<ApiResponses['/api/config']>(res, 200, { path: m.configStatus().path, config: redactedConfig(m.services.config, (id) => m.services.metrics.keyLabel(id)) }),

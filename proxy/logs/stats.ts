@@ -1,8 +1,8 @@
-// GET /api/logs/stats: totals and time-bucketed series (requests, tokens, cost, latency percentiles).
+// GET /api/logs/stats: totals and time-bucketed series (requests, tokens, cost, latency percentiles), in micro-dollars
+// and epoch ms; api/stats-view.ts puts them on the wire.
 import { LogFilterError, parseLogFilter, type FilterInput, type LogFilter } from './filters.js';
-import { microsToDollars } from '../pricing/money.js';
 import type { LogSource } from './query.js';
-import { SUMMARY_COLUMNS, summaryFromRow, type LogSummary } from './summary.js';
+import { SUMMARY_COLUMNS, sumsFromRow, type LogSums } from './summary.js';
 import { SqlParams, sqlGroupExpression, sqlNumber, whereClause, type SqlDialect } from './sql.js';
 
 export type StatsInterval = 'minute' | 'hour' | 'day';
@@ -18,21 +18,17 @@ export interface StatsRequest {
 
 /** Nearest-rank latency percentiles in milliseconds (null when the set is empty). */
 export interface LatencyPercentiles {
-  readonly latency_p50: number | null;
-  readonly latency_p95: number | null;
-  readonly latency_p99: number | null;
+  readonly p50Ms: number | null;
+  readonly p95Ms: number | null;
+  readonly p99Ms: number | null;
 }
 
-export type StatsTotals = LogSummary & LatencyPercentiles;
+export type StatsTotals = LogSums & LatencyPercentiles;
 
-export interface StatsPoint extends LatencyPercentiles {
-  /** Start of the bucket, ISO 8601 UTC (buckets align to UTC minutes, hours and days). */
-  readonly time: string;
-  readonly requests: number;
-  readonly errors: number;
-  readonly tokens: number;
-  /** Decimal US dollars. */
-  readonly cost: number;
+/** One time bucket of a series: its sums and percentiles. */
+export interface StatsPoint extends StatsTotals {
+  /** Start of the bucket, ms since the epoch (buckets align to UTC minutes, hours and days). */
+  readonly start: number;
 }
 
 export interface StatsSeries {
@@ -42,9 +38,9 @@ export interface StatsSeries {
   readonly points: StatsPoint[];
 }
 
-export interface StatsResponse {
+export interface StatsReport {
   readonly interval: StatsInterval;
-  readonly group_by: string | null;
+  readonly groupBy: StatsGroupBy | undefined;
   readonly totals: StatsTotals;
   readonly series: StatsSeries[];
 }
@@ -82,10 +78,6 @@ export function parseStatsRequest(input: FilterInput): StatsRequest {
 function groupExpression(g: StatsGroupBy, dialect: SqlDialect, p: SqlParams): string {
   if (g.kind === 'tag') return sqlGroupExpression(g, dialect, p);
   return sqlGroupExpression({ kind: g.kind === 'key' ? 'virtual_key' : g.kind }, dialect, p);
-}
-
-function groupByText(g: StatsGroupBy | undefined): string | null {
-  return g === undefined ? null : g.kind === 'tag' ? `tag:${g.tag}` : g.kind;
 }
 
 interface AggregateRow {
@@ -138,11 +130,11 @@ async function aggregate(
 
 function percentiles(row: AggregateRow | undefined): LatencyPercentiles {
   const v = (x: unknown) => (x === null || x === undefined ? null : sqlNumber(x));
-  return { latency_p50: v(row?.p50), latency_p95: v(row?.p95), latency_p99: v(row?.p99) };
+  return { p50Ms: v(row?.p50), p95Ms: v(row?.p95), p99Ms: v(row?.p99) };
 }
 
 function totalsFromRow(row: AggregateRow | undefined): StatsTotals {
-  return { ...summaryFromRow(row), ...percentiles(row) };
+  return { ...sumsFromRow(row), ...percentiles(row) };
 }
 
 function groupKey(v: unknown): string | null {
@@ -174,8 +166,8 @@ async function resolveInterval(store: LogSource, req: StatsRequest): Promise<Sta
   return 'day';
 }
 
-/** The response of `GET /api/logs/stats`. @throws LogFilterError when the answer would be unbounded. */
-export async function logStats(store: LogSource, req: StatsRequest): Promise<StatsResponse> {
+/** What `GET /api/logs/stats` answers. @throws LogFilterError when the answer would be unbounded. */
+export async function logStats(store: LogSource, req: StatsRequest): Promise<StatsReport> {
   const interval = await resolveInterval(store, req);
   const [totalRows, groupRows, pointRows] = await Promise.all([
     aggregate(store, req.filter, {}),
@@ -194,16 +186,8 @@ export async function logStats(store: LogSource, req: StatsRequest): Promise<Sta
   for (const row of pointRows) {
     const s = series.get(groupKey(row.grp));
     if (!s) continue; // a group that appeared between the two reads; its totals are in the next answer
-    const summary = summaryFromRow(row);
-    s.points.push({
-      time: new Date(sqlNumber(row.bucket)).toISOString(),
-      requests: summary.total_requests,
-      errors: summary.total_requests - sqlNumber(row.successes),
-      tokens: summary.total_tokens,
-      cost: microsToDollars(sqlNumber(row.cost)),
-      ...percentiles(row),
-    });
+    s.points.push({ start: sqlNumber(row.bucket), ...totalsFromRow(row) });
   }
-  if (totals.total_requests === 0) series.clear();
-  return { interval, group_by: groupByText(req.groupBy), totals, series: [...series.values()] };
+  if (totals.requests === 0) series.clear();
+  return { interval, groupBy: req.groupBy, totals, series: [...series.values()] };
 }

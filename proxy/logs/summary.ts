@@ -6,6 +6,21 @@ import { microsToDollars } from '../pricing/money.js';
 import { ROLLUP_DAY_MS, ROLLUP_TABLE, rollupDay } from '../store/log-rollup.js';
 import { filterConditions, SqlParams, sqlNumber, whereClause } from './sql.js';
 
+/** Sums over a set of records, from which every total, rate and mean is computed. */
+export interface LogSums {
+  readonly requests: number;
+  /** Records with a 2xx/3xx status. */
+  readonly successes: number;
+  readonly latencySumMs: number;
+  readonly tokens: number;
+  /** Over the records that have a cost. */
+  readonly costMicros: number;
+}
+
+/**
+ * The `stats` of the GET /api/logs page in its wire form (LogSummaryJson), built here because logs/query.ts returns
+ * the page with it; the stats endpoint returns LogSums and api/stats-view.ts converts.
+ */
 export interface LogSummary {
   readonly total_requests: number;
   /** Percentage (0–100) of records with a 2xx/3xx status; 0 when there are none. */
@@ -45,14 +60,25 @@ const ROLLUP_SUMMARY_COLUMNS = [
   'SUM(cost_sum) AS cost',
 ].join(', ');
 
+/** The sums of one summary row (SUMMARY_COLUMNS); absent sums are 0. */
+export function sumsFromRow(row: SummaryRow | undefined): LogSums {
+  return {
+    requests: sqlNumber(row?.n),
+    successes: sqlNumber(row?.successes),
+    latencySumMs: sqlNumber(row?.latency_sum),
+    tokens: sqlNumber(row?.tokens),
+    costMicros: sqlNumber(row?.cost),
+  };
+}
+
 export function summaryFromRow(row: SummaryRow | undefined): LogSummary {
-  const n = sqlNumber(row?.n);
+  const { requests: n, successes, latencySumMs, tokens, costMicros } = sumsFromRow(row);
   return {
     total_requests: n,
-    success_rate: n === 0 ? 0 : (sqlNumber(row?.successes) / n) * 100,
-    average_latency: n === 0 ? 0 : sqlNumber(row?.latency_sum) / n,
-    total_tokens: sqlNumber(row?.tokens),
-    total_cost: microsToDollars(sqlNumber(row?.cost)),
+    success_rate: n === 0 ? 0 : (successes / n) * 100,
+    average_latency: n === 0 ? 0 : latencySumMs / n,
+    total_tokens: tokens,
+    total_cost: microsToDollars(costMicros),
   };
 }
 

@@ -6,6 +6,7 @@ import { parseExportRequest, type ExportRequest } from '../../proxy/export/reque
 import { LogFilterError } from '../../proxy/logs/filters.js';
 import type { LogRecord } from '../../proxy/logs/record.js';
 import { logStats } from '../../proxy/logs/stats.js';
+import { statsJson } from '../../proxy/api/stats-view.js';
 import { openStore } from '../../proxy/store/open.js';
 import type { Store } from '../../proxy/store/store.js';
 import { removeDir, tempDir } from '../harness/gateway.js';
@@ -134,7 +135,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       assert.equal(body.from, '2025-06-15T00:00:00.000Z');
       assert.equal(body.to, '2025-06-17T23:59:59.999Z');
       assert.deepEqual(body.group_by, ['tag:branch']);
-      const stats = await logStats(store, { filter: { startTime: req.from, endTime: req.to }, interval: 'day' });
+      const stats = statsJson(await logStats(store, { filter: { startTime: req.from, endTime: req.to }, interval: 'day' }));
       assert.equal(body.totals.requests, stats.totals.total_requests);
       assert.equal(body.totals.total_tokens, stats.totals.total_tokens);
       assert.equal(body.totals.cost_total_usd, stats.totals.total_cost);

@@ -2,6 +2,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { isSuccessStatus, LogFilterError, matches, recordTotalTokens } from '../../proxy/logs/filters.js';
 import { logStats, parseStatsRequest } from '../../proxy/logs/stats.js';
+import { statsJson } from '../../proxy/api/stats-view.js';
 import type { LogRecord } from '../../proxy/logs/record.js';
 import { generateRecords } from './records.js';
 import { postgresSource, sqliteSource, type TestLogSource } from './sql-fixture.js';
@@ -56,7 +57,7 @@ for (const [name, open] of [['sql.js', sqliteSource], ['PostgreSQL', postgresSou
     test('totals and hourly points of a filtered set equal the sums and percentiles of its records', async () => {
       const req = parseStatsRequest(new URLSearchParams('interval=hour&stream=true'));
       const set = RECORDS.filter((r) => matches(req.filter, r));
-      const stats = await logStats(source, req);
+      const stats = statsJson(await logStats(source, req));
       assert.equal(stats.interval, 'hour');
       assert.deepEqual(stats.totals, expectedTotals(set));
       assert.equal(stats.series.length, 1);
@@ -78,7 +79,7 @@ for (const [name, open] of [['sql.js', sqliteSource], ['PostgreSQL', postgresSou
         ['key', (r: LogRecord) => r.virtualKeyId ?? null],
         ['tag:branch', (r: LogRecord) => r.tags?.branch ?? null],
       ] as const) {
-        const stats = await logStats(source, parseStatsRequest(new URLSearchParams(`interval=day&group_by=${param}`)));
+        const stats = statsJson(await logStats(source, parseStatsRequest(new URLSearchParams(`interval=day&group_by=${param}`))));
         assert.equal(stats.group_by, param);
         const groups = groupBy(RECORDS, groupOf);
         assert.deepEqual(new Set(stats.series.map((s) => s.group)), new Set(groups.keys()));
@@ -100,7 +101,7 @@ for (const [name, open] of [['sql.js', sqliteSource], ['PostgreSQL', postgresSou
     });
 
     test('an empty selection answers zero totals and no series', async () => {
-      const stats = await logStats(source, parseStatsRequest(new URLSearchParams('request_id=none')));
+      const stats = statsJson(await logStats(source, parseStatsRequest(new URLSearchParams('request_id=none'))));
       assert.deepEqual(stats.totals, expectedTotals([]));
       assert.deepEqual(stats.series, []);
     });
