@@ -31,15 +31,29 @@ export interface AlerterDeps {
   readonly delivery: DeliveryOptions;
 }
 
-/** The `alerts` section of GET /api/status. */
-export interface AlertStatusView {
+/** A delivery that gave up: which alert, where to, and why. */
+export interface DeadLetter {
+  readonly deliveryId: string;
+  /** The alert's type, tier, id and threshold, read back from its payload. */
+  readonly alert: Readonly<Record<string, unknown>>;
+  readonly destination: string;
+  readonly attempts: number;
+  readonly lastError: string | null;
+  /** When the delivery was queued and when it died, ms since the epoch. */
+  readonly createdAt: number;
+  readonly deadAt: number;
+}
+
+/** The outbox's counts and its dead letters (the `alerts` of GET /api/status; api/status-view.ts converts). */
+export interface AlertStatus {
   readonly enabled: boolean;
   readonly pending: number;
   readonly delivered: number;
   readonly dead: number;
   /** The newest dead delivery's error, or null. */
-  readonly last_error: string | null;
-  readonly dead_letters: readonly Record<string, unknown>[];
+  readonly lastError: string | null;
+  /** Newest first. */
+  readonly deadLetters: readonly DeadLetter[];
 }
 
 export class Alerter {
@@ -85,22 +99,22 @@ export class Alerter {
     this.sweep();
   }
 
-  async status(): Promise<AlertStatusView> {
+  async status(): Promise<AlertStatus> {
     const s = await this.deps.outbox.summary(DEAD_LISTED);
     return {
       enabled: this.settings !== undefined,
       pending: s.pending,
       delivered: s.delivered,
       dead: s.dead,
-      last_error: s.deadItems[0]?.lastError ?? null,
-      dead_letters: s.deadItems.map((d) => ({
-        delivery: d.outboxId,
-        ...alertFields(d.payload),
+      lastError: s.deadItems[0]?.lastError ?? null,
+      deadLetters: s.deadItems.map((d) => ({
+        deliveryId: d.outboxId,
+        alert: alertFields(d.payload),
         destination: destinationLabel(d.destination),
         attempts: d.attempts,
-        last_error: d.lastError,
-        created_at: new Date(d.createdAt).toISOString(),
-        dead_at: new Date(d.updatedAt).toISOString(),
+        lastError: d.lastError,
+        createdAt: d.createdAt,
+        deadAt: d.updatedAt,
       })),
     };
   }

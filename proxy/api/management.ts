@@ -1,5 +1,5 @@
 // Management routes under /api (admin token or dashboard session required; checked by the caller).
-import type { AlertStatusView } from '../alerts/alerter.js';
+import type { AlertStatus } from '../alerts/alerter.js';
 import { GatewayError } from '../core/errors.js';
 import { parseLogFilter, parseLogQuery, LogFilterError } from '../logs/filters.js';
 import { cacheReport } from '../insights/cache-report.js';
@@ -20,10 +20,9 @@ import { cacheReportJson } from './insights-view.js';
 import { logPageJson } from './log-json.js';
 import { rateLimitsJson } from './rate-limits-view.js';
 import { statsJson } from './stats-view.js';
-import type { ApiPostResponses, ApiResponses, BudgetsJson, ConfigStatusJson } from './wire/index.js';
-
-/** The outcome of a config (re)load, as the API and the WebSocket report it. */
-export type ConfigStatus = ConfigStatusJson;
+import type { ConfigStatus } from '../server/config-reloader.js';
+import { alertStatusJson, configStatusJson } from './status-view.js';
+import type { ApiPostResponses, ApiResponses, BudgetsJson } from './wire/index.js';
 
 /** What management routes need beyond the pipeline's services. */
 export interface ManagementContext {
@@ -33,7 +32,7 @@ export interface ManagementContext {
   configStatus(): ConfigStatus;
   reload(): Promise<ConfigStatus>;
   /** Alert outbox counts and dead deliveries, for /api/status. */
-  alertStatus(): Promise<AlertStatusView>;
+  alertStatus(): Promise<AlertStatus>;
 }
 
 /** A string field of a small JSON request body. */
@@ -64,11 +63,11 @@ const ROUTES: Record<string, Handler> = {
       version: m.version,
       uptime_seconds: Math.floor((Date.now() - m.startedAt) / 1000),
       store: s.store.dialect === 'sqlite' ? 'sqlite' : 'postgres',
-      config: m.configStatus(),
+      config: configStatusJson(m.configStatus()),
       unpriced_models: [...s.unpricedModels].sort(),
       accounts: s.config.accounts.map((a) => ({ id: a.id, providers: a.providers.map((p) => p.id) })),
       virtual_keys: s.config.virtualKeys.map((k) => k.id),
-      alerts,
+      alerts: alertStatusJson(alerts),
     });
   },
   'GET /api/budgets': (m, _url, _req, res) => sendJson<ApiResponses['/api/budgets']>(res, 200, budgetsPayload(m.services)),
@@ -95,7 +94,7 @@ const ROUTES: Record<string, Handler> = {
   'GET /api/config': (m, _url, _req, res) => sendJson<ApiResponses['/api/config']>(res, 200, { path: m.configStatus().path, config: redactedConfig(m.services.config, (id) => m.services.metrics.keyLabel(id)) }),
   'POST /api/config/reload': async (m, _url, _req, res) => {
     const status = await m.reload();
-    sendJson<ApiPostResponses['/api/config/reload']>(res, status.ok ? 200 : 422, status);
+    sendJson<ApiPostResponses['/api/config/reload']>(res, status.ok ? 200 : 422, configStatusJson(status));
   },
   'POST /api/keys/identify': async (m, _url, req, res) => {
     const presented = await readJsonField(req, 'key');

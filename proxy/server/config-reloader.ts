@@ -4,10 +4,18 @@ import type { Config, ConfigProblem, LoadResult } from '../config/types.js';
 import { loadConfigFile } from '../config/load.js';
 import { KeyRing } from '../governance/keys.js';
 import { buildPriceBook, type PriceBook } from '../pricing/catalog.js';
-import type { ConfigStatus } from '../api/management.js';
 import type { EventLog } from '../api/services.js';
 import type { BudgetsPush } from './budgets-push.js';
 import type { Engine } from './engine.js';
+
+/** The outcome of the last config (re)load (api/status-view.ts puts it on the wire). */
+export interface ConfigStatus {
+  readonly path: string;
+  /** When the served config was loaded, ms since the epoch (a rejected edit keeps the served config's time). */
+  readonly loadedAt: number;
+  readonly ok: boolean;
+  readonly problems: readonly ConfigProblem[];
+}
 
 /** The config a gateway starts with; an invalid one stops the start with every problem at its line. */
 export async function loadFirstConfig(path: string, log: EventLog): Promise<{ config: Config; status: ConfigStatus }> {
@@ -17,7 +25,7 @@ export async function loadFirstConfig(path: string, log: EventLog): Promise<{ co
     throw new Error(`config is invalid:\n${detail}`);
   }
   for (const w of first.warnings) log({ level: 'warn', event: 'config_warning', line: w.line, col: w.col, message: w.message });
-  return { config: first.config, status: { path, loaded_at: new Date().toISOString(), ok: true, problems: first.warnings } };
+  return { config: first.config, status: { path, loadedAt: Date.now(), ok: true, problems: first.warnings } };
 }
 
 export interface ReloaderDeps {
@@ -56,14 +64,14 @@ export class ConfigReloader {
   private async accept(config: Config, prices: PriceBook, warnings: readonly ConfigProblem[]): Promise<void> {
     const { engine, path } = this.deps;
     await engine.adopt({ config, keys: new KeyRing(config, engine.services.env), prices });
-    this.status = { path, loaded_at: new Date().toISOString(), ok: true, problems: warnings };
+    this.status = { path, loadedAt: Date.now(), ok: true, problems: warnings };
     engine.services.log({ level: 'info', event: 'config_reloaded', path });
     this.deps.budgets.publish();
   }
 
   private reject(problems: readonly ConfigProblem[]): void {
     const { path } = this.deps;
-    this.status = { path, loaded_at: this.status.loaded_at, ok: false, problems };
+    this.status = { path, loadedAt: this.status.loadedAt, ok: false, problems };
     this.deps.engine.services.log({ level: 'error', event: 'config_rejected', path, problems });
   }
 }

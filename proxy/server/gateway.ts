@@ -6,12 +6,13 @@ import { VERSION } from '../core/version.js';
 import { LiveSocketServer } from '../api/live-socket.js';
 import { LogRetention } from '../logs/retention.js';
 import { openStore } from '../store/open.js';
-import type { ConfigStatus, ManagementContext } from '../api/management.js';
+import type { ManagementContext } from '../api/management.js';
+import { configStatusJson } from '../api/status-view.js';
 import type { BudgetsPayload, Services } from '../api/services.js';
 import { AdminAuth, DASHBOARD_PROTOCOL } from './admin-auth.js';
 import { ensureDataDir, loadOrCreateAdminToken } from './admin-token.js';
 import { BudgetsPush } from './budgets-push.js';
-import { ConfigReloader, loadFirstConfig } from './config-reloader.js';
+import { ConfigReloader, loadFirstConfig, type ConfigStatus } from './config-reloader.js';
 import { Dispatcher } from './dispatch.js';
 import { Engine, type GatewayDeps } from './engine.js';
 import { createDualServer, listenOn, type DualServer } from './listen.js';
@@ -45,7 +46,7 @@ function buildFrontDoor(engine: Engine, budgets: BudgetsPush, options: ServeOpti
   const { services, alerter } = engine;
   const log = services.log;
   const sockets = new LiveSocketServer(services.hub, { protocols: [DASHBOARD_PROTOCOL], onClientError: (err) => log({ level: 'warn', event: 'ws_client_error', message: err.message }) });
-  const reloader = new ConfigReloader({ path: options.configPath, engine, budgets, broadcast: (status) => sockets.broadcastConfig(status) }, firstStatus);
+  const reloader = new ConfigReloader({ path: options.configPath, engine, budgets, broadcast: (status) => sockets.broadcastConfig(configStatusJson(status)) }, firstStatus);
   const management: ManagementContext = {
     services,
     version: VERSION,

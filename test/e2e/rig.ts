@@ -9,7 +9,8 @@ import { ManualClock } from '../../proxy/core/clock.js';
 import { seededRng } from '../../proxy/routing/weighted.js';
 import { startGateway, type RunningGateway } from '../../proxy/server/gateway.js';
 import { resolveServeOptions } from '../../proxy/server/options.js';
-import type { BudgetTierJson, ConfigStatusJson, LogPageJson, ProviderRoutingJson, RateLimitJson } from '../../proxy/api/wire/index.js';
+import type { BudgetTierJson, LogPageJson, ProviderRoutingJson, RateLimitJson } from '../../proxy/api/wire/index.js';
+import type { ConfigStatus } from '../../proxy/server/config-reloader.js';
 import { startAnthropicUpstream, type ReplyScript, type TestUpstream } from '../upstreams/anthropic.js';
 
 export const CLAUDE_MODEL = 'claude-e2e-sonnet';
@@ -93,7 +94,7 @@ export interface Rig {
   rateLimit(scope: RateLimitJson['scope'], id: string, kind: RateLimitJson['kind']): Promise<RateLimitJson>;
   logs(query: string): Promise<LogPageJson>;
   /** Rewrite the config file with a new policy (or raw text) and apply it. */
-  reload(policy: PolicyText | string): Promise<ConfigStatusJson>;
+  reload(policy: PolicyText | string): Promise<ConfigStatus>;
   close(): Promise<void>;
 }
 
