@@ -12,7 +12,8 @@ import type { Config } from '../config/types.js';
 import { formatPolicyChanges, previewPolicyChange } from '../insights/policy-diff.js';
 import type { TierSpend } from '../insights/policy-change.js';
 import { dollarsToMicros } from '../pricing/money.js';
-import type { BudgetTierJson, PolicyPreviewJson } from '../api/wire/index.js';
+import { policyPreviewJson } from '../api/policy-view.js';
+import type { BudgetTierJson } from '../api/wire/index.js';
 import { connect } from './client.js';
 import { EXIT, EXIT_CODES_HELP, type CliCommand } from './command.js';
 
@@ -127,7 +128,7 @@ export async function runDiff(argv: string[], out: (line: string) => void, deps:
     const spend = await (deps.spend ?? (() => gatewaySpend(values)))();
     const changes = previewPolicyChange(before.config, after.config, spend);
     if (values.json) {
-      const preview: PolicyPreviewJson = { from: rev1, to: rev2 ?? 'working tree', config: path, current_spend: spend !== undefined, changes };
+      const preview = policyPreviewJson({ from: rev1, to: rev2 ?? 'working tree', config: path }, spend !== undefined, changes);
       out(JSON.stringify(preview, null, 2));
       return EXIT.ok;
     }

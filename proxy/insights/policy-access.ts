@@ -18,7 +18,7 @@ function limitChange(tier: TierKind, id: string, kind: LimitKind, before: Window
   const was = windowWords(kind, before);
   const now = windowWords(kind, after);
   if (was === now) return null;
-  const base = { tier, id, kind: 'rate_limit_changed' as const, before: was, after: now };
+  const base = { subject: { tier, id }, kind: 'rate_limit_changed' as const, before: was, after: now };
   if (before === undefined) return { ...base, severity: 'warning', consequence: `${kind} are now limited: excess requests get 429` };
   if (after === undefined) return { ...base, severity: 'info', consequence: `${kind} are no longer rate limited` };
   const tighter = rate(after) < rate(before) || after.limit < before.limit;
@@ -54,13 +54,13 @@ function keyChanges(oldCfg: Config, newCfg: Config): PolicyChange[] {
   for (const [id, old] of before) {
     const next = after.get(id);
     if (next === undefined) {
-      out.push({ tier: 'virtual_key', id, kind: 'key_removed', before: 'exists', after: null, severity: 'warning', consequence: 'clients presenting this key are refused with 401' });
+      out.push({ subject: { tier: 'virtual_key', id }, kind: 'key_removed', before: 'exists', after: null, severity: 'warning', consequence: 'clients presenting this key are refused with 401' });
       continue;
     }
     const was = modelsWords(old.allowedModels);
     const now = modelsWords(next.allowedModels);
     if (was === now) continue;
-    const base = { tier: 'virtual_key' as const, id, kind: 'allowed_models_changed' as const, before: was, after: now };
+    const base = { subject: { tier: 'virtual_key' as const, id }, kind: 'allowed_models_changed' as const, before: was, after: now };
     if (next.allowedModels === undefined) {
       out.push({ ...base, severity: 'info', consequence: 'any model is allowed' });
       continue;
@@ -71,7 +71,7 @@ function keyChanges(oldCfg: Config, newCfg: Config): PolicyChange[] {
     else out.push({ ...base, severity: 'info', consequence: 'more models allowed' });
   }
   for (const id of after.keys()) {
-    if (!before.has(id)) out.push({ tier: 'virtual_key', id, kind: 'key_added', before: null, after: 'exists', severity: 'info', consequence: 'a new virtual key is accepted' });
+    if (!before.has(id)) out.push({ subject: { tier: 'virtual_key', id }, kind: 'key_added', before: null, after: 'exists', severity: 'info', consequence: 'a new virtual key is accepted' });
   }
   return out;
 }

@@ -26,7 +26,7 @@ const budgetWords = (def: BudgetDef) => `${usd(def.limitMicros)} per ${def.perio
 const parentWords = (p: TierDefinition['parent']) => (p === null ? 'no parent' : tierLabel(p.tier, p.id));
 
 function limitChange(kind: TierKind, id: string, before: BudgetDef, after: BudgetDef, spend: SpendLookup): PolicyChange {
-  const base = { tier: kind, id, kind: 'limit_changed' as const, before: usd(before.limitMicros), after: usd(after.limitMicros) };
+  const base = { subject: { tier: kind, id }, kind: 'limit_changed' as const, before: usd(before.limitMicros), after: usd(after.limitMicros) };
   const current = spend.get(kind, id);
   if (current === undefined) {
     const direction = after.limitMicros < before.limitMicros ? 'lowered' : 'raised';
@@ -48,7 +48,7 @@ function limitChange(kind: TierKind, id: string, before: BudgetDef, after: Budge
 }
 
 function parentChange(kind: TierKind, id: string, before: TierDefinition, after: TierDefinition, spend: SpendLookup): PolicyChange {
-  const base = { tier: kind, id, kind: 'parent_changed' as const, before: parentWords(before.parent), after: parentWords(after.parent) };
+  const base = { subject: { tier: kind, id }, kind: 'parent_changed' as const, before: parentWords(before.parent), after: parentWords(after.parent) };
   if (after.parent === null) {
     return { ...base, severity: 'info', consequence: `its spend no longer counts against ${parentWords(before.parent)}` };
   }
@@ -67,8 +67,7 @@ function changedTier(kind: TierKind, id: string, before: TierDefinition, after: 
   if (before.def.limitMicros !== after.def.limitMicros) out.push(limitChange(kind, id, before.def, after.def, spend));
   if (before.def.period.text !== after.def.period.text) {
     out.push({
-      tier: kind,
-      id,
+      subject: { tier: kind, id },
       kind: 'period_changed',
       before: before.def.period.text,
       after: after.def.period.text,
@@ -84,8 +83,7 @@ function removedTier(kind: TierKind, id: string, before: TierDefinition, spend: 
   const current = spend.get(kind, id);
   const had = current === undefined ? '' : ` (${usd(current.spentMicros)} spent this period)`;
   return {
-    tier: kind,
-    id,
+    subject: { tier: kind, id },
     kind: 'tier_removed',
     before: budgetWords(before.def),
     after: null,
@@ -97,8 +95,7 @@ function removedTier(kind: TierKind, id: string, before: TierDefinition, spend: 
 function addedTier(kind: TierKind, id: string, after: TierDefinition): PolicyChange {
   const under = after.parent === null ? '' : ` under ${parentWords(after.parent)}`;
   return {
-    tier: kind,
-    id,
+    subject: { tier: kind, id },
     kind: 'tier_added',
     before: null,
     after: budgetWords(after.def),

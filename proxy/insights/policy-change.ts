@@ -1,36 +1,29 @@
 // The shape of one consequence of a policy edit, and the current-spend lookup the diffs share.
 import type { TierKind } from '../config/types.js';
-import type { TierStatus } from '../governance/ledger.js';
+import type { TierRef, TierStatus } from '../governance/ledger.js';
 import { isoSeconds } from '../governance/periods.js';
 
-export type PolicyChangeKind =
-  | 'limit_changed'
-  | 'period_changed'
-  | 'tier_added'
-  | 'tier_removed'
-  | 'parent_changed'
-  | 'provider_added'
-  | 'provider_removed'
-  | 'model_changed'
-  | 'weight_changed'
-  | 'rate_limit_changed'
-  | 'allowed_models_changed'
-  | 'key_added'
-  | 'key_removed';
+/** What a budget edit changes (insights/policy-budgets.ts). */
+export type BudgetChangeKind = 'limit_changed' | 'period_changed' | 'tier_added' | 'tier_removed' | 'parent_changed';
+/** What a routing edit changes (insights/policy-routing.ts). */
+export type RoutingChangeKind = 'provider_added' | 'provider_removed' | 'model_changed' | 'weight_changed';
+/** What an access edit changes: rate limits, allowed models, keys (insights/policy-access.ts). */
+export type AccessChangeKind = 'rate_limit_changed' | 'allowed_models_changed' | 'key_added' | 'key_removed';
+export type PolicyChangeKind = BudgetChangeKind | RoutingChangeKind | AccessChangeKind;
 
 export type PolicySeverity = 'info' | 'warning' | 'blocking';
 
-/** One thing a config edit changes, and what that means given current spend. */
+/** One thing a config edit changes to a tier, and what that means given current spend (api/policy-view.ts puts it on the wire). */
 export interface PolicyChange {
-  readonly tier: TierKind;
-  readonly id: string;
+  /** The tier the change is about: a budget tier, a provider config or a virtual key. */
+  readonly subject: TierRef;
   readonly kind: PolicyChangeKind;
+  readonly severity: PolicySeverity;
   /** The old setting in words ("$2,000", "1M", "80 (80%)"), null when it did not exist. */
   readonly before: string | null;
   /** The new setting in words, null when it no longer exists. */
   readonly after: string | null;
   readonly consequence: string;
-  readonly severity: PolicySeverity;
 }
 
 /** A tier's current spend and reset, in micro-dollars, from the running gateway's budget snapshot. */

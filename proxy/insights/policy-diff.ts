@@ -19,20 +19,20 @@ const TIER_ORDER: readonly TierKind[] = ['customer', 'team', 'virtual_key', 'pro
 export function previewPolicyChange(oldCfg: Config, newCfg: Config, spend: readonly TierSpend[] | undefined): PolicyChange[] {
   const lookup = new SpendLookup(spend);
   const routing = routingChanges(oldCfg, newCfg, lookup);
-  const removedProviders = new Set(routing.filter((c) => c.kind === 'provider_removed').map((c) => c.id));
+  const removedProviders = new Set(routing.filter((c) => c.kind === 'provider_removed').map((c) => c.subject.id));
   // A removed provider's budget goes with it; its provider_removed entry already says so.
   const budgets = budgetChanges(oldCfg, newCfg, lookup).filter(
-    (c) => !(c.tier === 'provider_config' && c.kind === 'tier_removed' && removedProviders.has(c.id)),
+    (c) => !(c.subject.tier === 'provider_config' && c.kind === 'tier_removed' && removedProviders.has(c.subject.id)),
   );
   const all = [...budgets, ...routing, ...accessChanges(oldCfg, newCfg)];
   const firstSeen = new Map<string, number>();
   all.forEach((c, i) => {
-    const k = `${c.tier}\u0000${c.id}`;
+    const k = `${c.subject.tier}\u0000${c.subject.id}`;
     if (!firstSeen.has(k)) firstSeen.set(k, i);
   });
-  const rank = (c: PolicyChange) => firstSeen.get(`${c.tier}\u0000${c.id}`) ?? 0;
+  const rank = (c: PolicyChange) => firstSeen.get(`${c.subject.tier}\u0000${c.subject.id}`) ?? 0;
   // Array.prototype.sort is stable: a tier's changes keep their order.
-  return all.sort((a, b) => TIER_ORDER.indexOf(a.tier) - TIER_ORDER.indexOf(b.tier) || rank(a) - rank(b));
+  return all.sort((a, b) => TIER_ORDER.indexOf(a.subject.tier) - TIER_ORDER.indexOf(b.subject.tier) || rank(a) - rank(b));
 }
 
 function what(c: PolicyChange): string {
@@ -74,5 +74,5 @@ const MARK: Record<PolicySeverity, string> = { blocking: 'BLOCKING', warning: 'w
  * $1,620 — would be blocked immediately`.
  */
 export function formatPolicyChanges(changes: readonly PolicyChange[]): string[] {
-  return changes.map((c) => `${MARK[c.severity]} ${tierLabel(c.tier, c.id)} ${what(c)}: ${c.consequence}`);
+  return changes.map((c) => `${MARK[c.severity]} ${tierLabel(c.subject.tier, c.subject.id)} ${what(c)}: ${c.consequence}`);
 }

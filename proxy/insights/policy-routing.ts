@@ -40,7 +40,7 @@ function removed(p: ProviderConfig, oldCfg: Config, newCfg: Config, spend: Spend
   const siblings = newCfg.accounts.find((a) => a.id === p.accountId)?.providers.map((q) => q.id) ?? [];
   parts.push(siblings.length > 0 ? `its traffic moves to ${siblings.join(', ')}` : `account ${p.accountId} has no provider left`);
   if (siblings.length === 0) severity = 'blocking';
-  return { tier: 'provider_config', id: p.id, kind: 'provider_removed', before: `${p.type} ${p.model}`, after: null, severity, consequence: parts.join('; ') };
+  return { subject: { tier: 'provider_config', id: p.id }, kind: 'provider_removed', before: `${p.type} ${p.model}`, after: null, severity, consequence: parts.join('; ') };
 }
 
 /** Routing changes in the old file's provider order, then added providers. */
@@ -58,7 +58,7 @@ export function routingChanges(oldCfg: Config, newCfg: Config, spend: SpendLooku
     }
     if (next.model !== p.model || next.type !== p.type) {
       out.push({
-        tier: 'provider_config', id, kind: 'model_changed', before: `${p.type} ${p.model}`, after: `${next.type} ${next.model}`, severity: 'warning',
+        subject: { tier: 'provider_config', id }, kind: 'model_changed', before: `${p.type} ${p.model}`, after: `${next.type} ${next.model}`, severity: 'warning',
         consequence: 'requests routed here are served and priced as the new model',
       });
     }
@@ -68,7 +68,7 @@ export function routingChanges(oldCfg: Config, newCfg: Config, spend: SpendLooku
       const budget = spend.get('provider_config', id);
       const nearlySpent = budget !== undefined && now > was && budget.spentMicros >= 0.9 * budget.limitMicros;
       out.push({
-        tier: 'provider_config', id, kind: 'weight_changed',
+        subject: { tier: 'provider_config', id }, kind: 'weight_changed',
         before: `${p.weight} (${share(was)})`, after: `${next.weight} (${share(now)})`,
         severity: nearlySpent ? 'warning' : 'info',
         consequence:
@@ -80,7 +80,7 @@ export function routingChanges(oldCfg: Config, newCfg: Config, spend: SpendLooku
   for (const [id, p] of after) {
     if (before.has(id)) continue;
     out.push({
-      tier: 'provider_config', id, kind: 'provider_added', before: null, after: `${p.type} ${p.model}`, severity: 'info',
+      subject: { tier: 'provider_config', id }, kind: 'provider_added', before: null, after: `${p.type} ${p.model}`, severity: 'info',
       consequence: `takes ${share(newShares.get(id) ?? 0)} of account ${p.accountId}'s traffic`,
     });
   }

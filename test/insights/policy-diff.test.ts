@@ -86,7 +86,7 @@ describe('policy change preview', () => {
     const accounts = [{ ...OLD.accounts[0], providers: OLD.accounts[0].providers.map((p) => ({ ...p, weight: 50 })) }];
     const spend = spending([[{ tier: 'provider_config', id: 'bedrock-claude' }], 950]);
     const changes = previewPolicyChange(OLD, seedConfig({ accounts: [{ ...accounts[0], providers: [{ ...accounts[0].providers[0], weight: 90 }, { ...accounts[0].providers[1], weight: 10 }] }] }), spend);
-    assert.deepEqual(changes.map((c) => [c.id, c.severity, c.consequence]), [
+    assert.deepEqual(changes.map((c) => [c.subject.id, c.severity, c.consequence]), [
       ['bedrock-claude', 'warning', "90% of account ml-team's traffic instead of 80% while its budget is already $950 of $1,000"],
       ['bedrock-mistral', 'info', "10% of account ml-team's traffic instead of 20%"],
     ]);
