@@ -29,6 +29,11 @@ const zones = [
     message: 'pricing is pure: it must not import logs/ (the log record converts from pricing, not the other way).',
   },
   {
+    target: ['./proxy/logs', './proxy/insights'],
+    from: './proxy/api',
+    message: 'logs and insights return domain values (micro-dollars, epoch ms, camelCase): api/ converts them to the wire contract, so they import nothing of api/.',
+  },
+  {
     target: WIRE,
     from: './proxy',
     except: ['./api/wire'],

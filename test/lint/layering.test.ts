@@ -47,6 +47,13 @@ describe('layering lint', () => {
     assert.match((await layeringErrors('proxy/api/wire/leak.ts', "import type { TierKind } from '../../config/types.js';\nexport type K = TierKind;\n")).join('\n'), /the wire contract imports nothing from the engine/);
   });
 
+  test('logs and insights produce domain values, not wire shapes: they import nothing of api/', async () => {
+    const wire = await layeringErrors('proxy/insights/leak.ts', "import type { RunwayJson } from '../api/wire/index.js';\nexport type R = RunwayJson;\n");
+    assert.match(wire.join('\n'), /logs and insights return domain values .* import nothing of api\//);
+    const view = await layeringErrors('proxy/logs/leak.ts', "import { statsJson } from '../api/stats-view.js';\nexport const s = statsJson;\n");
+    assert.match(view.join('\n'), /logs and insights return domain values/);
+  });
+
   test('the engine imports neither vscode nor the extension', async () => {
     assert.match((await layeringErrors('proxy/server/leak.ts', "import * as vscode from 'vscode';\nexport const v = vscode;\n")).join('\n'), /never import vscode/);
     assert.match((await layeringErrors('proxy/server/leak.ts', "import { activate } from '../../extension/extension.js';\nexport const a = activate;\n")).join('\n'), /the engine never imports the extension or the dashboard/);
