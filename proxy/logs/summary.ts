@@ -71,8 +71,8 @@ export function sumsFromRow(row: SummaryRow | undefined): LogSums {
   };
 }
 
-export function summaryFromRow(row: SummaryRow | undefined): LogSummary {
-  const { requests: n, successes, latencySumMs, tokens, costMicros } = sumsFromRow(row);
+function summaryOf(sums: LogSums): LogSummary {
+  const { requests: n, successes, latencySumMs, tokens, costMicros } = sums;
   return {
     total_requests: n,
     success_rate: n === 0 ? 0 : (successes / n) * 100,
@@ -90,6 +90,8 @@ export interface TimeSlice {
 }
 
 export interface FilteredTotals {
+  readonly sums: LogSums;
+  /** The same totals as the /api/logs page states them. */
   readonly summary: LogSummary;
   /** Present when the totals were counted by time: consecutive slices, oldest first, covering every record. */
   readonly slices?: readonly TimeSlice[];
@@ -115,6 +117,10 @@ function rollupAnswers(filter: LogFilter): boolean {
   return Object.entries(filter).every(([field, value]) => value === undefined || ROLLUP_FIELDS.has(field));
 }
 
+function totalsOf(sums: LogSums): Pick<FilteredTotals, 'sums' | 'summary'> {
+  return { sums, summary: summaryOf(sums) };
+}
+
 /** Totals over every record the filter selects. */
 export async function summarizeLogs(store: LogSource, filter: LogFilter): Promise<LogSummary> {
   return (await filteredTotals(store, filter)).summary;
@@ -130,7 +136,7 @@ export async function filteredTotals(store: LogSource, filter: LogFilter): Promi
   const firstDay = start === undefined ? undefined : rollupDay(start + ROLLUP_DAY_MS - 1);
   const pastLastDay = end === undefined ? undefined : rollupDay(end + 1);
   const noWholeDay = firstDay !== undefined && pastLastDay !== undefined && firstDay >= pastLastDay;
-  if (!rollupAnswers(filter) || noWholeDay) return { summary: summaryFromRow(await logSums(store, filter)) };
+  if (!rollupAnswers(filter) || noWholeDay) return totalsOf(sumsFromRow(await logSums(store, filter)));
   const low = start !== undefined && firstDay !== undefined && start < firstDay ? { from: start, to: firstDay } : undefined;
   const high = end !== undefined && pastLastDay !== undefined && pastLastDay <= end ? { from: pastLastDay, to: end + 1 } : undefined;
   const edge = async (range: { from: number; to: number } | undefined) =>
@@ -142,7 +148,7 @@ export async function filteredTotals(store: LogSource, filter: LogFilter): Promi
     for (const k of Object.keys(total) as (keyof typeof total)[]) total[k] += sqlNumber(row?.[k]);
   }
   return {
-    summary: summaryFromRow(total),
+    ...totalsOf(sumsFromRow(total)),
     slices: parts.map(({ from, to, row }) => ({ from, to, count: sqlNumber(row?.n) })),
   };
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { isSuccessStatus, LogFilterError, matches, recordTotalTokens } from '../../proxy/logs/filters.js';
 import { logStats, parseStatsRequest } from '../../proxy/logs/stats.js';
 import { statsJson } from '../../proxy/api/stats-view.js';
+import { summarizeLogs } from '../../proxy/logs/summary.js';
 import type { LogRecord } from '../../proxy/logs/record.js';
 import { generateRecords } from './records.js';
 import { postgresSource, sqliteSource, type TestLogSource } from './sql-fixture.js';
@@ -104,6 +105,14 @@ for (const [name, open] of [['sql.js', sqliteSource], ['PostgreSQL', postgresSou
       const stats = statsJson(await logStats(source, parseStatsRequest(new URLSearchParams('request_id=none'))));
       assert.deepEqual(stats.totals, expectedTotals([]));
       assert.deepEqual(stats.series, []);
+    });
+
+    test('the /api/logs page states the same totals as /api/logs/stats for the same filter', async () => {
+      for (const qs of ['', 'stream=true', 'status=error', 'request_id=none']) {
+        const req = parseStatsRequest(new URLSearchParams(`interval=day&${qs}`));
+        const { latency_p50: _50, latency_p95: _95, latency_p99: _99, ...totals } = statsJson(await logStats(source, req)).totals;
+        assert.deepEqual(await summarizeLogs(source, req.filter), totals, qs);
+      }
     });
   });
 }
