@@ -7,7 +7,7 @@ import type { BudgetLedger, SettledCharge, TierStatus } from '../governance/ledg
 import { runway, type BurnTracker } from '../insights/runway.js';
 import type { Rng } from '../routing/weighted.js';
 import type { AlertOutbox } from '../store/alert-outbox.js';
-import { AlertDeliverer, alertFields, type DeliveryOptions } from './delivery.js';
+import { AlertDeliverer, alertFields, type AlertFields, type DeliveryOptions } from './delivery.js';
 import { destinationLabel, resolveDestinations, type ResolvedDestination } from './destinations.js';
 import { guardFiring, keyText, reachedThresholds, runwayFiring, thresholdFiring, type AlertFiring } from './rules.js';
 
@@ -35,7 +35,7 @@ export interface AlerterDeps {
 export interface DeadLetter {
   readonly deliveryId: string;
   /** The alert's type, tier, id and threshold, read back from its payload. */
-  readonly alert: Readonly<Record<string, unknown>>;
+  readonly alert: AlertFields;
   readonly destination: string;
   readonly attempts: number;
   readonly lastError: string | null;

@@ -4,6 +4,7 @@ import { backoffDelay } from '../routing/backoff.js';
 import type { Rng } from '../routing/weighted.js';
 import type { AlertOutbox, DeliveryOutcome, OutboxItem } from '../store/alert-outbox.js';
 import { destinationLabel, redact, type ResolvedDestination } from './destinations.js';
+import type { AlertEvent } from './rules.js';
 
 export interface DeliveryOptions {
   /** How often the outbox is looked at for due rows (a fired alert is also sent right away). */
@@ -153,10 +154,13 @@ export class AlertDeliverer {
   }
 }
 
-/** The alert a payload is about, for log lines (the payload is the event JSON this gateway stored). */
-export function alertFields(payload: string): Record<string, unknown> {
+/** Which alert a delivery carries; nothing when its payload cannot be read. */
+export type AlertFields = Partial<Pick<AlertEvent, 'type' | 'tier' | 'id' | 'threshold'>>;
+
+/** The alert a payload is about, for log lines and dead letters (the payload is the event JSON this gateway stored). */
+export function alertFields(payload: string): AlertFields {
   try {
-    const e = JSON.parse(payload) as Record<string, unknown>;
+    const e = JSON.parse(payload) as AlertEvent;
     return { type: e.type, tier: e.tier, id: e.id, threshold: e.threshold };
   } catch {
     return {};

@@ -2,6 +2,7 @@
 import { createHmac } from 'node:crypto';
 import assert from 'node:assert/strict';
 import type { SpawnedGateway } from '../harness/gateway.js';
+import type { StatusJson } from '../../proxy/api/wire/index.js';
 
 /** One input token at $10,000 per million tokens: $0.01 a request. */
 export const REQUEST_DOLLARS = 0.01;
@@ -55,15 +56,7 @@ export function signatureOk(body: string, header: string | string[] | undefined,
   return typeof header === 'string' && header.length === expected.length && createHmac('sha256', 'k').update(header).digest().equals(createHmac('sha256', 'k').update(expected).digest());
 }
 
-export interface AlertsStatus {
-  alerts: {
-    enabled: boolean;
-    pending: number;
-    delivered: number;
-    dead: number;
-    last_error: string | null;
-    dead_letters: { type: string; tier: string; id: string; threshold: number; destination: string; attempts: number; last_error: string }[];
-  };
-}
+/** The part of GET /api/status the alert tests read. */
+export type AlertsStatus = Pick<StatusJson, 'alerts'>;
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -28,4 +28,4 @@ export type { MeterJson, MoneyJson, RatesJson, ReconcileJson, ReconcileRowJson }
 export type { DashboardSessionJson, ServiceIndexJson } from './open.js';
 export { API_ROUTES, isApiRoute, type ApiPostResponses, type ApiResponses, type ApiRoute, type WireBody } from './routes.js';
 export type { ProviderRoutingJson, RoutingJson } from './routing.js';
-export type { AlertStatusJson, ConfigJson, ConfigProblemJson, ConfigStatusJson, StatusJson } from './status.js';
+export type { AlertStatusJson, ConfigJson, ConfigProblemJson, ConfigStatusJson, DeadLetterJson, StatusJson } from './status.js';

@@ -1,5 +1,5 @@
 // GET /api/status, POST /api/config/reload, GET /api/config and the WebSocket `config` message.
-import type { IsoTime } from './common.js';
+import type { IsoTime, TierKind } from './common.js';
 
 export interface ConfigProblemJson {
   readonly severity: 'error' | 'warning';
@@ -18,6 +18,23 @@ export interface ConfigStatusJson {
   readonly problems: readonly ConfigProblemJson[];
 }
 
+/** A delivery that gave up after its last attempt. */
+export interface DeadLetterJson {
+  readonly delivery: string;
+  /** The alert's type, tier, id and threshold (the same as in its webhook payload); absent if that payload cannot be read. */
+  readonly type?: 'budget_threshold' | 'runway' | 'guard_paused';
+  readonly tier?: TierKind;
+  readonly id?: string;
+  /** Percent of the limit for a `budget_threshold` alert, else null. */
+  readonly threshold?: number | null;
+  /** Where it was going: `webhook <origin>` or `slack <name>` (never a URL path or secret). */
+  readonly destination: string;
+  readonly attempts: number;
+  readonly last_error: string | null;
+  readonly created_at: IsoTime;
+  readonly dead_at: IsoTime;
+}
+
 /** Budget alert deliveries: the outbox's counts and its dead letters. */
 export interface AlertStatusJson {
   readonly enabled: boolean;
@@ -26,8 +43,8 @@ export interface AlertStatusJson {
   readonly dead: number;
   /** The newest dead delivery's error, or null. */
   readonly last_error: string | null;
-  /** Each dead delivery: its alert's fields, destination, attempts and error. */
-  readonly dead_letters: readonly Readonly<Record<string, unknown>>[];
+  /** Newest first, at most 50. */
+  readonly dead_letters: readonly DeadLetterJson[];
 }
 
 export interface StatusJson {
