@@ -87,7 +87,6 @@ const openaiResponses = z
     max_output_tokens: maxTokens.nullish(),
     tools: z.array(z.object({ type: z.string() }).passthrough()).nullish(),
     previous_response_id: z.string().nullish(),
-    conversation: z.unknown(),
   })
   .passthrough();
 
