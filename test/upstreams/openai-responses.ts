@@ -90,7 +90,9 @@ export async function answerResponse(request: RecordedRequest, reply: ReplyScrip
         call_id: `call_test${serial}`,
         name: reply.toolUse.name,
       };
-  const output = call === undefined ? [message] : [message, call];
+  // A reply scripted with empty text and a tool call is only the call, as the API answers when the model says nothing.
+  const withMessage = call === undefined || text !== '';
+  const output = [...(withMessage ? [message] : []), ...(call === undefined ? [] : [call])];
 
   if (body.stream !== true) {
     sendJson(res, 200, responseObject(request, id, 'completed', output, usage), headers);
@@ -102,26 +104,31 @@ export async function answerResponse(request: RecordedRequest, reply: ReplyScrip
   const events = [
     event('response.created', { response: responseObject(request, id, 'in_progress', [], null) }),
     event('response.in_progress', { response: responseObject(request, id, 'in_progress', [], null) }),
-    event('response.output_item.added', { output_index: 0, item: { ...message, status: 'in_progress', content: [] } }),
-    event('response.content_part.added', { item_id: messageId, output_index: 0, content_index: 0, part: { ...part, text: '' } }),
   ];
-  for (const delta of splitText(text, reply.deltas)) {
-    events.push(event('response.output_text.delta', { item_id: messageId, output_index: 0, content_index: 0, delta, logprobs: [] }));
-  }
-  events.push(
-    event('response.output_text.done', { item_id: messageId, output_index: 0, content_index: 0, text, logprobs: [] }),
-    event('response.content_part.done', { item_id: messageId, output_index: 0, content_index: 0, part }),
-    event('response.output_item.done', { output_index: 0, item: message }),
-  );
-  if (call !== undefined) {
-    const args = call.arguments as string;
-    events.push(event('response.output_item.added', { output_index: 1, item: { ...call, status: 'in_progress', arguments: '' } }));
-    for (const delta of splitText(args, 3)) {
-      events.push(event('response.function_call_arguments.delta', { item_id: call.id, output_index: 1, delta }));
+  if (withMessage) {
+    events.push(
+      event('response.output_item.added', { output_index: 0, item: { ...message, status: 'in_progress', content: [] } }),
+      event('response.content_part.added', { item_id: messageId, output_index: 0, content_index: 0, part: { ...part, text: '' } }),
+    );
+    for (const delta of splitText(text, reply.deltas)) {
+      events.push(event('response.output_text.delta', { item_id: messageId, output_index: 0, content_index: 0, delta, logprobs: [] }));
     }
     events.push(
-      event('response.function_call_arguments.done', { item_id: call.id, output_index: 1, name: call.name, arguments: args }),
-      event('response.output_item.done', { output_index: 1, item: call }),
+      event('response.output_text.done', { item_id: messageId, output_index: 0, content_index: 0, text, logprobs: [] }),
+      event('response.content_part.done', { item_id: messageId, output_index: 0, content_index: 0, part }),
+      event('response.output_item.done', { output_index: 0, item: message }),
+    );
+  }
+  if (call !== undefined) {
+    const args = call.arguments as string;
+    const index = withMessage ? 1 : 0;
+    events.push(event('response.output_item.added', { output_index: index, item: { ...call, status: 'in_progress', arguments: '' } }));
+    for (const delta of splitText(args, 3)) {
+      events.push(event('response.function_call_arguments.delta', { item_id: call.id, output_index: index, delta }));
+    }
+    events.push(
+      event('response.function_call_arguments.done', { item_id: call.id, output_index: index, name: call.name, arguments: args }),
+      event('response.output_item.done', { output_index: index, item: call }),
     );
   }
   events.push(event('response.completed', { response: responseObject(request, id, 'completed', output, usage) }));
