@@ -71,6 +71,14 @@ const openaiChat = z
   })
   .passthrough();
 
+const openaiResponses = z
+  .object({
+    model: z.string().min(1),
+    stream: z.boolean().nullish(),
+    max_output_tokens: maxTokens.nullish(),
+  })
+  .passthrough();
+
 const bedrockConverse = z
   .object({
     messages: z.array(z.object({ role: z.string() }).passthrough()),
@@ -87,6 +95,9 @@ function schemaFor(route: ClientRoute): z.ZodType<Record<string, unknown>> {
       return anthropicCountTokens;
     case 'chat_completions':
       return openaiChat;
+    case 'responses':
+    case 'responses_compact':
+      return openaiResponses;
     case 'converse':
     case 'converse_stream':
       return bedrockConverse;

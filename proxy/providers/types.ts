@@ -9,6 +9,8 @@ export type Operation =
   | 'messages' // POST /anthropic/v1/messages
   | 'count_tokens' // POST /anthropic/v1/messages/count_tokens
   | 'chat_completions' // POST /openai/v1/chat/completions
+  | 'responses' // POST /openai/v1/responses
+  | 'responses_compact' // POST /openai/v1/responses/compact
   | 'converse' // POST /bedrock/model/{id}/converse
   | 'converse_stream' // POST /bedrock/model/{id}/converse-stream
   | 'invoke' // POST /bedrock/model/{id}/invoke
