@@ -1,5 +1,6 @@
-// The five commands (DESIGN §7), each a thin call into the parts activate() wired together.
+// The extension's commands, each a thin call into the parts activate() wired together.
 import * as vscode from 'vscode';
+import { codexBaseUrl, codexConfigBlock, CODEX_KEY_ENV } from './codex-config.js';
 import { exportLines, VIRTUAL_KEY_SECRET } from './terminal-env.js';
 
 export interface CommandTargets {
@@ -10,6 +11,8 @@ export interface CommandTargets {
   keyChanged(secret: string | undefined): Promise<void>;
   /** The variables integrated terminals get (base URLs, key, branch tags). */
   clientEnvironment(): Record<string, string>;
+  /** The loopback port the gateway serves on. */
+  gatewayPort(): number;
 }
 
 export function registerCommands(context: vscode.ExtensionContext, targets: CommandTargets): vscode.Disposable[] {
@@ -35,6 +38,17 @@ export function registerCommands(context: vscode.ExtensionContext, targets: Comm
       await vscode.env.clipboard.writeText(lines);
       void vscode.window.showInformationMessage(key ? 'spendgate: client environment (with your virtual key) copied.' : 'spendgate: client environment copied; set a virtual key to include ANTHROPIC_API_KEY.');
       return lines;
+    }),
+    vscode.commands.registerCommand('spendgate.copyCodexConfig', async () => {
+      const block = codexConfigBlock(codexBaseUrl(targets.gatewayPort()));
+      await vscode.env.clipboard.writeText(block);
+      const key = await context.secrets.get(VIRTUAL_KEY_SECRET);
+      void vscode.window.showInformationMessage(
+        key
+          ? `spendgate: Codex config copied. Paste it into ~/.codex/config.toml; Codex reads your virtual key from ${CODEX_KEY_ENV}.`
+          : `spendgate: Codex config copied. Set a virtual key too: Codex reads it from ${CODEX_KEY_ENV}.`,
+      );
+      return block;
     }),
   ];
 }

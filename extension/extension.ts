@@ -132,6 +132,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Spendg
         if (client) await identify(client, secret);
       },
       clientEnvironment: () => terminal.values(),
+      gatewayPort: () => session?.port ?? port,
     }),
   );
 

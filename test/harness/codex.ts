@@ -4,19 +4,17 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAgentProcess, type AgentProcessRun } from './agent-process.js';
+import { CODEX_KEY_ENV, codexConfigBlock } from '../../extension/codex-config.js';
 
 /** The CLI the harness runs: `node_modules/.bin/codex` of this checkout. */
 export const CODEX_BIN = join(__dirname, '..', '..', 'node_modules', '.bin', 'codex');
-
-/** The variable the provider block's `env_key` names, as the extension's "Copy Codex config" writes it. */
-export const CODEX_KEY_ENV = 'SPENDGATE_API_KEY';
 
 export type CodexSandbox = 'read-only' | 'workspace-write' | 'danger-full-access';
 
 export interface CodexRunOptions {
   /** The provider's `base_url`: a gateway's `…/openai/v1`, or a loopback upstream. */
   readonly baseUrl: string;
-  /** The virtual key, handed to Codex in `SPENDGATE_API_KEY` (sent as `Authorization: Bearer`). */
+  /** The virtual key, handed to Codex in the block's `env_key` variable (sent as `Authorization: Bearer`). */
   readonly apiKey: string;
   readonly prompt: string;
   readonly model: string;
@@ -47,28 +45,21 @@ export function installedCodexVersion(): string {
 }
 
 /**
- * The config.toml of a run: the provider block a user writes for spendgate (README "Codex CLI"), no approvals (a
- * non-interactive run cannot answer them), and the update check, analytics and feedback off so nothing but the
- * provider is contacted.
+ * The config.toml of a run: the block the extension's "Copy Codex config" copies (so the e2e tests prove that block
+ * works), after the settings a non-interactive test run needs — no approvals (nobody can answer them), the sandbox,
+ * and the update check, analytics and feedback off so nothing but the provider is contacted.
  */
-export function codexConfig(options: Pick<CodexRunOptions, 'baseUrl' | 'model' | 'sandbox'>): string {
-  return `model_provider = "spendgate"
-model = ${JSON.stringify(options.model)}
-approval_policy = "never"
+export function codexConfig(options: Pick<CodexRunOptions, 'baseUrl' | 'sandbox'>): string {
+  return `approval_policy = "never"
 sandbox_mode = "${options.sandbox ?? 'workspace-write'}"
 check_for_update_on_startup = false
 
+${codexConfigBlock(options.baseUrl)}
 [analytics]
 enabled = false
 
 [feedback]
 enabled = false
-
-[model_providers.spendgate]
-name = "spendgate"
-base_url = ${JSON.stringify(options.baseUrl)}
-env_key = "${CODEX_KEY_ENV}"
-wire_api = "responses"
 `;
 }
 
@@ -84,7 +75,7 @@ export async function runCodex(options: CodexRunOptions): Promise<CodexRun> {
   }
   Object.assign(env, { HOME: home, CODEX_HOME: home, TMPDIR: tmpdir(), [CODEX_KEY_ENV]: options.apiKey });
   // --strict-config: a key this Codex version no longer knows fails the run instead of being ignored.
-  const args = ['exec', '--strict-config', '--skip-git-repo-check', '--ephemeral', '--color', 'never', '-o', lastMessageFile, options.prompt];
+  const args = ['exec', '--strict-config', '--skip-git-repo-check', '--ephemeral', '--color', 'never', '-m', options.model, '-o', lastMessageFile, options.prompt];
   try {
     const run = await runAgentProcess(CODEX_BIN, args, cwd, env, options.timeoutMs ?? 90_000);
     return { ...run, lastMessage: existsSync(lastMessageFile) ? readFileSync(lastMessageFile, 'utf8') : undefined };
