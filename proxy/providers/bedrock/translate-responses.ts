@@ -151,6 +151,14 @@ function inputItem(item: unknown, i: number, t: Translation): void {
       append(t, 'assistant', [block]);
       return;
     }
+    case 'compaction':
+    case 'compaction_summary':
+      // OpenAI's own compacted context, opaque outside OpenAI; spendgate's compaction returns plain messages instead.
+      t.adapt.add('foreign_compaction', 'compaction items from OpenAI left out: their encrypted_content is readable only where it was made');
+      return;
+    case 'web_search_call':
+      t.adapt.add('hosted_tool_call', 'records of hosted tool calls (web search) left out: Bedrock ran no such tool');
+      return;
     case 'item_reference':
       throw untranslatable(`${where} (item_reference)`, 'spendgate keeps no response state; send the items themselves');
     default:
