@@ -121,6 +121,16 @@ describe('Responses request → Converse', () => {
     assert.deepEqual(names.client('apply_patch'), { name: 'apply_patch', namespace: undefined, kind: 'custom' });
   });
 
+  test('tools whose names clean up alike get distinct Bedrock names, each named back to its own tool', () => {
+    const { input, names } = translate({ model: 'm', input: 'hi', tools: [
+      { type: 'function', name: 'files.read', parameters: { type: 'object' } },
+      { type: 'function', name: 'files_read', parameters: { type: 'object' } },
+    ] });
+    const sent = input.toolConfig?.tools?.map((t) => t.toolSpec?.name ?? '') ?? [];
+    assert.equal(new Set(sent).size, 2);
+    assert.deepEqual(sent.map((n) => names.client(n).name), ['files.read', 'files_read']);
+  });
+
   test('tool output lists and input_image parts become text and image bytes', () => {
     const { input } = translate(codexRequest());
     const result = blocks(input, 6)[0].toolResult;

@@ -50,10 +50,10 @@ const thinking: ContentBlock = { reasoningContent: { reasoningText: { text: 'Let
 describe('Converse stream → Responses SSE', () => {
   test('thinking, text, a custom call and a namespace call: the SDK assembles the same items the stream closed with', async () => {
     const content: ContentBlock[] = [
-        thinking,
-        { text: 'Patching.' },
-        { toolUse: { toolUseId: 't1', name: 'apply_patch', input: { input: '*** Begin Patch\n*** End Patch' } } },
-        { toolUse: { toolUseId: 't2', name: bedrockToolName('lookup.customer', 'mcp__crm'), input: {} } },
+      thinking,
+      { text: 'Patching.' },
+      { toolUse: { toolUseId: 't1', name: 'apply_patch', input: { input: '*** Begin Patch\n*** End Patch' } } },
+      { toolUse: { toolUseId: 't2', name: bedrockToolName('lookup.customer', 'mcp__crm'), input: {} } },
     ];
     const answer = {
       output: { message: { role: 'assistant' as const, content } },

@@ -11,7 +11,7 @@ import type {
 } from '@aws-sdk/client-bedrock-runtime';
 import type { Adaptations } from './adaptations.js';
 import { modelCapabilities } from './capabilities.js';
-import { documentBlock, imageBlock, isRecord, untranslatable } from './converse-parts.js';
+import { appendTurn, DATA_URL, documentBlock, imageBlock, isRecord, stringAt as text, untranslatable } from './converse-parts.js';
 import { isClaudeModel } from './models.js';
 import { decodeReasoning } from './responses-reasoning.js';
 import { CUSTOM_INPUT, responsesToolChoice, responsesTools, type ToolNames } from './responses-tools.js';
@@ -26,13 +26,6 @@ const KNOWN_FIELDS = new Set(['model', 'stream', 'stream_options', 'input', 'ins
 const THINKING_BUDGET: Readonly<Record<string, number>> = { low: 4_000, medium: 10_000, high: 24_000, xhigh: 32_000 };
 /** Anthropic's smallest thinking budget. */
 const MIN_BUDGET = 1_024;
-
-function text(value: unknown, where: string): string {
-  if (typeof value !== 'string') throw untranslatable(where, 'it is not a string');
-  return value;
-}
-
-const DATA_URL = /^data:([^;,]+);base64,(.*)$/s;
 
 function image(part: Record<string, unknown>, where: string): ContentBlock.ImageMember {
   if (typeof part.image_url !== 'string') throw untranslatable(`${where} without image_url`, 'Converse takes inline data: URLs (base64) only, not file ids');
@@ -90,12 +83,8 @@ function toolOutput(output: unknown, where: string, t: Translation): ToolResultC
   });
 }
 
-/** Appends content to the conversation, merging into the previous message when the role repeats (Converse alternates). */
 function append(t: Translation, role: 'user' | 'assistant', content: ContentBlock[]): void {
-  if (content.length === 0) return;
-  const last = t.messages[t.messages.length - 1];
-  if (last !== undefined && last.role === role) last.content = [...(last.content ?? []), ...content];
-  else t.messages.push({ role, content });
+  appendTurn(t.messages, role, content);
 }
 
 function parseArguments(args: unknown, where: string): DocumentType {
