@@ -131,6 +131,15 @@ describe('Responses request → Converse', () => {
     assert.deepEqual(sent.map((n) => names.client(n).name), ['files.read', 'files_read']);
   });
 
+  test('an empty tool output is sent as a result that says so, not as blank text', () => {
+    const { input } = translate({ model: 'm', input: [
+      { role: 'user', content: 'touch a' },
+      { type: 'function_call', call_id: 'c1', name: 'shell', arguments: '{}' },
+      { type: 'function_call_output', call_id: 'c1', output: '' },
+    ] });
+    assert.deepEqual(blocks(input, 2), [{ toolResult: { toolUseId: 'c1', content: [{ text: '(no output)' }] } }]);
+  });
+
   test('tool output lists and input_image parts become text and image bytes', () => {
     const { input } = translate(codexRequest());
     const result = blocks(input, 6)[0].toolResult;

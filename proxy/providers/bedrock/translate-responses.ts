@@ -73,9 +73,10 @@ function contentParts(content: unknown, where: string, t: Translation): ContentB
   });
 }
 
+/** A tool's output as toolResult content; blank text is left out (Bedrock refuses blank text, and an empty result is noted). */
 function toolOutput(output: unknown, where: string, t: Translation): ToolResultContentBlock[] {
-  if (typeof output === 'string') return [{ text: output }];
-  return contentParts(output, where, t).map((block): ToolResultContentBlock => {
+  const parts = typeof output === 'string' ? [{ text: output }] : contentParts(output, where, t);
+  return parts.filter((block) => block.text === undefined || block.text.trim() !== '').map((block): ToolResultContentBlock => {
     if (block.text !== undefined) return { text: block.text };
     if (block.image !== undefined) return { image: block.image };
     if (block.document !== undefined) return { document: block.document };
