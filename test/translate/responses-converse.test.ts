@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import type { ConverseCommandInput, ContentBlock } from '@aws-sdk/client-bedrock-runtime';
 import { GatewayError } from '../../proxy/core/errors.js';
 import { Adaptations } from '../../proxy/providers/bedrock/adaptations.js';
+import { BedrockProvider } from '../../proxy/providers/bedrock/index.js';
 import { modelCapabilities } from '../../proxy/providers/bedrock/capabilities.js';
 import { fitConverse } from '../../proxy/providers/bedrock/converse-fit.js';
 import { encodeReasoning } from '../../proxy/providers/bedrock/responses-reasoning.js';
@@ -120,6 +121,25 @@ describe('Responses request → Converse', () => {
     assert.deepEqual(names.client('apply_patch'), { name: 'apply_patch', namespace: undefined, kind: 'custom' });
   });
 
+  test('tools whose names clean up alike get distinct Bedrock names, each named back to its own tool', () => {
+    const { input, names } = translate({ model: 'm', input: 'hi', tools: [
+      { type: 'function', name: 'files.read', parameters: { type: 'object' } },
+      { type: 'function', name: 'files_read', parameters: { type: 'object' } },
+    ] });
+    const sent = input.toolConfig?.tools?.map((t) => t.toolSpec?.name ?? '') ?? [];
+    assert.equal(new Set(sent).size, 2);
+    assert.deepEqual(sent.map((n) => names.client(n).name), ['files.read', 'files_read']);
+  });
+
+  test('an empty tool output is sent as a result that says so, not as blank text', () => {
+    const { input } = translate({ model: 'm', input: [
+      { role: 'user', content: 'touch a' },
+      { type: 'function_call', call_id: 'c1', name: 'shell', arguments: '{}' },
+      { type: 'function_call_output', call_id: 'c1', output: '' },
+    ] });
+    assert.deepEqual(blocks(input, 2), [{ toolResult: { toolUseId: 'c1', content: [{ text: '(no output)' }] } }]);
+  });
+
   test('tool output lists and input_image parts become text and image bytes', () => {
     const { input } = translate(codexRequest());
     const result = blocks(input, 6)[0].toolResult;
@@ -190,6 +210,24 @@ describe('Responses request → Converse', () => {
     const { input } = translate({ model: 'm', input: 'Hello', max_output_tokens: 100, temperature: 0.2, top_p: 0.9 });
     assert.deepEqual(input.messages, [{ role: 'user', content: [{ text: 'Hello' }] }]);
     assert.deepEqual(input.inferenceConfig, { maxTokens: 100, temperature: 0.2, topP: 0.9 });
+  });
+
+  test("OpenAI's compaction items and web search records are left out and said so", () => {
+    const { input, adapt } = translate({ model: 'm', input: [
+      { type: 'compaction', encrypted_content: 'gAAAAABcompacted' },
+      { type: 'web_search_call', id: 'ws_1', status: 'completed', action: { type: 'search', query: 'x' } },
+      { role: 'user', content: 'go on' },
+    ] });
+    assert.deepEqual(input.messages, [{ role: 'user', content: [{ text: 'go on' }] }]);
+    assert.match(adapt.messages().join('\n'), /compaction items from OpenAI left out[^]*hosted tool calls/);
+  });
+
+  test('a Bedrock provider config serves both Responses operations for OpenAI clients', () => {
+    const target = { id: 'b', accountId: 'a', type: 'bedrock' as const, model: CLAUDE, weight: 1 };
+    const request = (operation: 'responses' | 'responses_compact') => ({ protocol: 'openai' as const, operation, model: 'm', stream: false, body: {}, raw: Buffer.alloc(0), headers: {}, query: '' });
+    const provider = new BedrockProvider({ env: {} });
+    assert.equal(provider.unsupported(request('responses'), target), null);
+    assert.equal(provider.unsupported(request('responses_compact'), target), null);
   });
 
   test('previous_response_id, item references, URL images and unknown items are refused with a 400 naming them', () => {

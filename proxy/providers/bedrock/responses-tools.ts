@@ -2,10 +2,8 @@
 // under names Bedrock accepts, with the way back from a Bedrock tool name to the client's name, namespace and kind.
 import type { Tool, ToolChoice } from '@aws-sdk/client-bedrock-runtime';
 import type { Adaptations } from './adaptations.js';
-import { isRecord, toolSpec, untranslatable } from './converse-parts.js';
-
-/** Bedrock tool names: letters, digits, `_` and `-`, at most 64 characters. */
-const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+import { converseToolUseId } from './converse-fit.js';
+import { isRecord, stringAt as text, toolSpec, untranslatable } from './converse-parts.js';
 
 /** The one string parameter a custom (freeform) tool is exposed with. */
 export const CUSTOM_INPUT = 'input';
@@ -19,29 +17,36 @@ export interface ClientTool {
   readonly kind: ToolKind;
 }
 
-function hash(text: string): string {
-  let h = 0;
-  for (const ch of text) h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
-  return h.toString(16).padStart(8, '0');
+function qualified(name: string, namespace: string | undefined): string {
+  return namespace === undefined ? name : `${namespace}__${name}`;
 }
 
-/** The Bedrock name of a (namespaced) tool name: the same input always gives the same name. */
+/**
+ * The Bedrock name of a (namespaced) tool name, which allows letters, digits, `_` and `-`, at most 64 characters
+ * (the same rule as tool-use ids): the same input always gives the same name.
+ */
 export function bedrockToolName(name: string, namespace?: string): string {
-  const full = namespace === undefined ? name : `${namespace}__${name}`;
-  if (TOOL_NAME.test(full)) return full;
-  const cleaned = full.replace(/[^a-zA-Z0-9_-]/g, '_');
-  if (cleaned === full && cleaned.length <= 64) return cleaned;
-  return `${cleaned.slice(0, 55)}_${hash(full)}`;
+  return converseToolUseId(qualified(name, namespace));
 }
 
 /** Bedrock tool name ↔ the client's tool, for one request. */
 export class ToolNames {
   private readonly byBedrock = new Map<string, ClientTool>();
+  /** Qualified client name → the Bedrock name it was given. */
+  private readonly byClient = new Map<string, string>();
 
-  /** The Bedrock name for a client tool, remembered so the answer can name it back. */
+  /**
+   * The Bedrock name for a client tool, remembered so the answer can name it back. Two tools whose names clean up
+   * to the same Bedrock name are told apart by a suffix (declared tools come first, so each turn agrees).
+   */
   add(tool: ClientTool): string {
-    const name = bedrockToolName(tool.name, tool.namespace);
-    if (!this.byBedrock.has(name)) this.byBedrock.set(name, tool);
+    const key = `${tool.namespace ?? ''}\u0000${tool.name}`;
+    const known = this.byClient.get(key);
+    if (known !== undefined) return known;
+    let name = bedrockToolName(tool.name, tool.namespace);
+    if (this.byBedrock.has(name)) name = converseToolUseId(`${name.slice(0, 40)}_${this.byBedrock.size}`);
+    this.byBedrock.set(name, tool);
+    this.byClient.set(key, name);
     return name;
   }
 
@@ -49,11 +54,6 @@ export class ToolNames {
   client(bedrockName: string): ClientTool {
     return this.byBedrock.get(bedrockName) ?? { name: bedrockName, kind: 'function' };
   }
-}
-
-function text(value: unknown, where: string): string {
-  if (typeof value !== 'string') throw untranslatable(where, 'it is not a string');
-  return value;
 }
 
 function description(tool: Record<string, unknown>): string | undefined {

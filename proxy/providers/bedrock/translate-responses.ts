@@ -11,7 +11,7 @@ import type {
 } from '@aws-sdk/client-bedrock-runtime';
 import type { Adaptations } from './adaptations.js';
 import { modelCapabilities } from './capabilities.js';
-import { documentBlock, imageBlock, isRecord, untranslatable } from './converse-parts.js';
+import { appendTurn, DATA_URL, documentBlock, imageBlock, isRecord, stringAt as text, untranslatable } from './converse-parts.js';
 import { isClaudeModel } from './models.js';
 import { decodeReasoning } from './responses-reasoning.js';
 import { CUSTOM_INPUT, responsesToolChoice, responsesTools, type ToolNames } from './responses-tools.js';
@@ -26,13 +26,6 @@ const KNOWN_FIELDS = new Set(['model', 'stream', 'stream_options', 'input', 'ins
 const THINKING_BUDGET: Readonly<Record<string, number>> = { low: 4_000, medium: 10_000, high: 24_000, xhigh: 32_000 };
 /** Anthropic's smallest thinking budget. */
 const MIN_BUDGET = 1_024;
-
-function text(value: unknown, where: string): string {
-  if (typeof value !== 'string') throw untranslatable(where, 'it is not a string');
-  return value;
-}
-
-const DATA_URL = /^data:([^;,]+);base64,(.*)$/s;
 
 function image(part: Record<string, unknown>, where: string): ContentBlock.ImageMember {
   if (typeof part.image_url !== 'string') throw untranslatable(`${where} without image_url`, 'Converse takes inline data: URLs (base64) only, not file ids');
@@ -80,9 +73,10 @@ function contentParts(content: unknown, where: string, t: Translation): ContentB
   });
 }
 
+/** A tool's output as toolResult content; blank text is left out (Bedrock refuses blank text, and an empty result is noted). */
 function toolOutput(output: unknown, where: string, t: Translation): ToolResultContentBlock[] {
-  if (typeof output === 'string') return [{ text: output }];
-  return contentParts(output, where, t).map((block): ToolResultContentBlock => {
+  const parts = typeof output === 'string' ? [{ text: output }] : contentParts(output, where, t);
+  return parts.filter((block) => block.text === undefined || block.text.trim() !== '').map((block): ToolResultContentBlock => {
     if (block.text !== undefined) return { text: block.text };
     if (block.image !== undefined) return { image: block.image };
     if (block.document !== undefined) return { document: block.document };
@@ -90,12 +84,8 @@ function toolOutput(output: unknown, where: string, t: Translation): ToolResultC
   });
 }
 
-/** Appends content to the conversation, merging into the previous message when the role repeats (Converse alternates). */
 function append(t: Translation, role: 'user' | 'assistant', content: ContentBlock[]): void {
-  if (content.length === 0) return;
-  const last = t.messages[t.messages.length - 1];
-  if (last !== undefined && last.role === role) last.content = [...(last.content ?? []), ...content];
-  else t.messages.push({ role, content });
+  appendTurn(t.messages, role, content);
 }
 
 function parseArguments(args: unknown, where: string): DocumentType {
@@ -151,6 +141,14 @@ function inputItem(item: unknown, i: number, t: Translation): void {
       append(t, 'assistant', [block]);
       return;
     }
+    case 'compaction':
+    case 'compaction_summary':
+      // OpenAI's own compacted context, opaque outside OpenAI; spendgate's compaction returns plain messages instead.
+      t.adapt.add('foreign_compaction', 'compaction items from OpenAI left out: their encrypted_content is readable only where it was made');
+      return;
+    case 'web_search_call':
+      t.adapt.add('hosted_tool_call', 'records of hosted tool calls (web search) left out: Bedrock ran no such tool');
+      return;
     case 'item_reference':
       throw untranslatable(`${where} (item_reference)`, 'spendgate keeps no response state; send the items themselves');
     default:
