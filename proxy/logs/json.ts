@@ -1,6 +1,6 @@
 // The API's JSON shape of a log record: the `/api/logs` item and the WebSocket `log` payload.
 import type { ProviderType } from '../config/types.js';
-import type { ClientProtocol } from '../providers/types.js';
+import type { ClientProtocol, Operation } from '../providers/types.js';
 import { recordTotalTokens } from './filters.js';
 import type { CacheStatus, LogRecord } from './record.js';
 import { microsToDollars } from '../pricing/money.js';
@@ -23,6 +23,8 @@ export interface LogRecordJson {
   /** ISO 8601 UTC. */
   readonly timestamp: string;
   readonly route: ClientProtocol;
+  /** The operation on that route (`messages`, `responses`, `responses_compact`…); null on records from before it was kept. */
+  readonly operation: Operation | null;
   readonly provider_type: ProviderType | null;
   readonly provider_config_id: string | null;
   readonly account_id: string | null;
@@ -78,6 +80,7 @@ export function logRecordToJson(r: LogRecord, options: JsonOptions = { bodies: t
     attempt: r.attempt,
     timestamp: new Date(r.timestamp).toISOString(),
     route: r.route,
+    operation: r.operation ?? null,
     provider_type: r.providerType ?? null,
     provider_config_id: r.providerConfigId ?? null,
     account_id: r.accountId ?? null,

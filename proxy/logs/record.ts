@@ -1,5 +1,5 @@
 // One request log record: what a user filters, sorts and sums on. One record per upstream attempt.
-import type { ClientProtocol } from '../providers/types.js';
+import type { ClientProtocol, Operation } from '../providers/types.js';
 import type { ProviderType } from '../config/types.js';
 
 /** Itemised cost in integer micro-dollars. `total` is the sum of the items. */
@@ -35,6 +35,8 @@ export interface LogRecord {
   /** Milliseconds since the epoch when the request arrived. */
   readonly timestamp: number;
   readonly route: ClientProtocol;
+  /** What the client asked for on that route (`messages`, `chat_completions`, `responses`, `responses_compact`…); absent on records written before it was kept. */
+  readonly operation?: Operation;
   readonly providerType?: ProviderType;
   readonly providerConfigId?: string;
   readonly accountId?: string;

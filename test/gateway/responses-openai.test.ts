@@ -8,6 +8,7 @@ import type { SpawnedGateway } from '../harness/gateway.js';
 import { eventually } from '../harness/eventually.js';
 import { startLoopbackGateway, type LoopbackGateway } from '../harness/loopback.js';
 import { bifrost } from '../harness/config-builder.js';
+import { LiveClient } from '../observability/live-client.js';
 
 const MODEL = 'gpt-4.1';
 
@@ -45,6 +46,7 @@ const WEATHER_TOOL: OpenAI.Responses.FunctionTool = {
 
 interface LogJson {
   request_id: string;
+  operation: string | null;
   status: number;
   stream: boolean;
   provider_config_id: string | null;
@@ -114,6 +116,7 @@ describe('the Responses API through the gateway to an OpenAI upstream', () => {
 
     const log = await logOf(http.headers.get('x-request-id')!);
     assert.equal(log.status, 200);
+    assert.equal(log.operation, 'responses');
     assert.equal(log.provider_config_id, 'openai-direct');
     assert.equal(log.input_tokens, 1000, 'uncached input only');
     assert.equal(log.cache_read_tokens, 500);
@@ -180,7 +183,21 @@ describe('the Responses API through the gateway to an OpenAI upstream', () => {
     assert.equal(openaiUp.requests.at(-1)!.body.toString('utf8'), sentBodies[0]);
     const log = await logOf(http.headers.get('x-request-id')!);
     assert.equal(log.status, 200);
+    assert.equal(log.operation, 'responses_compact');
     assert.equal(log.cost?.total, 0.00112, '400 × $2/M + 40 × $8/M');
+  });
+
+  test('the live feed announces a Responses request with its operation', async () => {
+    const live = await LiveClient.connect(gw.url, gw.adminToken);
+    try {
+      const { response: http } = await client().responses.create({ model: MODEL, input: 'live' }).withResponse();
+      const id = http.headers.get('x-request-id');
+      const message = await live.next((m) => m.type === 'log' && (m.payload as LogJson).request_id === id, 5000, 'log');
+      assert.equal(message.operation, 'create');
+      assert.equal((message.payload as LogJson).operation, 'responses');
+    } finally {
+      await live.close();
+    }
   });
 
   test('GET /openai/v1/models lists the account\'s models in OpenAI\'s list shape', async () => {
