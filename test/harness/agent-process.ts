@@ -10,6 +10,19 @@ export interface AgentProcessRun {
   readonly timedOut: boolean;
 }
 
+/** The only parts of the caller's environment an agent gets; proxies, tokens and cloud credentials never are. */
+const INHERITED = ['PATH', 'LANG', 'LC_ALL', 'TZ'] as const;
+
+/** The inherited variables with `own` on top: the whole environment of an agent run. */
+export function agentEnvironment(own: Readonly<Record<string, string>>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of INHERITED) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
+  }
+  return Object.assign(env, own);
+}
+
 export function runAgentProcess(bin: string, args: readonly string[], cwd: string, env: Record<string, string>, timeoutMs: number): Promise<AgentProcessRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -2,7 +2,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runAgentProcess } from './agent-process.js';
+import { agentEnvironment, runAgentProcess } from './agent-process.js';
 
 /** The CLI the harness runs: `node_modules/.bin/claude` of this checkout. */
 export const CLAUDE_CODE_BIN = join(__dirname, '..', '..', 'node_modules', '.bin', 'claude');
@@ -67,9 +67,6 @@ const OFFLINE_ENV: Readonly<Record<string, string>> = {
   IS_SANDBOX: '1',
 };
 
-/** The only parts of the caller's environment passed on; proxies, tokens and cloud credentials never are. */
-const INHERITED = ['PATH', 'LANG', 'LC_ALL', 'TZ'] as const;
-
 export function claudeCodeInstalled(): boolean {
   return existsSync(CLAUDE_CODE_BIN);
 }
@@ -83,18 +80,15 @@ export function installedClaudeCodeVersion(): string {
 export async function runClaudeCode(options: ClaudeCodeRunOptions): Promise<ClaudeCodeRun> {
   const home = mkdtempSync(join(tmpdir(), 'spendgate-claude-home-'));
   const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'spendgate-claude-cwd-'));
-  const env: Record<string, string> = {};
-  for (const name of INHERITED) {
-    const value = process.env[name];
-    if (value !== undefined) env[name] = value;
-  }
-  Object.assign(env, OFFLINE_ENV, {
+  const env = agentEnvironment({
+    ...OFFLINE_ENV,
     HOME: home,
     CLAUDE_CONFIG_DIR: join(home, '.claude'),
     TMPDIR: tmpdir(),
     ANTHROPIC_BASE_URL: options.baseUrl,
     ANTHROPIC_API_KEY: options.apiKey,
-  }, options.env);
+    ...options.env,
+  });
   const args = [
     '-p', options.prompt,
     '--output-format', 'json',

@@ -3,7 +3,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runAgentProcess, type AgentProcessRun } from './agent-process.js';
+import { agentEnvironment, runAgentProcess, type AgentProcessRun } from './agent-process.js';
 import { CODEX_KEY_ENV, codexConfigBlock } from '../../extension/codex-config.js';
 
 /** The CLI the harness runs: `node_modules/.bin/codex` of this checkout. */
@@ -30,9 +30,6 @@ export interface CodexRun extends AgentProcessRun {
   /** The agent's last message (`--output-last-message`); undefined when the run produced none. */
   readonly lastMessage: string | undefined;
 }
-
-/** The only parts of the caller's environment passed on; proxies, tokens and cloud credentials never are. */
-const INHERITED = ['PATH', 'LANG', 'LC_ALL', 'TZ'] as const;
 
 export function codexInstalled(): boolean {
   return existsSync(CODEX_BIN);
@@ -68,12 +65,7 @@ export async function runCodex(options: CodexRunOptions): Promise<CodexRun> {
   const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'spendgate-codex-cwd-'));
   writeFileSync(join(home, 'config.toml'), codexConfig(options));
   const lastMessageFile = join(home, 'last-message.txt');
-  const env: Record<string, string> = {};
-  for (const name of INHERITED) {
-    const value = process.env[name];
-    if (value !== undefined) env[name] = value;
-  }
-  Object.assign(env, { HOME: home, CODEX_HOME: home, TMPDIR: tmpdir(), [CODEX_KEY_ENV]: options.apiKey });
+  const env = agentEnvironment({ HOME: home, CODEX_HOME: home, TMPDIR: tmpdir(), [CODEX_KEY_ENV]: options.apiKey });
   // --strict-config: a key this Codex version no longer knows fails the run instead of being ignored.
   const args = ['exec', '--strict-config', '--skip-git-repo-check', '--ephemeral', '--color', 'never', '-m', options.model, '-o', lastMessageFile, options.prompt];
   try {

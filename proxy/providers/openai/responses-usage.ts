@@ -2,6 +2,7 @@
 // uncached input; reasoning tokens are part of output_tokens and billed as output.
 import type { Usage } from '../../core/usage.js';
 import { parseJsonObject } from '../http/json.js';
+import { tokenCount } from './usage.js';
 
 export interface ResponsesUsageFields {
   readonly input_tokens?: number | null;
@@ -10,20 +11,16 @@ export interface ResponsesUsageFields {
   readonly output_tokens_details?: { readonly reasoning_tokens?: number | null } | null;
 }
 
-function count(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.trunc(value) : 0;
-}
-
 /** null when `raw` is not a usage object. `input_tokens` includes the cached and cache-written tokens. */
 export function responsesUsage(raw: unknown): Usage | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const fields = raw as ResponsesUsageFields;
-  const input = count(fields.input_tokens);
-  const cached = Math.min(input, count(fields.input_tokens_details?.cached_tokens));
-  const written = Math.min(input - cached, count(fields.input_tokens_details?.cache_write_tokens));
+  const input = tokenCount(fields.input_tokens);
+  const cached = Math.min(input, tokenCount(fields.input_tokens_details?.cached_tokens));
+  const written = Math.min(input - cached, tokenCount(fields.input_tokens_details?.cache_write_tokens));
   return {
     inputTokens: input - cached - written,
-    outputTokens: count(fields.output_tokens),
+    outputTokens: tokenCount(fields.output_tokens),
     cacheReadTokens: cached,
     // OpenAI's prompt cache has no 1-hour write tier; a model without a write price bills writes at its input rate.
     cacheWrite5mTokens: written,
