@@ -14,8 +14,12 @@ import { blobsToWire } from '../../proxy/providers/bedrock/wire-json.js';
 import { refusal } from '../upstreams/bedrock-rules.js';
 import { STANDIN_THINKING } from '../upstreams/bedrock-rules-converse.js';
 
-const fixture = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'codex', 'bedrock-claude-tool-turn.json'), 'utf8')) as { request: Record<string, unknown> };
-const secondTurn = fixture.request;
+function fixture<T>(name: string): T {
+  return JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'codex', name), 'utf8')) as T;
+}
+
+const secondTurn = fixture<{ request: Record<string, unknown> }>('bedrock-claude-tool-turn.json').request;
+const compaction = fixture<{ compaction_request: Record<string, unknown>; after_compaction: Record<string, unknown> }>('bedrock-claude-compaction.json');
 const firstTurn = { ...secondTurn, input: (secondTurn.input as unknown[]).slice(0, 4) };
 
 function translate(body: Record<string, unknown>, model: string) {
@@ -59,6 +63,22 @@ describe('a real Codex request on Bedrock', () => {
     assert.equal(assistant[2].toolUse?.name, 'exec_command');
     assert.match(input.messages?.[2].content?.[0].toolResult?.content?.[0].text ?? '', /Process exited with code 0/);
     assert.ok(input.additionalModelRequestFields);
+  });
+
+  test("Codex's own compaction request (its prompt after the tool output) keeps the thinking and the tool pairing", () => {
+    const { input } = translate(compaction.compaction_request, CLAUDE);
+    const turns = input.messages ?? [];
+    assert.deepEqual(turns.map((m) => m.role), ['user', 'assistant', 'user']);
+    assert.ok(turns[1].content?.[0].reasoningContent, 'the signed thinking leads the tool turn');
+    const last = turns[2].content ?? [];
+    assert.ok(last[0].toolResult, 'the tool result comes first in its turn');
+    assert.match(last[1].text ?? '', /CONTEXT CHECKPOINT COMPACTION/);
+  });
+
+  test('after compaction, Codex continues from its summary as one user turn', () => {
+    const { input } = translate(compaction.after_compaction, CLAUDE);
+    assert.deepEqual(input.messages?.map((m) => m.role), ['user']);
+    assert.match(JSON.stringify(input.messages), /Another language model started to solve this problem/);
   });
 
   test('the same history goes to Mistral without thinking, answered by one Converse call', () => {
