@@ -37,9 +37,10 @@ describe('a real Codex request on Bedrock', () => {
 
   test("Codex's developer messages are the system prompt and its first turn is one user turn", () => {
     const { input } = translate(firstTurn, CLAUDE);
-    assert.equal(input.system?.length, 2);
+    assert.deepEqual(input.system?.map((b) => (b.text === undefined ? Object.keys(b)[0] : 'text')), ['text', 'text', 'cachePoint']);
     assert.match(input.system?.[0].text ?? '', /You are a coding agent running in the Codex CLI/);
     assert.deepEqual(input.messages?.map((m) => m.role), ['user']);
+    assert.deepEqual(input.messages?.[0].content?.at(-1), { cachePoint: { type: 'default' } }, 'prompt_cache_key: the turn is cached for the next one');
     assert.deepEqual(input.additionalModelRequestFields, { thinking: { type: 'enabled', budget_tokens: 10_000 } });
   });
 
