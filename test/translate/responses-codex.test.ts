@@ -14,8 +14,12 @@ import { blobsToWire } from '../../proxy/providers/bedrock/wire-json.js';
 import { refusal } from '../upstreams/bedrock-rules.js';
 import { STANDIN_THINKING } from '../upstreams/bedrock-rules-converse.js';
 
-const fixture = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'codex', 'bedrock-claude-tool-turn.json'), 'utf8')) as { request: Record<string, unknown> };
-const secondTurn = fixture.request;
+function fixture<T>(name: string): T {
+  return JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'codex', name), 'utf8')) as T;
+}
+
+const secondTurn = fixture<{ request: Record<string, unknown> }>('bedrock-claude-tool-turn.json').request;
+const compaction = fixture<{ compaction_request: Record<string, unknown>; after_compaction: Record<string, unknown> }>('bedrock-claude-compaction.json');
 const firstTurn = { ...secondTurn, input: (secondTurn.input as unknown[]).slice(0, 4) };
 
 function translate(body: Record<string, unknown>, model: string) {
@@ -33,9 +37,10 @@ describe('a real Codex request on Bedrock', () => {
 
   test("Codex's developer messages are the system prompt and its first turn is one user turn", () => {
     const { input } = translate(firstTurn, CLAUDE);
-    assert.equal(input.system?.length, 2);
+    assert.deepEqual(input.system?.map((b) => (b.text === undefined ? Object.keys(b)[0] : 'text')), ['text', 'text', 'cachePoint']);
     assert.match(input.system?.[0].text ?? '', /You are a coding agent running in the Codex CLI/);
     assert.deepEqual(input.messages?.map((m) => m.role), ['user']);
+    assert.deepEqual(input.messages?.[0].content?.at(-1), { cachePoint: { type: 'default' } }, 'prompt_cache_key: the turn is cached for the next one');
     assert.deepEqual(input.additionalModelRequestFields, { thinking: { type: 'enabled', budget_tokens: 10_000 } });
   });
 
@@ -59,6 +64,22 @@ describe('a real Codex request on Bedrock', () => {
     assert.equal(assistant[2].toolUse?.name, 'exec_command');
     assert.match(input.messages?.[2].content?.[0].toolResult?.content?.[0].text ?? '', /Process exited with code 0/);
     assert.ok(input.additionalModelRequestFields);
+  });
+
+  test("Codex's own compaction request (its prompt after the tool output) keeps the thinking and the tool pairing", () => {
+    const { input } = translate(compaction.compaction_request, CLAUDE);
+    const turns = input.messages ?? [];
+    assert.deepEqual(turns.map((m) => m.role), ['user', 'assistant', 'user']);
+    assert.ok(turns[1].content?.[0].reasoningContent, 'the signed thinking leads the tool turn');
+    const last = turns[2].content ?? [];
+    assert.ok(last[0].toolResult, 'the tool result comes first in its turn');
+    assert.match(last[1].text ?? '', /CONTEXT CHECKPOINT COMPACTION/);
+  });
+
+  test('after compaction, Codex continues from its summary as one user turn', () => {
+    const { input } = translate(compaction.after_compaction, CLAUDE);
+    assert.deepEqual(input.messages?.map((m) => m.role), ['user']);
+    assert.match(JSON.stringify(input.messages), /Another language model started to solve this problem/);
   });
 
   test('the same history goes to Mistral without thinking, answered by one Converse call', () => {

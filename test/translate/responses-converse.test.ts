@@ -88,7 +88,7 @@ const blocks = (input: ConverseCommandInput, i: number): ContentBlock[] => input
 
 describe('Responses request → Converse', () => {
   test('instructions and developer items become the system prompt; user items merge into one turn', () => {
-    const { input } = translate(codexRequest());
+    const { input } = translate(codexRequest({ prompt_cache_key: undefined }));
     assert.deepEqual(input.system, [{ text: 'You are Codex, a coding agent.' }, { text: '<permissions instructions>sandbox: workspace-write</permissions instructions>' }]);
     assert.equal(input.messages?.[0].role, 'user');
     assert.deepEqual(blocks(input, 0).map((b) => b.text), ['<environment_context><cwd>/repo</cwd></environment_context>', 'list the files, then fix the README']);
@@ -184,6 +184,18 @@ describe('Responses request → Converse', () => {
     assert.deepEqual(sent.additionalModelRequestFields, { thinking: { type: 'enabled', budget_tokens: 10_000 } });
     assert.deepEqual(blocks(sent, 1)[0], { reasoningContent: { reasoningText: { text: STANDIN_THINKING.text, signature: STANDIN_THINKING.signature } } });
     assert.ok(blocks(sent, 1)[1].toolUse);
+  });
+
+  test('prompt_cache_key puts cache points after the system prompt and the last turn, only on models that cache', () => {
+    const { input } = translate(codexRequest());
+    const point = { cachePoint: { type: 'default' } };
+    assert.deepEqual(input.system?.at(-1), point);
+    assert.deepEqual(blocks(input, 8).at(-1), point);
+    assert.equal(JSON.stringify(input).split('cachePoint').length - 1, 2, 'two of the four cache points Bedrock allows');
+    assert.ok(!JSON.stringify(translate(codexRequest({ prompt_cache_key: undefined })).input).includes('cachePoint'));
+    const mistral = translate(codexRequest(), MISTRAL);
+    assert.ok(!JSON.stringify(mistral.input).includes('cachePoint'));
+    assert.doesNotMatch(mistral.adapt.messages().join('\n'), /cache points left out/);
   });
 
   test('a forced tool choice is sent as auto while thinking, and as Converse any or tool otherwise', () => {

@@ -62,6 +62,7 @@ function dialect(exchange: BedrockExchange): ClientDialect {
       toConverse: (body, modelId, adapt) => responsesToConverse(body, modelId, adapt, names),
       answer: (output, model) => converseToResponses(output, envelope, model, names),
       translator: (model) => new ResponsesStreamTranslator(envelope, model, names),
+      // Unused in practice: the translator ends a broken stream with its own response.failed event.
       errorEvent: openaiStreamErrorEvent,
     };
   }

@@ -196,6 +196,22 @@ function thinking(body: Readonly<Record<string, unknown>>, modelId: string, infe
   return budget;
 }
 
+const CACHE_POINT = { cachePoint: { type: 'default' as const } };
+
+/**
+ * A conversation the client asks to cache (`prompt_cache_key`, which Codex sends) gets Bedrock cache points on models
+ * that cache: after the system prompt and at the end of the last turn, so the next turn reads the whole prefix from
+ * the cache (OpenAI caches on its own; Claude on Bedrock only where told).
+ */
+function promptCaching(body: Readonly<Record<string, unknown>>, modelId: string, system: SystemContentBlock[], messages: Message[]): { system: SystemContentBlock[]; messages: Message[] } {
+  if (typeof body.prompt_cache_key !== 'string' || body.prompt_cache_key === '' || !modelCapabilities(modelId).promptCaching) return { system, messages };
+  const last = messages[messages.length - 1];
+  return {
+    system: system.length === 0 ? system : [...system, CACHE_POINT],
+    messages: [...messages.slice(0, -1), { ...last, content: [...(last.content ?? []), CACHE_POINT] }],
+  };
+}
+
 /** Refusals for what spendgate cannot serve without state it does not keep. */
 function checkStateless(body: Readonly<Record<string, unknown>>): void {
   if (typeof body.previous_response_id === 'string' && body.previous_response_id !== '') {
@@ -239,10 +255,11 @@ export function responsesToConverse(body: Readonly<Record<string, unknown>>, mod
   if (typeof body.top_p === 'number') inference.topP = body.top_p;
   const budget = thinking(body, modelId, inference, messages, adapt);
 
+  const cached = promptCaching(body, modelId, system, messages);
   const input: ConverseCommandInput = {
     modelId,
-    messages,
-    ...(system.length === 0 ? {} : { system }),
+    messages: cached.messages,
+    ...(cached.system.length === 0 ? {} : { system: cached.system }),
     ...(Object.keys(inference).length === 0 ? {} : { inferenceConfig: inference }),
     ...(budget === undefined ? {} : { additionalModelRequestFields: { thinking: { type: 'enabled', budget_tokens: budget } } }),
   };
