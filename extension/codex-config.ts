@@ -18,6 +18,8 @@ export function codexConfigBlock(baseUrl: string): string {
 model_provider = "spendgate"
 # "auto" lets spendgate pick among your account's targets; or name a model it serves (GET /openai/v1/models).
 model = "auto"
+# Codex knows no context window for Claude models; with one, it compacts the conversation before Claude's limit.
+# model_context_window = 200000
 
 [model_providers.spendgate]
 name = "spendgate"
