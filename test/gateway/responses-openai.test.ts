@@ -275,6 +275,16 @@ describe('the Responses API through the gateway to an OpenAI upstream', () => {
     assert.equal(body.error.type, 'rate_limit_error');
   });
 
+  test('an error OpenAI answers reaches the client in OpenAI\'s shape with its status and message', async () => {
+    openaiUp.script({ status: 400, error: { type: 'invalid_request_error', message: "Invalid schema for function 'get_weather'.", code: 'invalid_function_parameters' } });
+    const err = await client()
+      .responses.create({ model: MODEL, input: 'hi', tools: [WEATHER_TOOL] })
+      .then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof OpenAI.BadRequestError, `expected a 400, got ${String(err)}`);
+    assert.match(err.message, /Invalid schema for function 'get_weather'/);
+    assert.equal(err.type, 'invalid_request_error');
+  });
+
   test('a stream the upstream cuts ends with an error event numbered after the last event the client saw', async () => {
     openaiUp.script({ text: 'one two three four five', resetAfterEvents: 5 });
     const res = await fetch(`${gw.url}/openai/v1/responses`, {
