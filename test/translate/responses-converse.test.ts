@@ -167,6 +167,18 @@ describe('Responses request → Converse', () => {
     assert.equal(translate(codexRequest({ reasoning: { effort: 'minimal' } })).input.additionalModelRequestFields, undefined);
   });
 
+  test('a JSON request keeps the maxTokens it picks for thinking at 21,333, above which Bedrock wants Claude streamed', () => {
+    const { input } = translate(codexRequest({ stream: false, reasoning: { effort: 'high' } }));
+    assert.equal(input.inferenceConfig?.maxTokens, 21_333);
+    assert.deepEqual(input.additionalModelRequestFields, { thinking: { type: 'enabled', budget_tokens: 20_309 } });
+  });
+
+  test('a model that thinks adaptively gets adaptive thinking, not a fixed budget', () => {
+    const { input } = translate(codexRequest(), 'anthropic.claude-opus-4-7');
+    assert.deepEqual(input.additionalModelRequestFields, { thinking: { type: 'adaptive' } });
+    assert.equal(input.inferenceConfig?.maxTokens, 128_000);
+  });
+
   test('thinking is turned off when the last tool call in the history has no thinking block spendgate can restore', () => {
     const body = codexRequest();
     const input = (body.input as unknown[]).slice(0, 6);

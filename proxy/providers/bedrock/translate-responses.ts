@@ -166,13 +166,25 @@ function unsignedToolTurn(messages: readonly Message[]): boolean {
   return false;
 }
 
-/** `reasoning.effort` as a Claude thinking budget, fitted under maxTokens; undefined for no thinking. */
-function thinking(body: Readonly<Record<string, unknown>>, modelId: string, inference: InferenceConfiguration, messages: readonly Message[], adapt: Adaptations): number | undefined {
+/**
+ * Above this many output tokens Bedrock wants Claude streamed (its extended-thinking guide), so a JSON request whose
+ * maxTokens the gateway picks stays at or below it.
+ */
+const UNSTREAMED_MAX_TOKENS = 21_333;
+
+type Thinking = { readonly type: 'enabled'; readonly budget_tokens: number } | { readonly type: 'adaptive' };
+
+/**
+ * `reasoning.effort` as Claude's thinking, fitted under maxTokens; undefined for no thinking. Models that think
+ * adaptively get that form (Claude 4.7 and later refuse a fixed budget); the others a budget per effort.
+ */
+function thinking(body: Readonly<Record<string, unknown>>, modelId: string, inference: InferenceConfiguration, messages: readonly Message[], adapt: Adaptations): Thinking | undefined {
   const effort = isRecord(body.reasoning) ? body.reasoning.effort : undefined;
   if (typeof effort !== 'string') return undefined;
   const wanted = THINKING_BUDGET[effort];
   const caps = modelCapabilities(modelId);
-  if (wanted === undefined || !isClaudeModel(modelId) || !caps.thinking.has('enabled')) {
+  const adaptive = caps.thinking.has('adaptive');
+  if (wanted === undefined || !isClaudeModel(modelId) || !(adaptive || caps.thinking.has('enabled'))) {
     if (wanted !== undefined) adapt.add('reasoning_effort', `reasoning.effort left out: ${modelId} has no thinking budget`);
     return undefined;
   }
@@ -181,10 +193,10 @@ function thinking(body: Readonly<Record<string, unknown>>, modelId: string, infe
     adapt.add('thinking_off', 'thinking off for this request: the last tool call in the history has no thinking block from spendgate');
     return undefined;
   }
-  const maxTokens = inference.maxTokens ?? caps.maxOutputTokens;
+  const maxTokens = inference.maxTokens ?? (body.stream === true ? caps.maxOutputTokens : Math.min(caps.maxOutputTokens, UNSTREAMED_MAX_TOKENS));
   const budget = Math.min(wanted, maxTokens - MIN_BUDGET);
   if (budget < MIN_BUDGET) {
-    adapt.add('reasoning_effort', `reasoning.effort left out: max_output_tokens ${maxTokens} leaves no room for a thinking budget`);
+    adapt.add('reasoning_effort', `reasoning.effort left out: max_output_tokens ${maxTokens} leaves no room for thinking`);
     return undefined;
   }
   inference.maxTokens = maxTokens;
@@ -193,7 +205,7 @@ function thinking(body: Readonly<Record<string, unknown>>, modelId: string, infe
     delete inference.temperature;
     delete inference.topP;
   }
-  return budget;
+  return adaptive ? { type: 'adaptive' } : { type: 'enabled', budget_tokens: budget };
 }
 
 const CACHE_POINT = { cachePoint: { type: 'default' as const } };
@@ -253,7 +265,7 @@ export function responsesToConverse(body: Readonly<Record<string, unknown>>, mod
   if (typeof body.max_output_tokens === 'number') inference.maxTokens = body.max_output_tokens;
   if (typeof body.temperature === 'number') inference.temperature = body.temperature;
   if (typeof body.top_p === 'number') inference.topP = body.top_p;
-  const budget = thinking(body, modelId, inference, messages, adapt);
+  const thought = thinking(body, modelId, inference, messages, adapt);
 
   const cached = promptCaching(body, modelId, system, messages);
   const input: ConverseCommandInput = {
@@ -261,14 +273,14 @@ export function responsesToConverse(body: Readonly<Record<string, unknown>>, mod
     messages: cached.messages,
     ...(cached.system.length === 0 ? {} : { system: cached.system }),
     ...(Object.keys(inference).length === 0 ? {} : { inferenceConfig: inference }),
-    ...(budget === undefined ? {} : { additionalModelRequestFields: { thinking: { type: 'enabled', budget_tokens: budget } } }),
+    ...(thought === undefined ? {} : { additionalModelRequestFields: { thinking: thought } }),
   };
   const choice = responsesToolChoice(body.tool_choice, names);
   const historyUsesTools = messages.some((m) => (m.content ?? []).some((b) => b.toolUse !== undefined || b.toolResult !== undefined));
   // tool_choice none has no Converse form: leave the tools out unless the history needs their definitions.
   if (specs.length > 0 && (choice !== 'none' || historyUsesTools)) {
     // Claude refuses a forced tool choice while thinking; auto keeps the tools and the thinking.
-    const forced = budget !== undefined && choice !== undefined && choice !== 'none' && choice.auto === undefined;
+    const forced = thought !== undefined && choice !== undefined && choice !== 'none' && choice.auto === undefined;
     if (forced) adapt.add('thinking_tool_choice', 'tool_choice sent as auto: Claude takes only auto while thinking');
     const sent = choice === undefined || choice === 'none' || forced ? undefined : choice;
     input.toolConfig = { tools: specs, ...(sent === undefined ? {} : { toolChoice: sent }) };
