@@ -1,4 +1,7 @@
-// Exponential backoff for restarting the engine and reconnecting the WebSocket.
+// When to restart the engine and reconnect the WebSocket after failures: a doubling delay, capped.
+// Deliberately not the engine's routing/backoff.ts: the extension may import nothing of the engine but its wire
+// contract, and it wants no jitter — one window retries one local process and one loopback socket, so there is no
+// crowd of clients to spread out, and the crash report (onCrash) can state the exact delay before the restart.
 
 export interface BackoffPolicy {
   readonly initialMs: number;
@@ -6,7 +9,7 @@ export interface BackoffPolicy {
 }
 
 /** Delay before retry number `attempt` (0-based): initial × 2^attempt, capped. */
-export function backoffDelay(attempt: number, policy: BackoffPolicy): number {
+export function doublingDelay(attempt: number, policy: BackoffPolicy): number {
   return Math.min(policy.maxMs, policy.initialMs * 2 ** Math.max(0, Math.min(attempt, 30)));
 }
 

@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import type { ConfigProblemJson, ConfigStatusJson } from '../webview/api-types.js';
+import type { ConfigProblemJson, ConfigStatusJson } from '../proxy/api/wire/index.js';
 
 const DEBOUNCE_MS = 250;
 const CHECK_LINE = /^(.*):(\d+):(\d+): (warning: )?(.*)$/;

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
-import { isApiRoute } from '../webview/api-types.js';
+import { isApiRoute } from '../proxy/api/wire/index.js';
 import { renderDashboardHtml } from '../webview/html.js';
 import { parseWebviewMessage, type HostToWebview, type WebviewToHost } from '../webview/protocol.js';
 import type { ExportOutcome, SpendExportQuery } from '../webview/spend-export.js';

@@ -1,7 +1,6 @@
 // The extension host's client of the engine's HTTP API (admin token in Authorization; never handed to the webview).
-import type { ApiResponses, ApiRoute, ConfigStatusJson, GuardsJson } from '../webview/api-types.js';
+import type { ApiPostResponses, ApiResponses, ApiRoute, GuardResumeJson, KeyIdentifyJson } from '../proxy/api/wire/index.js';
 import { EXPORT_ROUTE, exportSearch, type SpendExportQuery } from '../webview/spend-export.js';
-import type { KeyIdentity } from './status-summary.js';
 
 export class EngineApiError extends Error {
   constructor(
@@ -40,19 +39,21 @@ export class EngineClient {
   }
 
   /** Re-reads bifrost.yaml; the engine answers 200 or 422 with the config status either way. */
-  async reloadConfig(): Promise<ConfigStatusJson> {
-    return (await this.request('POST', '/api/config/reload', undefined, [200, 422])) as ConfigStatusJson;
+  async reloadConfig(): Promise<ApiPostResponses['/api/config/reload']> {
+    return (await this.request('POST', '/api/config/reload', undefined, [200, 422])) as ApiPostResponses['/api/config/reload'];
   }
 
   /** Lifts the runaway-agent guard's pause of a key; answers the keys still paused. */
-  async resumeGuard(virtualKeyId: string): Promise<GuardsJson> {
-    return (await this.request('POST', '/api/guards/resume', { virtual_key_id: virtualKeyId })) as GuardsJson;
+  async resumeGuard(virtualKeyId: string): Promise<ApiPostResponses['/api/guards/resume']> {
+    const body: GuardResumeJson = { virtual_key_id: virtualKeyId };
+    return (await this.request('POST', '/api/guards/resume', body)) as ApiPostResponses['/api/guards/resume'];
   }
 
   /** Which virtual key a secret is, or undefined when no key matches. The secret goes only to the local engine. */
-  async identifyKey(secret: string): Promise<KeyIdentity | undefined> {
+  async identifyKey(secret: string): Promise<ApiPostResponses['/api/keys/identify'] | undefined> {
+    const body: KeyIdentifyJson = { key: secret };
     try {
-      return (await this.request('POST', '/api/keys/identify', { key: secret })) as KeyIdentity;
+      return (await this.request('POST', '/api/keys/identify', body)) as ApiPostResponses['/api/keys/identify'];
     } catch (err) {
       if (err instanceof EngineApiError && err.status === 404) return undefined;
       throw err;

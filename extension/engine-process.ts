@@ -1,7 +1,7 @@
 // Runs the engine as a child process: spawn, readiness from its `listening` line, restart with backoff, clean stop.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { backoffDelay, ENGINE_RESTART } from './backoff.js';
+import { doublingDelay, ENGINE_RESTART } from './backoff.js';
 
 export interface EngineLaunch {
   /** dist/proxy/cli.js inside the extension. */
@@ -87,7 +87,7 @@ export class EngineProcess {
     child.once('exit', (code, signal) => {
       if (this.child === child) this.child = undefined;
       if (this.stopping) return;
-      const delay = backoffDelay(this.failures++, ENGINE_RESTART);
+      const delay = doublingDelay(this.failures++, ENGINE_RESTART);
       this.events.onCrash(code, signal, delay);
       this.restartTimer = setTimeout(() => this.spawnChild(), delay);
     });

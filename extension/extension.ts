@@ -1,6 +1,6 @@
 // spendgate for VS Code: runs the gateway engine for this workspace's bifrost.yaml and shows its budgets.
 import * as vscode from 'vscode';
-import type { BudgetTierJson } from '../webview/api-types.js';
+import type { BudgetTierJson } from '../proxy/api/wire/index.js';
 import { BranchWatcher } from './branch-watcher.js';
 import { registerCommands } from './commands.js';
 import { ConfigDiagnostics, runCheck } from './config-diagnostics.js';

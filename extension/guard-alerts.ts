@@ -1,6 +1,6 @@
 // Runaway-agent guard UX: when the developer's key is paused, a warning with "Resume" and "Open dashboard".
 import * as vscode from 'vscode';
-import type { GuardsJson, LiveMessage } from '../webview/api-types.js';
+import type { GuardsJson, LiveMessage } from '../proxy/api/wire/index.js';
 import { PauseAnnouncements, type GuardPause } from './guard-signal.js';
 
 export interface GuardActions {

@@ -1,5 +1,5 @@
 // Which runaway-agent guard pauses deserve a warning: read from live log records and GET /api/guards (pure).
-import type { GuardsJson, LiveMessage } from '../webview/api-types.js';
+import type { GuardsJson, LiveMessage } from '../proxy/api/wire/index.js';
 
 export interface GuardPause {
   readonly keyId: string;
@@ -26,7 +26,7 @@ export function guardSignal(message: LiveMessage, keyId: string | undefined): { 
 
 /** Pauses of `keyId` (any key when undefined) listed by `GET /api/guards`. */
 export function pausesOf(guards: GuardsJson, keyId: string | undefined): GuardPause[] {
-  return guards.paused.filter((p) => keyId === undefined || p.keyId === keyId).map((p) => ({ keyId: p.keyId, reason: p.reason }));
+  return guards.paused.filter((p) => keyId === undefined || p.virtual_key_id === keyId).map((p) => ({ keyId: p.virtual_key_id, reason: p.reason }));
 }
 
 /**

@@ -1,8 +1,8 @@
 // The engine's WebSocket (/ws) held by the extension host: budgets, logs and config messages, reconnecting with backoff.
 import WebSocket from 'ws';
-import { parseLiveMessage, type LiveMessage } from '../webview/api-types.js';
+import { parseLiveMessage, type LiveMessage } from '../proxy/api/wire/index.js';
 import type { ConnectionState } from '../webview/protocol.js';
-import { backoffDelay, LIVE_RECONNECT } from './backoff.js';
+import { doublingDelay, LIVE_RECONNECT } from './backoff.js';
 
 export interface LiveFeedListener {
   onMessage(message: LiveMessage): void;
@@ -74,7 +74,7 @@ export class LiveFeed {
 
   private retry(): void {
     if (this.closed) return;
-    this.timer = setTimeout(() => this.connect(), backoffDelay(this.attempts++, LIVE_RECONNECT));
+    this.timer = setTimeout(() => this.connect(), doublingDelay(this.attempts++, LIVE_RECONNECT));
   }
 
   private setState(state: ConnectionState): void {

@@ -1,9 +1,9 @@
 // Where in bifrost.yaml a policy change lives: the line of a tier's changed field, for CodeLenses and hovers.
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
-import type { PolicyChange } from '../proxy/insights/policy-change.js';
+import type { PolicyChangeJson } from '../proxy/api/wire/index.js';
 
-/** A change as `spendgate diff --json` reports it: the engine's own type, imported as a type only. */
-export type PolicyChangeJson = PolicyChange;
+/** A change as `spendgate diff --json` reports it (the engine's wire contract). */
+export type { PolicyChangeJson };
 
 /** Which list of the file holds the change's entry, and which field of the entry it is about. */
 function target(c: PolicyChangeJson): { readonly path: readonly string[]; readonly field: string | undefined } {

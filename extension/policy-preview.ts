@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
-import type { PolicyChangeJson } from './policy-locate.js';
+import type { PolicyPreviewJson } from '../proxy/api/wire/index.js';
 
 export interface PreviewEngine {
   /** The runtime for the bundled CLI (the extension host's binary, run as Node). */
@@ -16,12 +16,8 @@ export interface PreviewEngine {
   readonly dataDir: string;
 }
 
-/** `spendgate diff --json` output. */
-export interface PolicyPreview {
-  /** False when no gateway answered: consequences are stated without current spend. */
-  readonly current_spend: boolean;
-  readonly changes: readonly PolicyChangeJson[];
-}
+/** `spendgate diff --json` output (the engine's wire contract). */
+export type PolicyPreview = PolicyPreviewJson;
 
 export type PreviewOutcome =
   | { readonly kind: 'preview'; readonly preview: PolicyPreview }

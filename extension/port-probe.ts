@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { proofMatches } from '../proxy/server/identity.js';
+import { proofMatches } from '../proxy/api/wire/identity.js';
 
 export type PortOwner =
   | { readonly kind: 'free' }

@@ -1,6 +1,6 @@
 // Warns once per tier per period when a tier on the developer's path is projected to run out before it resets.
 import * as vscode from 'vscode';
-import type { BudgetTierJson } from '../webview/api-types.js';
+import type { BudgetTierJson } from '../proxy/api/wire/index.js';
 import { runwayAlertKey, runwayAlertMessage, runwayAlertsDue } from './runway-rule.js';
 
 const STATE_KEY = 'spendgate.runwayWarned';

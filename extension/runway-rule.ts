@@ -1,5 +1,5 @@
 // When a tier deserves a runway warning: on the developer's path, running out before its reset, once per period (pure).
-import type { BudgetTierJson } from '../webview/api-types.js';
+import type { BudgetTierJson } from '../proxy/api/wire/index.js';
 
 /** A tier's identity within one budget period: the same tier is warned about again after it resets. */
 export function runwayAlertKey(t: BudgetTierJson): string {

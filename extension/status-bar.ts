@@ -1,6 +1,6 @@
 // The status bar item: budget summary of the developer's key, live from the engine's `budgets` messages.
 import * as vscode from 'vscode';
-import type { BudgetTierJson } from '../webview/api-types.js';
+import type { BudgetTierJson } from '../proxy/api/wire/index.js';
 import { summarizeBudgets, type KeyIdentity } from './status-summary.js';
 
 const CONFIRM_MS = 4_000;

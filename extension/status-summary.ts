@@ -1,12 +1,8 @@
 // What the status bar says about budgets: the developer's key spend and the tightest tier on its path (pure).
-import type { BudgetTierJson } from '../webview/api-types.js';
+import type { BudgetTierJson, KeyIdentityJson } from '../proxy/api/wire/index.js';
 
 /** Who the developer is, as `POST /api/keys/identify` answered for the key in secret storage. */
-export interface KeyIdentity {
-  readonly id: string;
-  readonly team_id: string | null;
-  readonly customer_id: string | null;
-}
+export type KeyIdentity = KeyIdentityJson;
 
 export type SummaryLevel = 'ok' | 'warning' | 'error' | 'blocked';
 

@@ -5,16 +5,17 @@ import { diffCommand } from './cli/diff.js';
 import { exportCommand } from './cli/export.js';
 import { hashKeyCommand } from './cli/hash-key.js';
 import { logsCommand } from './cli/logs.js';
+import { reconcileCommand } from './cli/reconcile.js';
 import { serveCommand } from './cli/serve.js';
 import { statusCommand } from './cli/status.js';
 import { VERSION } from './core/version.js';
 
 /** Every command, in the order the overview lists them; adding one is adding a line. */
-const COMMANDS: readonly CliCommand[] = [serveCommand, checkCommand, statusCommand, logsCommand, diffCommand, exportCommand, hashKeyCommand];
+const COMMANDS: readonly CliCommand[] = [serveCommand, checkCommand, statusCommand, logsCommand, diffCommand, exportCommand, reconcileCommand, hashKeyCommand];
 
 const USAGE = `usage: spendgate <command> [options]
 
-${COMMANDS.map((c) => `  ${c.name.padEnd(9)}${c.synopsis}`).join('\n')}
+${COMMANDS.map((c) => `  ${c.name.padEnd(11)}${c.synopsis}`).join('\n')}
 
 spendgate <command> --help   that command's options
 spendgate --version          the version

@@ -1,4 +1,4 @@
-// The dashboard shell: header, five tabs, initial loads from the API and live updates from the WebSocket.
+// The dashboard shell: header, six tabs, initial loads from the API and live updates from the WebSocket.
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
@@ -6,9 +6,10 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
-import type { LiveMessage, StatusJson } from './api-types.js';
+import type { LiveMessage, StatusJson } from '../proxy/api/wire/index.js';
 import { renderBudgets } from './budgets-tab.js';
 import { renderCacheReport } from './cache-tab.js';
+import { renderReconcile } from './reconcile-tab.js';
 import type { DataSource } from './data-source.js';
 import { el } from './element.js';
 import { LiveRequests } from './live-tab.js';
@@ -23,12 +24,15 @@ const TABS = [
   { id: 'routing', title: 'Routing' },
   { id: 'spend', title: 'Spend over time' },
   { id: 'cache', title: 'Prompt cache' },
+  { id: 'reconcile', title: 'Reconciliation' },
 ] as const;
 
 /** What each spend grouping asks `/api/logs/stats` for: per branch is the `branch` tag the extension sets. */
 const GROUP_BY: Record<SpendGroup, string> = { model: 'model', team: 'team', branch: 'tag:branch' };
 /** The prompt-cache report covers the last week. */
 const CACHE_WINDOW_MS = 7 * 86_400_000;
+/** The reconciliation covers the last seven UTC days, today included. */
+const RECONCILE_DAYS = 7;
 
 /** How far back the spend chart looks for each bucket size. */
 const SPEND_WINDOW_MS: Record<SpendInterval, number> = { hour: 48 * 3_600_000, day: 30 * 86_400_000 };
@@ -78,6 +82,14 @@ export class Dashboard {
     for (const p of this.panels.values()) p.append(el('vscode-progress-ring', { class: 'loading' }));
     this.live = new LiveRequests(this.panel('live'));
     this.chart = new SpendChart(this.panel('spend'), this.spendControls());
+    // Read when first opened (by click or keyboard): the report asks CloudWatch, which no other tab needs.
+    const reconcileIndex = TABS.findIndex((t) => t.id === 'reconcile');
+    const onSelect = (event: Event) => {
+      if ((event as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex !== reconcileIndex) return;
+      tabs.removeEventListener('vsc-tabs-select', onSelect);
+      void this.loadReconcile();
+    };
+    tabs.addEventListener('vsc-tabs-select', onSelect);
   }
 
   /** Loads every tab and follows live updates. */
@@ -194,6 +206,14 @@ export class Dashboard {
     const panel = this.panel('cache');
     const start = new Date(this.now() - CACHE_WINDOW_MS).toISOString();
     return this.guarded('the prompt-cache report', panel, async () => renderCacheReport(panel, await this.source.get('/api/insights/cache', { start_time: start })));
+  }
+
+  private loadReconcile(): Promise<void> {
+    const panel = this.panel('reconcile');
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const now = this.now();
+    const query = { from: day(now - (RECONCILE_DAYS - 1) * 86_400_000), to: day(now) };
+    return this.guarded('the reconciliation with CloudWatch', panel, async () => renderReconcile(panel, await this.source.get('/api/reconcile', query), () => void this.loadReconcile()));
   }
 
   private spendControls(): HTMLElement {

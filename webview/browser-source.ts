@@ -1,5 +1,5 @@
 // The dashboard in a browser at /ui: signs in with the one-time login token, then fetch('/api') and WebSocket('/ws') with the session token.
-import { parseLiveMessage, type ApiResponses, type ApiRoute, type LiveMessage } from './api-types.js';
+import { parseLiveMessage, type ApiResponses, type ApiRoute, type LiveMessage } from '../proxy/api/wire/index.js';
 import { ApiError, Listeners, type DataSource, type Query, type StartResult } from './data-source.js';
 import type { ConnectionState } from './protocol.js';
 import { csvDataRows, EXPORT_ROUTE, exportSearch, fileNameFromDisposition, type ExportOutcome, type SpendExportQuery } from './spend-export.js';

@@ -1,5 +1,5 @@
 // Arranges budget tiers as the customer → team → key tree, with provider configs beside it.
-import type { BudgetTierJson } from './api-types.js';
+import type { BudgetTierJson } from '../proxy/api/wire/index.js';
 
 export interface BudgetNode {
   readonly tier: BudgetTierJson;

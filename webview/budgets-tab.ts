@@ -1,5 +1,5 @@
 // Budgets tab: every tier with a bar, spent of limit, remaining, reservations, burn rate, projected exhaustion and reset.
-import type { BudgetTierJson, RunwayJson } from './api-types.js';
+import type { BudgetTierJson, RunwayJson } from '../proxy/api/wire/index.js';
 import { budgetForest, type BudgetNode } from './budget-tree.js';
 import { bar, el } from './element.js';
 import { formatPercent, formatUsd, formatUtc, tierLabel } from './format.js';

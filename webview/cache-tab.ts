@@ -1,6 +1,6 @@
 // Prompt cache tab: per model and per key, the share of prompt read from cache, money saved, and money spent on
 // cache writes nobody read back, with the report's plain-language hints.
-import type { CacheReportJson, CacheUsageJson } from './api-types.js';
+import type { CacheReportJson, CacheUsageJson } from '../proxy/api/wire/index.js';
 import { bar, el } from './element.js';
 import { formatShare, formatTokens, formatUsd, formatUtc } from './format.js';
 

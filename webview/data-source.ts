@@ -1,5 +1,5 @@
 // Where the dashboard's data comes from: the VS Code host (postMessage) or the engine itself (fetch + WebSocket).
-import type { ApiResponses, ApiRoute, LiveMessage } from './api-types.js';
+import type { ApiResponses, ApiRoute, LiveMessage } from '../proxy/api/wire/index.js';
 import type { ConnectionState } from './protocol.js';
 import type { ExportOutcome, SpendExportQuery } from './spend-export.js';
 

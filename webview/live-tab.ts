@@ -1,5 +1,5 @@
 // Live requests tab: a table that streams in, a filter box, and a detail pane with the routing decision.
-import type { LogJson } from './api-types.js';
+import type { LogJson } from '../proxy/api/wire/index.js';
 import { el } from './element.js';
 import { formatClock, formatCost, formatMs, formatTokens, formatUsd } from './format.js';
 

@@ -1,5 +1,5 @@
 // Messages between the VS Code extension host and the dashboard webview: the one typed module both import.
-import type { ApiResponses, ApiRoute, LiveMessage } from './api-types.js';
+import type { ApiResponses, ApiRoute, LiveMessage } from '../proxy/api/wire/index.js';
 import { parseExportQuery, type ExportOutcome, type SpendExportQuery } from './spend-export.js';
 
 export type ConnectionState = 'connecting' | 'up' | 'down';

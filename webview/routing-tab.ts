@@ -1,5 +1,5 @@
 // Routing tab: per account, each provider config's configured weight against its actual traffic, and why it is excluded.
-import type { ProviderRoutingJson, RoutingJson } from './api-types.js';
+import type { ProviderRoutingJson, RoutingJson } from '../proxy/api/wire/index.js';
 import { bar, el } from './element.js';
 import { formatMs, formatShare, formatUtc } from './format.js';
 

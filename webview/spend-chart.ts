@@ -1,6 +1,6 @@
 // Spend over time: cost per hour or day, one line per model, team or git branch (uPlot).
 import uPlot from 'uplot';
-import type { StatsJson } from './api-types.js';
+import type { StatsJson } from '../proxy/api/wire/index.js';
 import { el } from './element.js';
 import { formatUsd } from './format.js';
 

@@ -1,6 +1,6 @@
 // The dashboard inside a VS Code webview: every request and live message is relayed by the extension host,
 // so the admin token never enters the webview.
-import type { ApiResponses, ApiRoute, LiveMessage } from './api-types.js';
+import type { ApiResponses, ApiRoute, LiveMessage } from '../proxy/api/wire/index.js';
 import { ApiError, Listeners, type DataSource, type Query, type StartResult } from './data-source.js';
 import type { ConnectionState, HostToWebview, WebviewToHost } from './protocol.js';
 import type { ExportOutcome, SpendExportQuery } from './spend-export.js';

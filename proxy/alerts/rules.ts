@@ -2,7 +2,8 @@
 import type { TierKind } from '../config/types.js';
 import type { TierStatus } from '../governance/ledger.js';
 import type { Runway } from '../insights/runway.js';
-import { dollarsToMicros } from '../pricing/money.js';
+import { isoSeconds } from '../governance/periods.js';
+import { microsToDollars } from '../pricing/money.js';
 import type { AlertKey, AlertType } from '../store/alert-outbox.js';
 
 /**
@@ -40,7 +41,13 @@ export function basisPoints(percent: number): number {
 }
 
 function budgetFields(status: TierStatus): Pick<AlertEvent, 'spent' | 'limit' | 'period' | 'period_start' | 'resets_at'> {
-  return { spent: status.spent, limit: status.limit, period: status.period, period_start: status.period_start, resets_at: status.resets_at };
+  return {
+    spent: microsToDollars(status.spentMicros),
+    limit: microsToDollars(status.limitMicros),
+    period: status.period,
+    period_start: isoSeconds(status.periodStart),
+    resets_at: isoSeconds(status.resetsAt),
+  };
 }
 
 /**
@@ -49,15 +56,15 @@ function budgetFields(status: TierStatus): Pick<AlertEvent, 'spent' | 'limit' | 
  * cannot overflow.
  */
 export function reachedThresholds(status: TierStatus, thresholds: readonly number[]): number[] {
-  const spent = BigInt(dollarsToMicros(status.spent));
-  const limit = BigInt(dollarsToMicros(status.limit));
+  const spent = BigInt(status.spentMicros);
+  const limit = BigInt(status.limitMicros);
   if (limit <= 0n) return [];
   return thresholds.filter((t) => spent * 10_000n >= limit * BigInt(basisPoints(t)));
 }
 
 export function thresholdFiring(status: TierStatus, threshold: number, now: number): AlertFiring {
   return {
-    key: { type: 'budget_threshold', tier: status.tier, id: status.id, periodStart: Date.parse(status.period_start), threshold: basisPoints(threshold) },
+    key: { type: 'budget_threshold', tier: status.tier, id: status.id, periodStart: status.periodStart, threshold: basisPoints(threshold) },
     event: { type: 'budget_threshold', tier: status.tier, id: status.id, threshold, ...budgetFields(status), fired_at: new Date(now).toISOString() },
   };
 }
@@ -72,7 +79,7 @@ export const RUNWAY_MIN_OBSERVED_MS = 15 * 60_000;
 export function runwayFiring(status: TierStatus, runway: Runway, observedMs: number, now: number): AlertFiring | undefined {
   if (!runway.runs_out_before_reset || runway.exhausted || observedMs < RUNWAY_MIN_OBSERVED_MS) return undefined;
   return {
-    key: { type: 'runway', tier: status.tier, id: status.id, periodStart: Date.parse(status.period_start), threshold: 0 },
+    key: { type: 'runway', tier: status.tier, id: status.id, periodStart: status.periodStart, threshold: 0 },
     event: { type: 'runway', tier: status.tier, id: status.id, threshold: null, ...budgetFields(status), runway, fired_at: new Date(now).toISOString() },
   };
 }

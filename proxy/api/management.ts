@@ -1,26 +1,27 @@
 // Management routes under /api (admin token or dashboard session required; checked by the caller).
 import type { AlertStatusView } from '../alerts/alerter.js';
-import type { ConfigProblem } from '../config/types.js';
 import { GatewayError } from '../core/errors.js';
 import { parseLogFilter, parseLogQuery, LogFilterError } from '../logs/filters.js';
-import { withRunways } from '../insights/runway.js';
 import { cacheReport } from '../insights/cache-report.js';
 import { queryLogs } from '../logs/query.js';
 import { rowToLogRecord } from '../store/log-columns.js';
 import { logStats, parseStatsRequest } from '../logs/stats.js';
 import { readBody } from '../server/body.js';
 import { sendExport } from './export-response.js';
+import { reconcileReport } from '../reconcile/report.js';
+import { reconcileJson } from './reconcile-view.js';
 import { redactedConfig } from './config-view.js';
 import { routingView } from './routing-view.js';
 import { sendApiError, sendJson, type AnyRequest, type AnyResponse } from './respond.js';
-import type { BudgetsPayload, Services } from './services.js';
+import type { Services } from './services.js';
+import { budgetsJson } from './budgets-view.js';
+import { guardsJson } from './guards-view.js';
+import { logPageJson } from './log-json.js';
+import { rateLimitsJson } from './rate-limits-view.js';
+import type { ApiPostResponses, ApiResponses, BudgetsJson, ConfigStatusJson } from './wire/index.js';
 
-export interface ConfigStatus {
-  readonly path: string;
-  readonly loaded_at: string;
-  readonly ok: boolean;
-  readonly problems: readonly ConfigProblem[];
-}
+/** The outcome of a config (re)load, as the API and the WebSocket report it. */
+export type ConfigStatus = ConfigStatusJson;
 
 /** What management routes need beyond the pipeline's services. */
 export interface ManagementContext {
@@ -47,8 +48,8 @@ async function readJsonField(req: AnyRequest, field: string): Promise<string> {
 }
 
 /** GET /api/budgets and the WebSocket `budgets` message: every tier with its runway. */
-export function budgetsPayload(s: Services): BudgetsPayload {
-  return { tiers: withRunways(s.ledger.snapshot(), s.burn, s.clock.now()) };
+export function budgetsPayload(s: Services): BudgetsJson {
+  return budgetsJson(s.ledger.snapshot(), s.burn, s.clock.now());
 }
 
 type Handler = (m: ManagementContext, url: URL, req: AnyRequest, res: AnyResponse) => Promise<void> | void;
@@ -57,7 +58,7 @@ const ROUTES: Record<string, Handler> = {
   'GET /api/status': async (m, _url, _req, res) => {
     const s = m.services;
     const alerts = await m.alertStatus();
-    sendJson(res, 200, {
+    sendJson<ApiResponses['/api/status']>(res, 200, {
       version: m.version,
       uptime_seconds: Math.floor((Date.now() - m.startedAt) / 1000),
       store: s.store.dialect === 'sqlite' ? 'sqlite' : 'postgres',
@@ -68,36 +69,37 @@ const ROUTES: Record<string, Handler> = {
       alerts,
     });
   },
-  'GET /api/budgets': (m, _url, _req, res) => sendJson(res, 200, budgetsPayload(m.services)),
-  'GET /api/guards': (m, _url, _req, res) => sendJson(res, 200, { paused: m.services.guards.pausedKeys() }),
+  'GET /api/budgets': (m, _url, _req, res) => sendJson<ApiResponses['/api/budgets']>(res, 200, budgetsPayload(m.services)),
+  'GET /api/guards': (m, _url, _req, res) => sendJson<ApiResponses['/api/guards']>(res, 200, guardsJson(m.services.guards.pausedKeys())),
   'POST /api/guards/resume': async (m, _url, req, res) => {
     const keyId = await readJsonField(req, 'virtual_key_id');
     m.services.guards.resume(keyId, 'resumed through the API');
-    sendJson(res, 200, { paused: m.services.guards.pausedKeys() });
+    sendJson<ApiPostResponses['/api/guards/resume']>(res, 200, guardsJson(m.services.guards.pausedKeys()));
   },
   'GET /api/insights/cache': async (m, url, _req, res) => {
     const s = m.services;
     const now = s.clock.now();
     const filter = parseLogFilter(url.searchParams);
     const range = { start: filter.startTime ?? now - 7 * 86_400_000, end: filter.endTime ?? now };
-    sendJson(res, 200, await cacheReport(s.store, s.prices, range, { now, filter }));
+    sendJson<ApiResponses['/api/insights/cache']>(res, 200, await cacheReport(s.store, s.prices, range, { now, filter }));
   },
-  'GET /api/rate-limits': (m, _url, _req, res) => sendJson(res, 200, { limits: m.services.limits.snapshot() }),
-  'GET /api/routing': (m, _url, _req, res) => sendJson(res, 200, routingView(m.services)),
-  'GET /api/logs': async (m, url, _req, res) => sendJson(res, 200, await queryLogs(m.services.store, parseLogQuery(url.searchParams), rowToLogRecord)),
+  'GET /api/rate-limits': (m, _url, _req, res) => sendJson<ApiResponses['/api/rate-limits']>(res, 200, rateLimitsJson(m.services.limits.snapshot())),
+  'GET /api/routing': (m, _url, _req, res) => sendJson<ApiResponses['/api/routing']>(res, 200, routingView(m.services)),
+  'GET /api/logs': async (m, url, _req, res) => sendJson<ApiResponses['/api/logs']>(res, 200, logPageJson(await queryLogs(m.services.store, parseLogQuery(url.searchParams), rowToLogRecord))),
   'GET /api/logs/stats': async (m, url, _req, res) =>
-    sendJson(res, 200, await logStats(m.services.store, parseStatsRequest(url.searchParams))),
+    sendJson<ApiResponses['/api/logs/stats']>(res, 200, await logStats(m.services.store, parseStatsRequest(url.searchParams))),
   'GET /api/export': (m, url, _req, res) => sendExport(m.services.store, url.searchParams, res),
-  'GET /api/config': (m, _url, _req, res) => sendJson(res, 200, { path: m.configStatus().path, config: redactedConfig(m.services.config, (id) => m.services.metrics.keyLabel(id)) }),
+  'GET /api/reconcile': async (m, url, _req, res) => sendJson<ApiResponses['/api/reconcile']>(res, 200, reconcileJson(await reconcileReport(url.searchParams, m.services))),
+  'GET /api/config': (m, _url, _req, res) => sendJson<ApiResponses['/api/config']>(res, 200, { path: m.configStatus().path, config: redactedConfig(m.services.config, (id) => m.services.metrics.keyLabel(id)) }),
   'POST /api/config/reload': async (m, _url, _req, res) => {
     const status = await m.reload();
-    sendJson(res, status.ok ? 200 : 422, status);
+    sendJson<ApiPostResponses['/api/config/reload']>(res, status.ok ? 200 : 422, status);
   },
   'POST /api/keys/identify': async (m, _url, req, res) => {
     const presented = await readJsonField(req, 'key');
     const key = m.services.keys.authenticate(presented);
     if (!key) return sendApiError(res, 404, 'not_found', 'no virtual key matches');
-    sendJson(res, 200, { id: key.id, team_id: key.teamId ?? null, customer_id: key.customerId ?? null });
+    sendJson<ApiPostResponses['/api/keys/identify']>(res, 200, { id: key.id, team_id: key.teamId ?? null, customer_id: key.customerId ?? null });
   },
 };
 

@@ -5,11 +5,13 @@ import type { GatewayError } from '../core/errors.js';
 import type { ClientProtocol } from '../providers/types.js';
 import { HttpSink } from '../server/sink.js';
 import { toWireError } from './wire-errors.js';
+import type { ApiErrorJson, WireBody } from './wire/index.js';
 
 export type AnyResponse = http.ServerResponse | http2.Http2ServerResponse;
 export type AnyRequest = http.IncomingMessage | http2.Http2ServerRequest;
 
-export function sendJson(res: AnyResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+/** Answers with one of the wire contract's documents (proxy/api/wire); nothing untyped reaches a client. */
+export function sendJson<T extends WireBody>(res: AnyResponse, status: number, body: T, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
   res.end(text);
@@ -22,7 +24,7 @@ export function sendText(res: AnyResponse, status: number, text: string, content
 
 /** Management-route errors: `{"error":{"type","message"}}`. */
 export function sendApiError(res: AnyResponse, status: number, type: string, message: string, headers: Record<string, string> = {}): void {
-  sendJson(res, status, { error: { type, message } }, headers);
+  sendJson<ApiErrorJson>(res, status, { error: { type, message } }, headers);
 }
 
 /**

@@ -1,32 +1,12 @@
 // GET /api/routing: per account, each provider config's weight, share, state and health.
 import type { Services } from './services.js';
-
-export interface ProviderRoutingView {
-  readonly id: string;
-  readonly type: string;
-  readonly model: string;
-  readonly region: string | null;
-  readonly weight: number;
-  readonly configured_share: number;
-  readonly actual_share_1h: number;
-  readonly actual_share_today: number;
-  readonly state: 'eligible' | 'excluded' | 'cooldown';
-  readonly reason: string | null;
-  readonly cooldown_until: string | null;
-  readonly requests_1h: number;
-  readonly requests_today: number;
-  readonly error_rate: number;
-  readonly latency_p50_ms: number | null;
-  readonly latency_p95_ms: number | null;
-  /** What the gateway learned at run time to make this provider's model accept requests (self-healed refusals). */
-  readonly learned: readonly { readonly change: string; readonly reason: string; readonly learned_at: string }[];
-}
+import type { RoutingJson } from './wire/index.js';
 
 function share(part: number, whole: number): number {
   return whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 10_000;
 }
 
-export function routingView(s: Services): { accounts: { id: string; providers: ProviderRoutingView[] }[] } {
+export function routingView(s: Services): RoutingJson {
   return {
     accounts: s.config.accounts.map((account) => {
       const totalWeight = account.providers.reduce((sum, p) => sum + p.weight, 0);

@@ -15,14 +15,12 @@ import type { Store } from '../store/store.js';
 import type { BurnTracker } from '../insights/burn.js';
 import type { LiveHub } from '../logs/hub.js';
 import type { GatewayMetrics } from '../logs/metrics.js';
-import type { TierStatus } from '../governance/ledger.js';
 import type { RequestTelemetry } from '../telemetry/export.js';
 import type { ConfigSnapshot } from './snapshot.js';
+import type { BudgetsJson } from './wire/index.js';
 
-/** The WebSocket `budgets` message payload, the same shape as GET /api/budgets. */
-export interface BudgetsPayload {
-  readonly tiers: readonly TierStatus[];
-}
+/** The WebSocket `budgets` message payload, the same document as GET /api/budgets. */
+export type BudgetsPayload = BudgetsJson;
 
 export type EventLog = (event: Record<string, unknown>) => void;
 

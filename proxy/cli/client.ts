@@ -2,11 +2,13 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { ApiErrorJson, ApiResponses, ApiRoute } from '../api/wire/index.js';
 
 export interface GatewayClient {
   readonly base: string;
   readonly token: string;
-  get<T>(path: string): Promise<T>;
+  /** GET a management route's JSON (typed by the wire contract); `search` is its query string without `?`. */
+  get<R extends ApiRoute>(route: R, search?: string): Promise<ApiResponses[R]>;
   /** GET a route whose body the caller reads as it arrives; rejects on a non-2xx status with the API's message. */
   open(path: string): Promise<Response>;
 }
@@ -42,9 +44,10 @@ export async function connect(flags: { port?: string; 'data-dir'?: string; host?
   return {
     base,
     token,
-    async get<T>(path: string): Promise<T> {
+    async get<R extends ApiRoute>(route: R, search = ''): Promise<ApiResponses[R]> {
+      const path = search === '' ? route : `${route}?${search}`;
       const res = await request(path);
-      const body = (await res.json()) as T & { error?: { message?: string } };
+      const body = (await res.json()) as ApiResponses[R] & Partial<ApiErrorJson>;
       if (!res.ok) throw new ApiAnswerError(res.status, `${path}: HTTP ${res.status}: ${body.error?.message ?? 'error'}`);
       return body;
     },

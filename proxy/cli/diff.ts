@@ -9,8 +9,10 @@ import { formatProblems } from '../config/check.js';
 import { loadConfigText } from '../config/load.js';
 import { locateConfig } from '../config/locate.js';
 import type { Config } from '../config/types.js';
-import type { TierStatus } from '../governance/ledger.js';
 import { formatPolicyChanges, previewPolicyChange } from '../insights/policy-diff.js';
+import type { TierSpend } from '../insights/policy-change.js';
+import { dollarsToMicros } from '../pricing/money.js';
+import type { BudgetTierJson, PolicyPreviewJson } from '../api/wire/index.js';
 import { connect } from './client.js';
 import { EXIT, EXIT_CODES_HELP, type CliCommand } from './command.js';
 
@@ -20,7 +22,7 @@ export interface DiffDeps {
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
   /** The current budget snapshot; by default asked of the running gateway. Undefined when there is none. */
-  readonly spend?: () => Promise<readonly TierStatus[] | undefined>;
+  readonly spend?: () => Promise<readonly TierSpend[] | undefined>;
 }
 
 const SYNOPSIS = 'REV1 [REV2] [--config FILE] [--port N] [--host H] [--data-dir DIR] [--json]';
@@ -66,10 +68,15 @@ function load(text: string, file: string, label: string, out: (line: string) => 
   return { ok: false };
 }
 
-async function gatewaySpend(flags: { port?: string; host?: string; 'data-dir'?: string }): Promise<readonly TierStatus[] | undefined> {
+/** A row of GET /api/budgets back in the engine's units. */
+function tierSpendFromJson(t: BudgetTierJson): TierSpend {
+  return { tier: t.tier, id: t.id, spentMicros: dollarsToMicros(t.spent), limitMicros: dollarsToMicros(t.limit), resetsAt: Date.parse(t.resets_at) };
+}
+
+async function gatewaySpend(flags: { port?: string; host?: string; 'data-dir'?: string }): Promise<readonly TierSpend[] | undefined> {
   try {
     const client = await connect(flags);
-    return (await client.get<{ tiers: TierStatus[] }>('/api/budgets')).tiers;
+    return (await client.get('/api/budgets')).tiers.map(tierSpendFromJson);
   } catch {
     // No gateway (or no token): the preview is still useful without current spend, and says so.
     return undefined;
@@ -120,7 +127,8 @@ export async function runDiff(argv: string[], out: (line: string) => void, deps:
     const spend = await (deps.spend ?? (() => gatewaySpend(values)))();
     const changes = previewPolicyChange(before.config, after.config, spend);
     if (values.json) {
-      out(JSON.stringify({ from: rev1, to: rev2 ?? 'working tree', config: path, current_spend: spend !== undefined, changes }, null, 2));
+      const preview: PolicyPreviewJson = { from: rev1, to: rev2 ?? 'working tree', config: path, current_spend: spend !== undefined, changes };
+      out(JSON.stringify(preview, null, 2));
       return EXIT.ok;
     }
     out(`policy changes in ${path}: ${rev1} → ${rev2 ?? 'working tree'}`);

@@ -2,14 +2,14 @@
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { FILTER_PARAMS, LogFilterError, parseLogQuery } from '../logs/filters.js';
-import type { LogRecordJson } from '../logs/json.js';
+import type { LogJson } from '../api/wire/index.js';
 import { connect } from './client.js';
 import { renderTable } from './table.js';
 import { EXIT, EXIT_CODES_HELP, UsageError, type CliCommand } from './command.js';
 
 const flagName = (param: string) => param.replaceAll('_', '-');
 
-function line(r: LogRecordJson): string[] {
+function line(r: LogJson): string[] {
   const cost = r.cost === null ? 'unpriced' : `$${r.cost.total.toFixed(6)}`;
   const model = r.model_served && r.model_served !== r.model_requested ? `${r.model_requested} → ${r.model_served}` : r.model_requested;
   return [r.timestamp, r.virtual_key_id ?? '-', model, r.provider_config_id ?? '-', String(r.status), String(r.input_tokens + r.output_tokens), cost, `${Math.round(r.latency_ms)}ms`];
@@ -61,7 +61,7 @@ async function runLogs(argv: string[]): Promise<number> {
   const client = await connect(values as { port?: string; host?: string; 'data-dir'?: string });
 
   if (!values.follow) {
-    const page = await client.get<{ logs: LogRecordJson[]; pagination: { total_count: number } }>(`/api/logs?${params}`);
+    const page = await client.get('/api/logs', params.toString());
     if (values.json) process.stdout.write(`${JSON.stringify(page, null, 2)}\n`);
     else process.stdout.write(`${renderTable(HEADERS, page.logs.map(line))}\n${page.logs.length} of ${page.pagination.total_count} records\n`);
     return EXIT.ok;
@@ -74,7 +74,7 @@ async function runLogs(argv: string[]): Promise<number> {
     ws.send(JSON.stringify({ type: 'subscribe', filter }));
   });
   ws.on('message', (data) => {
-    const msg = JSON.parse(String(data)) as { type: string; payload?: LogRecordJson };
+    const msg = JSON.parse(String(data)) as { type: string; payload?: LogJson };
     if (msg.type !== 'log' || !msg.payload) return;
     process.stdout.write(values.json ? `${JSON.stringify(msg.payload)}\n` : `${line(msg.payload).join('  ')}\n`);
   });

@@ -1,7 +1,5 @@
 // `spendgate status`: every budget tier and rate limit of the running gateway, as a table or JSON.
 import { parseArgs } from 'node:util';
-import type { TierStatus } from '../governance/ledger.js';
-import type { RateLimitStatus } from '../governance/ratelimits.js';
 import { connect } from './client.js';
 import { renderTable } from './table.js';
 import { EXIT, EXIT_CODES_HELP, type CliCommand } from './command.js';
@@ -29,8 +27,8 @@ async function runStatus(argv: string[]): Promise<number> {
   });
   const client = await connect(values);
   const [budgets, limits] = await Promise.all([
-    client.get<{ tiers: TierStatus[] }>('/api/budgets'),
-    client.get<{ limits: RateLimitStatus[] }>('/api/rate-limits'),
+    client.get('/api/budgets'),
+    client.get('/api/rate-limits'),
   ]);
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ tiers: budgets.tiers, rate_limits: limits.limits }, null, 2)}\n`);

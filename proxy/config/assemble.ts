@@ -37,6 +37,9 @@ function provider(p: FileProvider, accountId: string): ProviderConfig {
       },
     }),
     ...(timeouts !== undefined && { timeouts }),
+    ...(p.application_inference_profiles && {
+      applicationInferenceProfiles: { team: p.application_inference_profiles.team, virtualKey: p.application_inference_profiles.virtual_key },
+    }),
   };
 }
 

@@ -5,6 +5,7 @@ import type { FileConfig } from './schema.js';
 import { envSecret, httpUrl } from './fields.js';
 import { idsOf, listOf, providerList, textField, type ItemList, type ListItem } from './id-lists.js';
 import { collectVirtualKeys } from './virtual-keys.js';
+import { inferenceProfileProblems } from './inference-profiles.js';
 
 function error(path: ConfigPath, message: string): PathProblem {
   return { severity: 'error', path, part: 'value', message };
@@ -172,5 +173,5 @@ function advice(file: FileConfig): PathProblem[] {
 
 /** Every cross-section problem of a file that already passed the schema. */
 export function checkReferences(file: FileConfig): PathProblem[] {
-  return [...uniqueness(file), ...references(file), ...secretCollisions(file), ...idAsSecret(file), ...settings(file), ...alertSettings(file), ...advice(file)];
+  return [...uniqueness(file), ...references(file), ...secretCollisions(file), ...idAsSecret(file), ...settings(file), ...alertSettings(file), ...inferenceProfileProblems(file), ...advice(file)];
 }

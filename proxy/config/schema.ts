@@ -67,6 +67,13 @@ const providerSchema = z.strictObject({
   api_key: optional(apiKeyRef),
   credentials: z.strictObject({ profile: optional(text), role_arn: optional(text) }).nullish(),
   timeouts: timeoutOverrides.nullish(),
+  // Team or virtual key id → the application inference profile ARN their requests are sent through (cost attribution).
+  application_inference_profiles: z
+    .strictObject({
+      team: orEmptyMap(z.record(z.string(), required(text))),
+      virtual_key: orEmptyMap(z.record(z.string(), required(text))),
+    })
+    .nullish(),
 });
 
 const accountSchema = z.strictObject({

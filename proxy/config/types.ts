@@ -35,6 +35,14 @@ export interface ProviderConfig {
   readonly credentials?: ProviderCredentials;
   /** Per-provider timeouts in milliseconds (routing section defaults apply when absent). */
   readonly timeouts?: Partial<Timeouts>;
+  /** Bedrock only: the application inference profile each team's or key's requests are sent through (a key's wins). */
+  readonly applicationInferenceProfiles?: ApplicationInferenceProfiles;
+}
+
+/** Team and virtual key ids → application inference profile ARN, for splitting the AWS bill by the profile's tags. */
+export interface ApplicationInferenceProfiles {
+  readonly team: Readonly<Record<string, string>>;
+  readonly virtualKey: Readonly<Record<string, string>>;
 }
 
 export interface Account {

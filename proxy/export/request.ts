@@ -31,7 +31,7 @@ export function groupName(g: ExportGroup): string {
 }
 
 /** Midnight UTC of a YYYY-MM-DD that names a real calendar day, else undefined. */
-function utcDay(text: string): number | undefined {
+export function utcDay(text: string): number | undefined {
   const m = DATE.exec(text);
   if (!m) return undefined;
   const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));

@@ -10,6 +10,13 @@ export type GuardEvent =
   | { readonly type: 'paused'; readonly keyId: string; readonly reason: string; readonly at: number }
   | { readonly type: 'resumed'; readonly keyId: string; readonly reason: string; readonly at: number };
 
+/** A key the guard paused: why, and since when (epoch ms). */
+export interface GuardPause {
+  readonly keyId: string;
+  readonly reason: string;
+  readonly since: number;
+}
+
 interface Watch {
   readonly def: GuardDef;
   readonly spend: SlidingWindow;
@@ -89,7 +96,7 @@ export class SpendGuard {
     return true;
   }
 
-  pausedKeys(): { keyId: string; reason: string; since: number }[] {
+  pausedKeys(): GuardPause[] {
     return [...this.paused].map(([keyId, p]) => ({ keyId, ...p }));
   }
 

@@ -3,8 +3,6 @@ import type { BudgetDef, Config, TierKind } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import type { SharedQuota, TierPeriod } from '../store/quota.js';
 import type { ResolvedKey } from './keys.js';
-import { microsToDollars } from '../pricing/money.js';
-import { isoSeconds } from './periods.js';
 import { BudgetRefusal, type TierRef } from './refusal.js';
 import { BudgetTier, type PeriodAccount, type TierDef } from './tier.js';
 import type { Charge, SpendRow } from '../store/store.js';
@@ -16,19 +14,21 @@ export type SettledCharge = Charge;
 /** A stored period total, to seed the ledger at start-up. */
 export type { SpendRow };
 
-/** One tier as `GET /api/budgets` shows it: dollars exact to the micro-dollar, ISO 8601 UTC times. */
+/** One tier's standing at an instant: integer micro-dollars, epoch milliseconds (api/ converts it for the wire). */
 export interface TierStatus {
   readonly tier: TierKind;
   readonly id: string;
   readonly parent: string | null;
-  readonly limit: number;
-  readonly spent: number;
-  readonly reserved: number;
-  readonly remaining: number;
+  readonly limitMicros: number;
+  /** This gateway's spend, or the whole team's when a shared ledger governs the tier. */
+  readonly spentMicros: number;
+  readonly reservedMicros: number;
+  /** limit − spent, never below 0 (reservations are estimates and left out). */
+  readonly remainingMicros: number;
+  /** The period as configured: `1d`, `1M`, … */
   readonly period: string;
-  readonly period_start: string;
-  readonly resets_at: string;
-  readonly percent: number;
+  readonly periodStart: number;
+  readonly resetsAt: number;
 }
 
 /** An estimate held on every tier of a request's path until it is settled or released. */
@@ -189,7 +189,7 @@ export class BudgetLedger {
     this.changed();
   }
 
-  /** Every tier, customers first, as `GET /api/budgets` reports it. */
+  /** Every tier, customers first (what `GET /api/budgets` reports). */
   snapshot(): TierStatus[] {
     const now = this.clock.now();
     const tiers = [...this.tiers.values()].sort((a, b) => TIER_ORDER.indexOf(a.tier) - TIER_ORDER.indexOf(b.tier));
@@ -228,14 +228,13 @@ export class BudgetLedger {
       tier: tier.tier,
       id: tier.id,
       parent: tier.parent,
-      limit: microsToDollars(limit),
-      spent: microsToDollars(spent),
-      reserved: microsToDollars(account.reservedMicros),
-      remaining: microsToDollars(Math.max(0, limit - spent)),
+      limitMicros: limit,
+      spentMicros: spent,
+      reservedMicros: account.reservedMicros,
+      remainingMicros: Math.max(0, limit - spent),
       period: tier.period.text,
-      period_start: isoSeconds(account.start),
-      resets_at: isoSeconds(account.end),
-      percent: limit > 0 ? Math.round((spent * 10_000) / limit) / 100 : 0,
+      periodStart: account.start,
+      resetsAt: account.end,
     };
   }
 

@@ -8,16 +8,17 @@ import { SlidingWindow } from './window.js';
 export type RateScope = 'virtual_key' | 'provider_config';
 export type RateKind = 'requests' | 'tokens';
 
-/** One limit as `GET /api/rate-limits` shows it. */
+/** One limit's use at an instant (what `GET /api/rate-limits` reports, through api/rate-limits-view.ts). */
 export interface RateLimitStatus {
   readonly scope: RateScope;
   readonly id: string;
   readonly kind: RateKind;
   readonly limit: number;
   readonly used: number;
+  /** The window as configured: `1m`, `1h`, … */
   readonly duration: string;
-  /** Seconds until the oldest counted use leaves the window (0 when nothing is counted). */
-  readonly resets_in_seconds: number;
+  /** Milliseconds until the oldest counted use leaves the window (0 when nothing is counted). */
+  readonly resetsInMs: number;
 }
 
 interface WindowedLimit {
@@ -131,7 +132,7 @@ export class RateLimiter {
       limit: l.limit,
       used: l.window.total(now),
       duration: l.duration.text,
-      resets_in_seconds: Math.ceil(l.window.msUntilNextExpiry(now) / 1000),
+      resetsInMs: l.window.msUntilNextExpiry(now),
     }));
   }
 }

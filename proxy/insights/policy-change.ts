@@ -1,7 +1,7 @@
 // The shape of one consequence of a policy edit, and the current-spend lookup the diffs share.
 import type { TierKind } from '../config/types.js';
 import type { TierStatus } from '../governance/ledger.js';
-import { dollarsToMicros } from '../pricing/money.js';
+import { isoSeconds } from '../governance/periods.js';
 
 export type PolicyChangeKind =
   | 'limit_changed'
@@ -40,15 +40,18 @@ export interface CurrentSpend {
   readonly resetsAt: string;
 }
 
+/** What a preview needs of a tier's standing: the ledger's own snapshot rows carry it. */
+export type TierSpend = Pick<TierStatus, 'tier' | 'id' | 'spentMicros' | 'limitMicros' | 'resetsAt'>;
+
 /** Looks up current spend by tier and id; answers undefined for everything when no snapshot is at hand. */
 export class SpendLookup {
   private readonly rows = new Map<string, CurrentSpend>();
   readonly known: boolean;
 
-  constructor(snapshot: readonly TierStatus[] | undefined) {
+  constructor(snapshot: readonly TierSpend[] | undefined) {
     this.known = snapshot !== undefined;
     for (const s of snapshot ?? []) {
-      this.rows.set(`${s.tier}\u0000${s.id}`, { spentMicros: dollarsToMicros(s.spent), limitMicros: dollarsToMicros(s.limit), resetsAt: s.resets_at });
+      this.rows.set(`${s.tier}\u0000${s.id}`, { spentMicros: s.spentMicros, limitMicros: s.limitMicros, resetsAt: isoSeconds(s.resetsAt) });
     }
   }
 

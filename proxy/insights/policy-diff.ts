@@ -1,6 +1,6 @@
 // Policy change preview: what an edit of bifrost.yaml would do, tier by tier, given what has been spent.
 import type { Config, TierKind } from '../config/types.js';
-import type { TierStatus } from '../governance/ledger.js';
+import type { TierSpend } from './policy-change.js';
 import { accessChanges } from './policy-access.js';
 import { budgetChanges } from './policy-budgets.js';
 import { SpendLookup, type PolicyChange, type PolicySeverity } from './policy-change.js';
@@ -16,7 +16,7 @@ const TIER_ORDER: readonly TierKind[] = ['customer', 'team', 'virtual_key', 'pro
  * id in order of first mention. `spend` is the running gateway's budget snapshot; without it,
  * consequences are stated without current spend.
  */
-export function previewPolicyChange(oldCfg: Config, newCfg: Config, spend: readonly TierStatus[] | undefined): PolicyChange[] {
+export function previewPolicyChange(oldCfg: Config, newCfg: Config, spend: readonly TierSpend[] | undefined): PolicyChange[] {
   const lookup = new SpendLookup(spend);
   const routing = routingChanges(oldCfg, newCfg, lookup);
   const removedProviders = new Set(routing.filter((c) => c.kind === 'provider_removed').map((c) => c.id));

@@ -1,7 +1,7 @@
 // Budget runway: how fast a tier is burning and whether, at that pace, it runs out before it resets.
 import type { TierStatus } from '../governance/ledger.js';
 import { isoSeconds } from '../governance/periods.js';
-import { dollarsToMicros, microsToDollars } from '../pricing/money.js';
+import { microsToDollars } from '../pricing/money.js';
 import type { BurnTracker, WindowSpend } from './burn.js';
 import { relativeMoment, resetMoment, tierLabel, usd } from './wording.js';
 
@@ -48,10 +48,10 @@ function pace(lastHour: WindowSpend, lastDay: WindowSpend): { basis: PaceBasis; 
  */
 export function runway(status: TierStatus, tracker: BurnTracker, now: number): Runway {
   const label = tierLabel(status.tier, status.id);
-  const remaining = dollarsToMicros(status.remaining);
-  const spent = dollarsToMicros(status.spent);
-  const resetsAt = Date.parse(status.resets_at);
-  const periodStart = Date.parse(status.period_start);
+  const remaining = status.remainingMicros;
+  const spent = status.spentMicros;
+  const resetsAt = status.resetsAt;
+  const periodStart = status.periodStart;
   const lastHour = tracker.spent(status.tier, status.id, 60, now);
   const lastDay = tracker.spent(status.tier, status.id, 24 * 60, now);
   const elapsed = now - periodStart;
@@ -69,7 +69,7 @@ export function runway(status: TierStatus, tracker: BurnTracker, now: number): R
       projected_exhaustion: isoSeconds(now),
       runs_out_before_reset: true,
       exhausted: true,
-      summary: `${label} has used its whole ${usd(dollarsToMicros(status.limit))} limit; ${resets}`,
+      summary: `${label} has used its whole ${usd(status.limitMicros)} limit; ${resets}`,
     };
   }
   const current = pace(lastHour, lastDay);
@@ -101,9 +101,4 @@ export function runway(status: TierStatus, tracker: BurnTracker, now: number): R
       ? `${label} runs out ${relativeMoment(exhaustion, now)} ${pacePhrase} (${usd(remaining)} left, resets ${resetMoment(resetsAt)})`
       : `${label} will not run out before ${resets}`,
   };
-}
-
-/** Every row of a budget snapshot with its runway, as `GET /api/budgets` serves it. */
-export function withRunways(tiers: readonly TierStatus[], tracker: BurnTracker, now: number): (TierStatus & { readonly runway: Runway })[] {
-  return tiers.map((status) => ({ ...status, runway: runway(status, tracker, now) }));
 }

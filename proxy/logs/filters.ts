@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ProviderType } from '../config/types.js';
 import { GatewayError } from '../core/errors.js';
 import type { CacheStatus, LogRecord } from './record.js';
+import { microsToDecimal, parseDollarAmount } from '../pricing/money.js';
 
 /** One accepted value of the `status` filter: `success`, `error`, an exact code (`429`) or a class (`5xx`). */
 export type StatusMatch =
@@ -119,7 +120,7 @@ const time = z.union([z.string(), z.number()]).transform((v, ctx) => {
 });
 
 const dollars = z.union([z.string(), z.number()]).transform((v, ctx) => {
-  const micros = dollarsToMicros(v);
+  const micros = parseDollarAmount(v);
   if (micros === undefined) {
     ctx.addIssue({ code: 'custom', message: 'expected a non-negative amount in dollars' });
     return z.NEVER;
@@ -354,20 +355,4 @@ function isoToMs(s: string): number | undefined {
   if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/i.test(s)) return undefined;
   const ms = Date.parse(s);
   return Number.isNaN(ms) ? undefined : ms;
-}
-
-/** Exact decimal dollars → integer micro-dollars (rounded half up past the sixth decimal); undefined if invalid. */
-export function dollarsToMicros(v: string | number): number | undefined {
-  const s = typeof v === 'number' ? (Number.isFinite(v) && v >= 0 ? v.toFixed(7) : '') : v.trim();
-  const m = /^(\d+)(?:\.(\d*))?$/.exec(s);
-  if (!m) return undefined;
-  const frac = (m[2] ?? '').padEnd(7, '0');
-  const micros = Number(m[1]) * 1_000_000 + Number(frac.slice(0, 6)) + (Number(frac[6]) >= 5 ? 1 : 0);
-  return Number.isSafeInteger(micros) ? micros : undefined;
-}
-
-function microsToDecimal(micros: number): string {
-  const whole = Math.floor(micros / 1_000_000);
-  const frac = String(micros % 1_000_000).padStart(6, '0');
-  return `${whole}.${frac}`;
 }

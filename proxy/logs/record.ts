@@ -1,16 +1,9 @@
 // One request log record: what a user filters, sorts and sums on. One record per upstream attempt.
-import type { ClientProtocol, Operation } from '../providers/types.js';
+import type { ClientOperation, ClientProtocol } from '../core/protocol.js';
 import type { ProviderType } from '../config/types.js';
+import type { CostMicros } from '../pricing/cost.js';
 
-/** Itemised cost in integer micro-dollars. `total` is the sum of the items. */
-export interface CostMicros {
-  readonly input: number;
-  readonly output: number;
-  readonly cacheRead: number;
-  readonly cacheWrite5m: number;
-  readonly cacheWrite1h: number;
-  readonly total: number;
-}
+export type { CostMicros } from '../pricing/cost.js';
 
 export interface RoutingDecision {
   /** Provider config ids that matched the requested model. */
@@ -36,7 +29,7 @@ export interface LogRecord {
   readonly timestamp: number;
   readonly route: ClientProtocol;
   /** What the client asked for on that route (`messages`, `chat_completions`, `responses`, `responses_compact`…); absent on records written before it was kept. */
-  readonly operation?: Operation;
+  readonly operation?: ClientOperation;
   readonly providerType?: ProviderType;
   readonly providerConfigId?: string;
   readonly accountId?: string;

@@ -1,10 +1,17 @@
 // The exact cost of one request: usage × the model's rates, in integer micro-dollars.
-import type { CostMicros } from '../logs/record.js';
 import type { Usage } from '../core/usage.js';
 import { divideHalfUp, toSafeNumber } from './exact.js';
 import type { ModelPrice, RateCard } from './rates.js';
 
-export type { CostMicros } from '../logs/record.js';
+/** Itemised cost in integer micro-dollars. `total` is the sum of the items. */
+export interface CostMicros {
+  readonly input: number;
+  readonly output: number;
+  readonly cacheRead: number;
+  readonly cacheWrite5m: number;
+  readonly cacheWrite1h: number;
+  readonly total: number;
+}
 
 const PICO_PER_MICRO = 1_000_000n;
 
@@ -35,7 +42,14 @@ function rateCard(price: ModelPrice, usage: Usage, batch: boolean): RateCard {
  * Throws RangeError for token counts that are not non-negative integers.
  */
 export function priceRequest(price: ModelPrice, usage: Usage, opts: { readonly batch?: boolean } = {}): CostMicros {
-  const rates = rateCard(price, usage, opts.batch === true);
+  return costAtRates(rateCard(price, usage, opts.batch === true), usage);
+}
+
+/**
+ * Usage × one rate card, each item rounded half up to the micro-dollar once. No tier is chosen from the usage, so
+ * this also prices sums of many requests (a day's tokens) at a model's standard rates.
+ */
+export function costAtRates(rates: RateCard, usage: Usage): CostMicros {
   const input = itemMicros(usage.inputTokens, rates.input, 'input tokens');
   const output = itemMicros(usage.outputTokens, rates.output, 'output tokens');
   const cacheRead = itemMicros(usage.cacheReadTokens, rates.cacheRead, 'cache read tokens');

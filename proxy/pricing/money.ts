@@ -40,6 +40,22 @@ export function dollarsToMicros(dollars: number | string): number {
 }
 
 /**
+ * A dollar amount a person wrote as a bound or limit (a CLI flag such as `--min-cost 0.5`, a query parameter such as
+ * `?min_cost=0.5`, a WebSocket filter field): plain non-negative decimal dollars — digits with an optional fraction,
+ * no sign, no exponent, no currency symbol, no thousands separators — or a finite non-negative JSON number. Digits
+ * past the micro-dollar round half up. Undefined when it is not such an amount or too large to count exactly.
+ */
+export function parseDollarAmount(value: string | number): number | undefined {
+  if (typeof value === 'number' ? !Number.isFinite(value) || value < 0 : !/^\d+(\.\d*)?$/.test(value.trim())) return undefined;
+  try {
+    return dollarsToMicros(value);
+  } catch (err) {
+    if (err instanceof RangeError) return undefined;
+    throw err;
+  }
+}
+
+/**
  * For people: "$12.40", "$1,234.50", "$0.0123", "-$3.00". At least cents, more digits only when
  * the amount has them (up to the micro-dollar) — exact, never rounded.
  */

@@ -6,7 +6,7 @@ import { estimateMicros } from './estimate.js';
 import type { EstimateInput } from './estimate.js';
 import { parseLiteLlmPrices } from './litellm.js';
 import type { PriceFileProblem } from './litellm.js';
-import { claudeName, idVariants, isProfileOrArn } from './model-id.js';
+import { claudeName, idVariants, isProfileOrArn } from '../core/model-id.js';
 import { perMillionToPico, resolvePrice } from './rates.js';
 import type { ModelPrice, PriceEntry, PriceOrigin } from './rates.js';
 

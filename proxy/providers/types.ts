@@ -2,19 +2,12 @@
 import type { ProviderConfig } from '../config/types.js';
 import type { Usage } from '../core/usage.js';
 
-/** The wire protocol the client spoke to spendgate. Responses go back in the same protocol. */
-export type ClientProtocol = 'anthropic' | 'openai' | 'bedrock';
+import type { ClientOperation, ClientProtocol } from '../core/protocol.js';
 
-export type Operation =
-  | 'messages' // POST /anthropic/v1/messages
-  | 'count_tokens' // POST /anthropic/v1/messages/count_tokens
-  | 'chat_completions' // POST /openai/v1/chat/completions
-  | 'responses' // POST /openai/v1/responses
-  | 'responses_compact' // POST /openai/v1/responses/compact
-  | 'converse' // POST /bedrock/model/{id}/converse
-  | 'converse_stream' // POST /bedrock/model/{id}/converse-stream
-  | 'invoke' // POST /bedrock/model/{id}/invoke
-  | 'invoke_stream'; // POST /bedrock/model/{id}/invoke-with-response-stream
+export type { ClientProtocol } from '../core/protocol.js';
+
+/** What the client asked for (`responses`, `chat_completions`, `converse_stream`…); the list lives in core/protocol.ts. */
+export type Operation = ClientOperation;
 
 /** A client request, validated at the edge. */
 export interface ClientRequest {
@@ -78,6 +71,12 @@ export interface SendOptions {
    * from any upstream error text before it leaves the provider (redact.ts).
    */
   readonly secrets?: readonly string[];
+  /**
+   * Bedrock: the application inference profile ARN this request is attributed to (its team's or key's, from the
+   * provider config's `application_inference_profiles`). Bedrock is called with it as the model id; the target's
+   * model still decides the request body, and pricing treats the ARN as that model.
+   */
+  readonly applicationInferenceProfile?: string;
 }
 
 /** What happened on one upstream call whose response reached the client (fully or partly). */

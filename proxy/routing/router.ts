@@ -1,6 +1,6 @@
 // Candidate selection and weighted choice with exclusion and fallback (DESIGN §4 "Model selection").
 import type { Account, Config, FallbackPolicy, ProviderConfig } from '../config/types.js';
-import { compatibleModels, modelMatch } from './models.js';
+import { compatibleModels, modelMatch } from '../core/model-id.js';
 import { pickWeighted, type Rng } from './weighted.js';
 
 export interface Exclusion {

@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { GatewayError } from '../core/errors.js';
 import { toWireError, type WireError } from '../api/wire-errors.js';
 import type { ClientProtocol } from '../providers/types.js';
+import type { ServiceIndexJson } from '../api/wire/index.js';
 
 /** Where the gateway answers, as a client on this connection reaches it (the Host it used, already vetted by the origin policy). */
 export function baseUrl(headers: IncomingHttpHeaders, localAddress: string | undefined, localPort: number | undefined): string {
@@ -13,7 +14,7 @@ export function baseUrl(headers: IncomingHttpHeaders, localAddress: string | und
 }
 
 /** The body of `GET /`: what lives where, so someone who opens the bare URL knows what to do next. */
-export function rootIndex(base: string, version: string): Record<string, unknown> {
+export function rootIndex(base: string, version: string): ServiceIndexJson {
   return {
     service: 'spendgate',
     version,

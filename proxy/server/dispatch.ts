@@ -7,9 +7,9 @@ import { handleModels } from '../api/models.js';
 import { sendApiError, sendClientError, sendJson, sendText, type AnyRequest, type AnyResponse } from '../api/respond.js';
 import type { ClientProtocol } from '../providers/types.js';
 import { METRICS_CONTENT_TYPE } from '../logs/metrics.js';
-import { dollarsToMicros } from '../pricing/money.js';
 import { sendAuthRefusal, type AdminAuth } from './admin-auth.js';
-import { identityProof, isChallengeNonce } from './identity.js';
+import type { HealthJson } from '../api/wire/index.js';
+import { identityProof, isChallengeNonce } from '../api/wire/identity.js';
 import type { OriginPolicy } from './origin.js';
 import type { DashboardUi } from './ui.js';
 import { baseUrl, missingPrefix, rootIndex } from './directions.js';
@@ -60,16 +60,16 @@ export class Dispatcher {
     if (refusal) return sendApiError(res, 403, 'forbidden', refusal);
 
     if (method === 'GET' && path === '/health') {
-      const health = { status: 'ok', service: 'spendgate', version: this.opts.management.version };
-      // The extension sends a nonce before any secret and checks the proof (proxy/server/identity.ts).
+      const health: HealthJson = { status: 'ok', service: 'spendgate', version: this.opts.management.version };
+      // The extension sends a nonce before any secret and checks the proof (proxy/api/wire/identity.ts).
       const challenge = new URLSearchParams(query).get('challenge');
       const port = req.socket.localPort;
       if (challenge === null || !isChallengeNonce(challenge) || port === undefined) return sendJson(res, 200, health);
-      return sendJson(res, 200, { ...health, proof: identityProof(this.opts.adminToken, port, challenge) });
+      return sendJson<HealthJson>(res, 200, { ...health, proof: identityProof(this.opts.adminToken, port, challenge) });
     }
     if (method === 'GET' && path === '/metrics') {
       const s = this.opts.management.services;
-      const budgets = s.ledger.snapshot().map((t) => ({ tier: t.tier, id: t.id, remainingMicros: dollarsToMicros(t.remaining) }));
+      const budgets = s.ledger.snapshot().map((t) => ({ tier: t.tier, id: t.id, remainingMicros: t.remainingMicros }));
       return sendText(res, 200, s.metrics.render(budgets), METRICS_CONTENT_TYPE);
     }
     if (path === '/ui' || path.startsWith('/ui/')) return this.opts.ui.handle(method, path, req, res);

@@ -13,7 +13,7 @@ import { BudgetLedger } from '../governance/ledger.js';
 import { RateLimiter } from '../governance/ratelimits.js';
 import { SpendGuard } from '../governance/guards.js';
 import { LiveHub } from '../logs/hub.js';
-import { LiveSocketServer } from '../logs/ws.js';
+import { LiveSocketServer } from '../api/live-socket.js';
 import { GatewayMetrics } from '../logs/metrics.js';
 import { keyLabeller } from '../logs/key-labels.js';
 import { LogRetention } from '../logs/retention.js';

@@ -8,6 +8,7 @@ import { readBody } from './body.js';
 import { GatewayError } from '../core/errors.js';
 import { sendAuthRefusal, type AdminAuth } from './admin-auth.js';
 import { sendApiError, sendJson, sendText, type AnyRequest, type AnyResponse } from '../api/respond.js';
+import type { DashboardSessionJson } from '../api/wire/index.js';
 
 /** A login body is `{"token": "<32-byte base64url>"}`; anything near this size is not a login. */
 const MAX_LOGIN_BODY_BYTES = 4096;
@@ -63,7 +64,7 @@ export class DashboardUi {
       if (!session.ok) return sendAuthRefusal(res, session);
       // The cookie alone is not a session (browsers send it to every port of this host): the page keeps
       // session_token where only this origin can read it and sends it with every request.
-      return sendJson(res, 200, { session_token: session.sessionToken }, { 'set-cookie': this.auth.sessionCookie(session.cookieId) });
+      return sendJson<DashboardSessionJson>(res, 200, { session_token: session.sessionToken }, { 'set-cookie': this.auth.sessionCookie(session.cookieId) });
     }
     sendApiError(res, 404, 'not_found', `no route ${method} ${path}`);
   }

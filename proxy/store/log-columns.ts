@@ -1,6 +1,6 @@
 // The `logs` table's columns in both dialects, and the one mapping between a LogRecord and a row.
 import type { ProviderType } from '../config/types.js';
-import type { ClientProtocol, Operation } from '../providers/types.js';
+import { CLIENT_OPERATIONS, CLIENT_PROTOCOLS } from '../core/protocol.js';
 import type { BodiesCut, CacheStatus, CostMicros, LogRecord, RoutingDecision } from '../logs/record.js';
 
 interface Column {
@@ -153,21 +153,8 @@ function oneOf<T extends string>(row: Record<string, unknown>, column: string, a
   return v as T;
 }
 
-const PROTOCOLS: readonly ClientProtocol[] = ['anthropic', 'openai', 'bedrock'];
 const PROVIDER_TYPES: readonly ProviderType[] = ['bedrock', 'anthropic', 'openai'];
 const CACHE_STATUSES: readonly CacheStatus[] = ['hit', 'write', 'none'];
-/** Every operation, checked complete by the compiler: a new one cannot be written without being readable. */
-const OPERATIONS = Object.keys({
-  messages: true,
-  count_tokens: true,
-  chat_completions: true,
-  responses: true,
-  responses_compact: true,
-  converse: true,
-  converse_stream: true,
-  invoke: true,
-  invoke_stream: true,
-} satisfies Record<Operation, true>) as Operation[];
 
 /** Map a `logs` row (either dialect, `SELECT *` or the full column list) back to its record. */
 export function rowToLogRecord(row: Record<string, unknown>): LogRecord {
@@ -179,8 +166,8 @@ export function rowToLogRecord(row: Record<string, unknown>): LogRecord {
     requestId: text(row, 'request_id'),
     attempt: int(row, 'attempt'),
     timestamp: int(row, 'timestamp'),
-    route: oneOf(row, 'route', PROTOCOLS),
-    operation: row.operation === null || row.operation === undefined ? undefined : oneOf(row, 'operation', OPERATIONS),
+    route: oneOf(row, 'route', CLIENT_PROTOCOLS),
+    operation: row.operation === null || row.operation === undefined ? undefined : oneOf(row, 'operation', CLIENT_OPERATIONS),
     providerType: row.provider_type === null ? undefined : oneOf(row, 'provider_type', PROVIDER_TYPES),
     providerConfigId: optText(row, 'provider_config_id'),
     accountId: optText(row, 'account_id'),

@@ -7,19 +7,20 @@ import { guardFiring, reachedThresholds, thresholdFiring } from '../../proxy/ale
 import { periodAdjective, signature, slackText, webhookRequest } from '../../proxy/alerts/formats.js';
 import { DEFAULT_DELIVERY, retryDelay } from '../../proxy/alerts/delivery.js';
 import { destinationLabel } from '../../proxy/alerts/destinations.js';
+import { dollarsToMicros } from '../../proxy/pricing/money.js';
 
+/** The team tier having spent `spent` of `limit` dollars this period. */
 const team = (spent: number, limit = 2000): TierStatus => ({
   tier: 'team',
   id: 'ml-engineering',
   parent: null,
-  limit,
-  spent,
-  reserved: 0,
-  remaining: Math.max(0, limit - spent),
+  limitMicros: dollarsToMicros(limit),
+  spentMicros: dollarsToMicros(spent),
+  reservedMicros: 0,
+  remainingMicros: Math.max(0, dollarsToMicros(limit) - dollarsToMicros(spent)),
   period: '1M',
-  period_start: '2025-12-01T00:00:00Z',
-  resets_at: '2026-01-01T00:00:00Z',
-  percent: 0,
+  periodStart: Date.parse('2025-12-01T00:00:00Z'),
+  resetsAt: Date.parse('2026-01-01T00:00:00Z'),
 });
 
 test('a threshold is reached at exactly spent / limit ≥ threshold, in micro-dollars', () => {

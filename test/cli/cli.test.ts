@@ -104,7 +104,7 @@ describe('spendgate status and logs against a running gateway', () => {
   test('status --json parses, with the tiers and the rate limits', async () => {
     const r = await spendgate(['status', ...target(), '--json']);
     assert.equal(r.code, 0, r.stderr);
-    const json = JSON.parse(r.stdout) as { tiers: { tier: string; id: string; spent: number }[]; rate_limits: { scope: string; id: string; kind: string; used: number }[] };
+    const json = JSON.parse(r.stdout) as { tiers: { tier: string; id: string; spent: number }[]; rate_limits: { scope: string; id: string; kind: string; used: number; resets_in_seconds: number }[] };
     assert.deepEqual(json.tiers.map((t) => t.tier).sort(), ['customer', 'provider_config', 'team', 'virtual_key']);
     const key = json.tiers.find((t) => t.tier === 'virtual_key')!;
     assert.ok(key.spent > 0);
@@ -112,6 +112,10 @@ describe('spendgate status and logs against a running gateway', () => {
       json.rate_limits.map((l) => `${l.scope}/${l.id}/${l.kind}`).sort(),
       ['provider_config/anthropic-direct/requests', 'virtual_key/staging-key/requests', 'virtual_key/staging-key/tokens'],
     );
+    for (const l of json.rate_limits) {
+      // Each window (1h) holds this test's requests: its oldest use leaves in whole seconds, within the hour.
+      assert.ok(l.used > 0 && Number.isInteger(l.resets_in_seconds) && l.resets_in_seconds > 0 && l.resets_in_seconds <= 3600, JSON.stringify(l));
+    }
   });
 
   test('logs --limit 5 prints the five most recent requests', async () => {

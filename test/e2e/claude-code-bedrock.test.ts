@@ -1,8 +1,8 @@
 // Issue 16's "Must show": every recorded Claude Code request, and the real Claude Code CLI, through a spawned gateway to Claude Sonnet 4 (InvokeModel) and Mistral Large 2407 (Converse) on the strict Bedrock stand-in.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { LogRecordJson } from '../../proxy/logs/json.js';
-import type { TierStatus } from '../../proxy/governance/ledger.js';
+import type { LogJson } from '../../proxy/api/wire/index.js';
+import type { BudgetTierJson } from '../../proxy/api/wire/index.js';
 import { loadClaudeCodeFixtures, type ClaudeCodeMessagesBody, type ClaudeCodeRequest } from '../fixtures/claude-code/index.js';
 import { claudeCodeInstalled, runClaudeCode, type ClaudeCodeRun } from '../harness/claude-code.js';
 import { eventually, removeDir, spawnGateway, type SpawnedGateway } from '../harness/gateway.js';
@@ -184,11 +184,11 @@ describe('Claude Code through spendgate to Bedrock (spawned gateway, strict Bedr
   let gw: SpawnedGateway;
   const fixtures = loadClaudeCodeFixtures();
 
-  const logsOf = async (query: string): Promise<LogRecordJson[]> =>
-    (await gw.api<{ logs: LogRecordJson[] }>(`/api/logs?${query}&limit=1000`)).logs;
+  const logsOf = async (query: string): Promise<LogJson[]> =>
+    (await gw.api<{ logs: LogJson[] }>(`/api/logs?${query}&limit=1000`)).logs;
 
   const spentBy = async (key: string): Promise<number> => {
-    const { tiers } = await gw.api<{ tiers: TierStatus[] }>('/api/budgets');
+    const { tiers } = await gw.api<{ tiers: BudgetTierJson[] }>('/api/budgets');
     const tier = tiers.find((t) => t.tier === 'virtual_key' && t.id === key);
     assert.ok(tier, `${key} in /api/budgets`);
     return tier.spent;
@@ -266,7 +266,7 @@ describe('Claude Code through spendgate to Bedrock (spawned gateway, strict Bedr
 
   describe('the real Claude Code CLI', { skip: claudeCodeInstalled() ? false : 'the claude CLI is not installed' }, () => {
     /** Runs the CLI with the target's key; checks the session's new log records and the key's spend. */
-    const runAgainst = async (target: Target, options: { prompt: string; model?: string; cwd?: string }): Promise<{ run: ClaudeCodeRun; logs: LogRecordJson[]; calls: BedrockRecordedRequest[] }> => {
+    const runAgainst = async (target: Target, options: { prompt: string; model?: string; cwd?: string }): Promise<{ run: ClaudeCodeRun; logs: LogJson[]; calls: BedrockRecordedRequest[] }> => {
       const before = new Set((await logsOf(`virtual_key_ids=${target.key}`)).map((l) => l.id));
       const spentBefore = await spentBy(target.key);
       const seen = target.upstream!.requests.length;

@@ -9,11 +9,7 @@ import { ManualClock } from '../../proxy/core/clock.js';
 import { seededRng } from '../../proxy/routing/weighted.js';
 import { startGateway, type RunningGateway } from '../../proxy/server/gateway.js';
 import { resolveServeOptions } from '../../proxy/server/options.js';
-import type { ConfigStatus } from '../../proxy/api/management.js';
-import type { TierStatus } from '../../proxy/governance/ledger.js';
-import type { RateLimitStatus } from '../../proxy/governance/ratelimits.js';
-import type { ProviderRoutingView } from '../../proxy/api/routing-view.js';
-import type { LogPage } from '../../proxy/logs/query.js';
+import type { BudgetTierJson, ConfigStatusJson, LogPageJson, ProviderRoutingJson, RateLimitJson } from '../../proxy/api/wire/index.js';
 import { startAnthropicUpstream, type ReplyScript, type TestUpstream } from '../upstreams/anthropic.js';
 
 export const CLAUDE_MODEL = 'claude-e2e-sonnet';
@@ -92,12 +88,12 @@ export interface Rig {
   send(key: string, model?: string, extra?: Record<string, unknown>): Promise<Answer>;
   /** GET a management route with the admin token. */
   api<T>(path: string): Promise<T>;
-  budget(tier: TierStatus['tier'], id: string): Promise<TierStatus>;
-  provider(id: string): Promise<ProviderRoutingView>;
-  rateLimit(scope: RateLimitStatus['scope'], id: string, kind: RateLimitStatus['kind']): Promise<RateLimitStatus>;
-  logs(query: string): Promise<LogPage>;
+  budget(tier: BudgetTierJson['tier'], id: string): Promise<BudgetTierJson>;
+  provider(id: string): Promise<ProviderRoutingJson>;
+  rateLimit(scope: RateLimitJson['scope'], id: string, kind: RateLimitJson['kind']): Promise<RateLimitJson>;
+  logs(query: string): Promise<LogPageJson>;
   /** Rewrite the config file with a new policy (or raw text) and apply it. */
-  reload(policy: PolicyText | string): Promise<ConfigStatus>;
+  reload(policy: PolicyText | string): Promise<ConfigStatusJson>;
   close(): Promise<void>;
 }
 
@@ -141,24 +137,24 @@ export async function startRig(policy: PolicyText, start = START): Promise<Rig> 
     },
     api,
     async budget(tier, id) {
-      const { tiers } = await api<{ tiers: TierStatus[] }>('/api/budgets');
+      const { tiers } = await api<{ tiers: BudgetTierJson[] }>('/api/budgets');
       const found = tiers.find((t) => t.tier === tier && t.id === id);
       if (!found) throw new Error(`no ${tier} tier ${id} in /api/budgets`);
       return found;
     },
     async provider(id) {
-      const view = await api<{ accounts: { providers: ProviderRoutingView[] }[] }>('/api/routing');
+      const view = await api<{ accounts: { providers: ProviderRoutingJson[] }[] }>('/api/routing');
       const found = view.accounts.flatMap((a) => a.providers).find((p) => p.id === id);
       if (!found) throw new Error(`no provider ${id} in /api/routing`);
       return found;
     },
     async rateLimit(scope, id, kind) {
-      const { limits } = await api<{ limits: RateLimitStatus[] }>('/api/rate-limits');
+      const { limits } = await api<{ limits: RateLimitJson[] }>('/api/rate-limits');
       const found = limits.find((l) => l.scope === scope && l.id === id && l.kind === kind);
       if (!found) throw new Error(`no ${scope} ${kind} limit ${id} in /api/rate-limits`);
       return found;
     },
-    logs: (query) => api<LogPage>(`/api/logs?${query}`),
+    logs: (query) => api<LogPageJson>(`/api/logs?${query}`),
     async reload(next) {
       await writeFile(configPath, typeof next === 'string' ? next : configText(claude.url, mistral.url, next));
       return gateway.reload();

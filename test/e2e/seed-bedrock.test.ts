@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { ManualClock } from '../../proxy/core/clock.js';
-import type { TierStatus } from '../../proxy/governance/ledger.js';
-import type { LogPage } from '../../proxy/logs/query.js';
+import type { BudgetTierJson } from '../../proxy/api/wire/index.js';
+import type { LogPageJson } from '../../proxy/api/wire/index.js';
 import { seededRng } from '../../proxy/routing/weighted.js';
 import { startGateway } from '../../proxy/server/gateway.js';
 import { resolveServeOptions } from '../../proxy/server/options.js';
@@ -68,14 +68,14 @@ describe('the seed policy on Bedrock', () => {
       assert.ok(claude.every((r) => r.auth.scheme === 'sigv4' && r.auth.region === 'us-east-1'));
       assert.ok(mistral.every((r) => r.auth.scheme === 'sigv4' && r.auth.region === 'us-west-2'));
 
-      const page = await api<LogPage>('/api/logs?virtual_key_ids=staging-key&status=200&limit=1000');
+      const page = await api<LogPageJson>('/api/logs?virtual_key_ids=staging-key&status=200&limit=1000');
       assert.equal(page.logs.length, 100);
       assert.ok(page.logs.every((r) => r.cost !== null && r.cost.total > 0), 'both seed models have built-in prices');
       const total = page.logs.reduce((sum, r) => sum + micros(r.cost!.total), 0);
       const claudeTotal = page.logs.filter((r) => r.provider_config_id === 'bedrock-claude').reduce((sum, r) => sum + micros(r.cost!.total), 0);
 
-      const { tiers } = await api<{ tiers: TierStatus[] }>('/api/budgets');
-      const tier = (kind: TierStatus['tier'], id: string) => {
+      const { tiers } = await api<{ tiers: BudgetTierJson[] }>('/api/budgets');
+      const tier = (kind: BudgetTierJson['tier'], id: string) => {
         const found = tiers.find((t) => t.tier === kind && t.id === id);
         assert.ok(found, `${kind} ${id} in /api/budgets`);
         return found;

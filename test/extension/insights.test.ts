@@ -11,7 +11,7 @@ import { changeLine, changeText, type PolicyChangeJson } from '../../extension/p
 import { runwayAlertsDue, runwayAlertKey, runwayAlertMessage } from '../../extension/runway-rule.js';
 import { tagEnvironment, tagHeaderValue } from '../../extension/spend-tags.js';
 import { clientEnvironment } from '../../extension/terminal-env.js';
-import type { LiveMessage, LogJson } from '../../webview/api-types.js';
+import type { LiveMessage, LogJson } from '../../proxy/api/wire/index.js';
 import { loadFixture } from '../webview/fixture-server.js';
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd, encoding: 'utf8' });
@@ -90,12 +90,12 @@ test('a guard pause of the developer\'s key is announced once, and again only af
   const paused = record({ virtual_key_id: 'staging-key', status: 429, error_type: 'guard_paused', error_message: 'virtual key "staging-key" is paused by the runaway-agent guard: made 50 requests within 1m (guard: 50)' });
   assert.deepEqual(a.onLive(paused, 'staging-key'), { keyId: 'staging-key', reason: 'made 50 requests within 1m (guard: 50)' });
   assert.equal(a.onLive(paused, 'staging-key'), undefined);
-  assert.deepEqual(a.onGuards({ paused: [{ keyId: 'staging-key', reason: 'x', since: 0 }] }, 'staging-key'), []);
+  assert.deepEqual(a.onGuards({ paused: [{ virtual_key_id: 'staging-key', reason: 'x', since: '2026-03-01T00:00:00.000Z' }] }, 'staging-key'), []);
   assert.equal(a.onLive(record({ virtual_key_id: 'other-key', status: 429, error_type: 'guard_paused' }), 'staging-key'), undefined, 'another developer\'s key');
   a.onLive(record({ virtual_key_id: 'staging-key', status: 200, error_type: null }), 'staging-key');
   assert.equal(a.onLive(paused, 'staging-key')?.keyId, 'staging-key');
   a.resumed('staging-key');
-  assert.deepEqual(a.onGuards({ paused: [{ keyId: 'staging-key', reason: 'spent $5 within 10m (guard: $5)', since: 0 }] }, 'staging-key'), [{ keyId: 'staging-key', reason: 'spent $5 within 10m (guard: $5)' }]);
+  assert.deepEqual(a.onGuards({ paused: [{ virtual_key_id: 'staging-key', reason: 'spent $5 within 10m (guard: $5)', since: '2026-03-01T00:00:00.000Z' }] }, 'staging-key'), [{ keyId: 'staging-key', reason: 'spent $5 within 10m (guard: $5)' }]);
 });
 
 const SEED = readFileSync(join(ROOT, 'examples', 'bifrost.yaml'), 'utf8');

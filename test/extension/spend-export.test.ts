@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { EngineApiError, EngineClient } from '../../extension/engine-client.js';
 import { fetchSpendExport, savedMessage } from '../../extension/spend-export-file.js';
-import { isApiRoute } from '../../webview/api-types.js';
+import { isApiRoute } from '../../proxy/api/wire/index.js';
 import { parseWebviewMessage } from '../../webview/protocol.js';
 import { csvDataRows, exportSearch, fileNameFromDisposition } from '../../webview/spend-export.js';
 import { fourTierConfig } from '../harness/configs.js';

@@ -1,9 +1,9 @@
 // The status bar's budget summary: which tiers count for the developer's key and how the tightest one is shown.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { backoffDelay } from '../../extension/backoff.js';
+import { doublingDelay } from '../../extension/backoff.js';
 import { summarizeBudgets, tiersOnPath } from '../../extension/status-summary.js';
-import type { BudgetTierJson } from '../../webview/api-types.js';
+import type { BudgetTierJson } from '../../proxy/api/wire/index.js';
 import { loadFixture } from '../webview/fixture-server.js';
 
 const tiers = loadFixture().budgets.tiers;
@@ -63,5 +63,5 @@ test('the tooltip lists every tier on the path with remaining money and reset ti
 
 test('backoff doubles from the initial delay up to the cap', () => {
   const policy = { initialMs: 1000, maxMs: 60_000 };
-  assert.deepEqual([0, 1, 2, 3, 6, 7, 100].map((n) => backoffDelay(n, policy)), [1000, 2000, 4000, 8000, 60_000, 60_000, 60_000]);
+  assert.deepEqual([0, 1, 2, 3, 6, 7, 100].map((n) => doublingDelay(n, policy)), [1000, 2000, 4000, 8000, 60_000, 60_000, 60_000]);
 });

@@ -13,7 +13,7 @@ import {
   InvokeModelWithResponseStreamCommand,
 } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttp2Handler } from '@smithy/node-http-handler';
-import type { LogPage } from '../../proxy/logs/query.js';
+import type { LogPageJson } from '../../proxy/api/wire/index.js';
 import { eventually, spawnGateway, type SpawnedGateway } from '../harness/gateway.js';
 import { h2Request, type H2Answer } from '../harness/h2.js';
 import { startBedrockUpstream, type BedrockUpstream } from '../upstreams/bedrock.js';
@@ -186,7 +186,7 @@ describe('HTTP/2 prior knowledge and HTTP/1.1 on the spawned gateway port', () =
 
   test('the four HTTP/2 calls are in /api/logs with their tokens and a cost', async () => {
     const page = await eventually(async () => {
-      const found = await gw.api<LogPage>(`/api/logs?virtual_key_ids=${KEY}&sort_by=timestamp&order=asc&limit=100`);
+      const found = await gw.api<LogPageJson>(`/api/logs?virtual_key_ids=${KEY}&sort_by=timestamp&order=asc&limit=100`);
       return found.logs.length >= 4 ? found : undefined;
     }, 5000, 'four log records');
     const seen = page.logs.map((r) => [r.route, r.status, r.stream, r.input_tokens, r.output_tokens, r.provider_config_id]);

@@ -5,7 +5,8 @@ import { BudgetLedger, BudgetRefusal, Reservation, type TierRef } from '../../pr
 import type { SharedQuota, TierPeriod } from '../../proxy/store/quota.js';
 import type { Config } from '../../proxy/config/types.js';
 import { DOLLAR, period, seedConfig } from './seed.js';
-import { charge, tierStatus } from './ledger-helpers.js';
+import { charge, tierView } from './ledger-helpers.js';
+import { tierStandingJson } from '../../proxy/api/budgets-view.js';
 
 const MONDAY = Date.parse('2026-11-09T00:00:00Z');
 const HOUR = 3_600_000;
@@ -29,8 +30,8 @@ describe('config reload', () => {
     ledger.configure(seedConfig());
     charge(ledger, KEY_TEAM, 450 * DOLLAR);
     ledger.configure(withKeyBudget(400, '1w'));
-    assert.equal(tierStatus(ledger, 'virtual_key', 'staging-key').spent, 450);
-    assert.equal(tierStatus(ledger, 'team', 'ml-engineering').spent, 450);
+    assert.equal(tierView(ledger, 'virtual_key', 'staging-key').spent, 450);
+    assert.equal(tierView(ledger, 'team', 'ml-engineering').spent, 450);
     const refusal = ledger.reserve(KEY, 1);
     assert.ok(refusal instanceof BudgetRefusal);
     assert.equal(refusal.limitMicros, 400 * DOLLAR);
@@ -49,7 +50,7 @@ describe('config reload', () => {
       ledger.settle(r, 7 * DOLLAR).map((c) => c.tier),
       ['virtual_key', 'team'],
     );
-    assert.equal(tierStatus(ledger, 'team', 'ml-engineering').spent, 7);
+    assert.equal(tierView(ledger, 'team', 'ml-engineering').spent, 7);
   });
 
   it('a shorter period re-buckets: only spend inside the new period still counts', () => {
@@ -61,7 +62,7 @@ describe('config reload', () => {
     charge(ledger, KEY, 30 * DOLLAR);
     clock.advance(HOUR);
     ledger.configure(withKeyBudget(500, '1d'));
-    const key = tierStatus(ledger, 'virtual_key', 'staging-key');
+    const key = tierView(ledger, 'virtual_key', 'staging-key');
     assert.equal(key.spent, 30);
     assert.equal(key.period, '1d');
     assert.equal(key.period_start, '2026-11-11T00:00:00Z');
@@ -76,14 +77,14 @@ describe('config reload', () => {
     const inFlight = ledger.reserve(KEY, 5 * DOLLAR);
     assert.ok(inFlight instanceof Reservation);
     ledger.configure(withKeyBudget(500, '1M'));
-    const key = tierStatus(ledger, 'virtual_key', 'staging-key');
+    const key = tierView(ledger, 'virtual_key', 'staging-key');
     assert.equal(key.spent, 30);
     assert.equal(key.reserved, 5);
     assert.equal(key.period_start, '2026-11-01T00:00:00Z');
     const [keyCharge] = ledger.settle(inFlight, 4 * DOLLAR);
     assert.equal(keyCharge.periodStart, Date.parse('2026-11-01T00:00:00Z'));
-    assert.equal(tierStatus(ledger, 'virtual_key', 'staging-key').spent, 34);
-    assert.equal(tierStatus(ledger, 'virtual_key', 'staging-key').reserved, 0);
+    assert.equal(tierView(ledger, 'virtual_key', 'staging-key').spent, 34);
+    assert.equal(tierView(ledger, 'virtual_key', 'staging-key').reserved, 0);
   });
 
   it('re-bucketing counts spend at hour granularity: spend just before the new start counts (errs towards refusing)', () => {
@@ -97,7 +98,7 @@ describe('config reload', () => {
     charge(ledger, KEY, 2 * DOLLAR);
     ledger.configure(withKeyBudget(500, '30m')); // the new period starts 11:30
     // The 10:00 hour ended before 11:30; the 11:00 hour overlaps the new period, so 11:20's $3 counts too.
-    assert.equal(tierStatus(ledger, 'virtual_key', 'staging-key').spent, 5);
+    assert.equal(tierView(ledger, 'virtual_key', 'staging-key').spent, 5);
   });
 });
 
@@ -112,10 +113,10 @@ describe('restore from the store', () => {
       { tier: 'team', id: 'ml-engineering', periodStart: Date.parse('2026-11-01T00:00:00Z'), spentMicros: 1500 * DOLLAR },
       { tier: 'team', id: 'gone', periodStart: Date.parse('2026-11-01T00:00:00Z'), spentMicros: DOLLAR },
     ]);
-    assert.equal(tierStatus(ledger, 'virtual_key', 'staging-key').spent, 123.456789);
-    assert.equal(tierStatus(ledger, 'team', 'ml-engineering').spent, 1500);
-    assert.equal(tierStatus(ledger, 'team', 'ml-engineering').percent, 75);
-    assert.equal(tierStatus(ledger, 'team', 'ml-engineering').remaining, 500);
+    assert.equal(tierView(ledger, 'virtual_key', 'staging-key').spent, 123.456789);
+    assert.equal(tierView(ledger, 'team', 'ml-engineering').spent, 1500);
+    assert.equal(tierView(ledger, 'team', 'ml-engineering').percent, 75);
+    assert.equal(tierView(ledger, 'team', 'ml-engineering').remaining, 500);
   });
 });
 
@@ -125,7 +126,7 @@ describe('snapshot for GET /api/budgets', () => {
     const ledger = new BudgetLedger(clock);
     ledger.configure(seedConfig());
     charge(ledger, [...KEY_TEAM, { tier: 'customer', id: 'acme-corp' }], 12_400_000);
-    assert.deepEqual(ledger.snapshot(), [
+    assert.deepEqual(ledger.snapshot().map(tierStandingJson), [
       { tier: 'customer', id: 'acme-corp', parent: null, limit: 5000, spent: 12.4, reserved: 0, remaining: 4987.6, period: '1M', period_start: '2026-11-01T00:00:00Z', resets_at: '2026-12-01T00:00:00Z', percent: 0.25 },
       { tier: 'team', id: 'ml-engineering', parent: 'acme-corp', limit: 2000, spent: 12.4, reserved: 0, remaining: 1987.6, period: '1M', period_start: '2026-11-01T00:00:00Z', resets_at: '2026-12-01T00:00:00Z', percent: 0.62 },
       { tier: 'virtual_key', id: 'staging-key', parent: 'ml-engineering', limit: 500, spent: 12.4, reserved: 0, remaining: 487.6, period: '1w', period_start: '2026-11-09T00:00:00Z', resets_at: '2026-11-16T00:00:00Z', percent: 2.48 },
@@ -168,7 +169,7 @@ describe('shared quota (team ledger)', () => {
     assert.equal(third.tier, 'team');
     ledger.settle(first, 50 * DOLLAR);
     assert.deepEqual(quota.spends, [{ tier: 'team', micros: 50 * DOLLAR }], 'only the shared tier spends from the lease');
-    assert.equal(tierStatus(ledger, 'team', 'ml-engineering').spent, 1850, 'status shows spend across every gateway');
-    assert.equal(tierStatus(ledger, 'virtual_key', 'staging-key').spent, 50);
+    assert.equal(tierView(ledger, 'team', 'ml-engineering').spent, 1850, 'status shows spend across every gateway');
+    assert.equal(tierView(ledger, 'virtual_key', 'staging-key').spent, 50);
   });
 });

@@ -4,7 +4,7 @@ import { ManualClock } from '../../proxy/core/clock.js';
 import { BudgetLedger, BudgetRefusal, Reservation, type TierRef } from '../../proxy/governance/ledger.js';
 import { KeyRing } from '../../proxy/governance/keys.js';
 import { DOLLAR, seedConfig, twoTeamConfig } from './seed.js';
-import { tierStatus } from './ledger-helpers.js';
+import { tierView } from './ledger-helpers.js';
 
 // Wednesday 2026-11-11 12:00 UTC: mid-week, mid-month.
 const WEDNESDAY = Date.parse('2026-11-11T12:00:00Z');
@@ -82,7 +82,7 @@ describe('budget admission on the seed policy', () => {
     const refusal = refused(ledger.reserve(path('platform-key'), 1));
     assert.equal(refusal.tier, 'customer');
     assert.equal(refusal.id, 'acme-corp');
-    assert.equal(tierStatus(ledger, 'team', 'platform').remaining, 1000);
+    assert.equal(tierView(ledger, 'team', 'platform').remaining, 1000);
   });
 
   it('bedrock-claude at $1,000 refuses with tier provider_config while the key still has budget, so routing can exclude it', () => {
@@ -102,7 +102,7 @@ describe('budget admission on the seed policy', () => {
     spendRequests(ledger, path('dev-key', 'bedrock-claude'), 1000 * DOLLAR, 1);
     refused(ledger.reserve(path('dev-key', 'bedrock-claude'), 5 * DOLLAR));
     for (const [tier, id] of [['virtual_key', 'dev-key'], ['team', 'ml-engineering'], ['customer', 'acme-corp']]) {
-      assert.equal(tierStatus(ledger, tier, id).reserved, 0, `${tier} ${id}`);
+      assert.equal(tierView(ledger, tier, id).reserved, 0, `${tier} ${id}`);
     }
   });
 
@@ -123,11 +123,11 @@ describe('periods roll over on the clock', () => {
     assert.equal(refused(ledger.reserve(path('staging-key'), 1)).resetsAt, Date.parse('2026-11-30T00:00:00Z'));
     clock.set(Date.parse('2026-11-30T00:00:00Z'));
     reserved(ledger.reserve(path('staging-key'), 1));
-    const key = tierStatus(ledger, 'virtual_key', 'staging-key');
+    const key = tierView(ledger, 'virtual_key', 'staging-key');
     assert.equal(key.spent, 0);
     assert.equal(key.period_start, '2026-11-30T00:00:00Z');
     assert.equal(key.resets_at, '2026-12-07T00:00:00Z');
-    assert.equal(tierStatus(ledger, 'team', 'ml-engineering').spent, 500);
+    assert.equal(tierView(ledger, 'team', 'ml-engineering').spent, 500);
   });
 
   it('the monthly team, customer and provider budgets reset on the 1st', () => {
@@ -137,9 +137,9 @@ describe('periods roll over on the clock', () => {
     clock.set(Date.parse('2026-12-01T00:00:00Z'));
     assert.equal(ledger.providerExcluded('bedrock-claude'), null);
     for (const status of ledger.snapshot()) {
-      assert.equal(status.spent, 0, `${status.tier} ${status.id}`);
+      assert.equal(status.spentMicros, 0, `${status.tier} ${status.id}`);
     }
-    assert.equal(tierStatus(ledger, 'team', 'ml-engineering').period_start, '2026-12-01T00:00:00Z');
+    assert.equal(tierView(ledger, 'team', 'ml-engineering').period_start, '2026-12-01T00:00:00Z');
   });
 
   it('a reservation made before the reset settles into the period it was reserved in', () => {
@@ -149,10 +149,10 @@ describe('periods roll over on the clock', () => {
     const charges = ledger.settle(r, 20 * DOLLAR);
     const keyCharge = charges.find((c) => c.tier === 'virtual_key');
     assert.deepEqual(keyCharge, { tier: 'virtual_key', id: 'staging-key', periodStart: Date.parse('2026-11-23T00:00:00Z'), micros: 20 * DOLLAR });
-    const key = tierStatus(ledger, 'virtual_key', 'staging-key');
+    const key = tierView(ledger, 'virtual_key', 'staging-key');
     assert.equal(key.spent, 0, 'the new week starts clean');
     assert.equal(key.reserved, 0);
-    assert.equal(tierStatus(ledger, 'team', 'ml-engineering').spent, 20, 'the month had not ended');
+    assert.equal(tierView(ledger, 'team', 'ml-engineering').spent, 20, 'the month had not ended');
   });
 });
 
@@ -177,14 +177,14 @@ describe('reservations under concurrency', () => {
   it('50 concurrent requests against a budget that fits 10: exactly 10 admitted and spend ends at the limit', async () => {
     const { ledger, path } = setup();
     assert.equal(await concurrentRequests(ledger, path('staging-key'), 50 * DOLLAR, 50), 10);
-    assert.equal(tierStatus(ledger, 'virtual_key', 'staging-key').spent, 500);
+    assert.equal(tierView(ledger, 'virtual_key', 'staging-key').spent, 500);
   });
 
   it('when the limit is not a multiple of the cost, overshoot is at most one request’s cost', async () => {
     const { ledger, path } = setup();
     const admitted = await concurrentRequests(ledger, path('staging-key'), 45 * DOLLAR, 50);
     assert.equal(admitted, 12, '11 × $45 = $495 is still below $500, so a twelfth is admitted');
-    const spent = tierStatus(ledger, 'virtual_key', 'staging-key').spent;
+    const spent = tierView(ledger, 'virtual_key', 'staging-key').spent;
     assert.equal(spent, 540);
     assert.ok(spent - 500 < 45);
   });
@@ -194,7 +194,7 @@ describe('settling', () => {
   it('settle charges every tier the actual cost exactly once; a second settle or release is a no-op', () => {
     const { ledger, path } = setup();
     const r = reserved(ledger.reserve(path('staging-key', 'bedrock-claude'), 10 * DOLLAR));
-    assert.equal(tierStatus(ledger, 'team', 'ml-engineering').reserved, 10);
+    assert.equal(tierView(ledger, 'team', 'ml-engineering').reserved, 10);
     const charges = ledger.settle(r, 12_345_678);
     assert.deepEqual(
       charges.map((c) => [c.tier, c.id, c.micros, new Date(c.periodStart).toISOString()]),
@@ -207,7 +207,7 @@ describe('settling', () => {
     );
     assert.deepEqual(ledger.settle(r, 12_345_678), []);
     assert.deepEqual(ledger.release(r), []);
-    const team = tierStatus(ledger, 'team', 'ml-engineering');
+    const team = tierView(ledger, 'team', 'ml-engineering');
     assert.equal(team.spent, 12.345678);
     assert.equal(team.reserved, 0);
   });
@@ -218,7 +218,7 @@ describe('settling', () => {
     refused(ledger.reserve(path('staging-key'), 1));
     assert.deepEqual(ledger.release(r), []);
     reserved(ledger.reserve(path('staging-key'), 1 * DOLLAR));
-    assert.equal(tierStatus(ledger, 'virtual_key', 'staging-key').spent, 0);
+    assert.equal(tierView(ledger, 'virtual_key', 'staging-key').spent, 0);
   });
 
   it('money must be whole micro-dollars', () => {

@@ -109,9 +109,9 @@ describe('rate limit status and reload', () => {
     limiter.countProviderRequest('bedrock-claude');
     clock.advance(15 * MIN);
     assert.deepEqual(limiter.snapshot(), [
-      { scope: 'virtual_key', id: 'staging-key', kind: 'requests', limit: 100, used: 3, duration: '1h', resets_in_seconds: 2700 },
-      { scope: 'virtual_key', id: 'staging-key', kind: 'tokens', limit: 50_000, used: 1234, duration: '1h', resets_in_seconds: 2700 },
-      { scope: 'provider_config', id: 'bedrock-claude', kind: 'requests', limit: 500, used: 1, duration: '1h', resets_in_seconds: 2700 },
+      { scope: 'virtual_key', id: 'staging-key', kind: 'requests', limit: 100, used: 3, duration: '1h', resetsInMs: 2_700_000 },
+      { scope: 'virtual_key', id: 'staging-key', kind: 'tokens', limit: 50_000, used: 1234, duration: '1h', resetsInMs: 2_700_000 },
+      { scope: 'provider_config', id: 'bedrock-claude', kind: 'requests', limit: 500, used: 1, duration: '1h', resetsInMs: 2_700_000 },
     ]);
   });
 

@@ -20,6 +20,8 @@ export interface ProviderEntry {
   readonly api_key?: string;
   readonly credentials?: { readonly profile?: string; readonly role_arn?: string };
   readonly timeouts?: TimeoutEntry;
+  /** Bedrock: team / virtual key id → application inference profile ARN. */
+  readonly application_inference_profiles?: { readonly team?: Readonly<Record<string, string>>; readonly virtual_key?: Readonly<Record<string, string>> };
 }
 
 export interface TimeoutEntry {

@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../proxy/core/clock.js';
 import { BudgetLedger, Reservation, type TierRef } from '../../proxy/governance/ledger.js';
-import { BurnTracker, runway, withRunways } from '../../proxy/insights/runway.js';
+import { BurnTracker, runway } from '../../proxy/insights/runway.js';
+import { budgetsJson } from '../../proxy/api/budgets-view.js';
 import { DOLLAR, seedConfig } from '../governance/seed.js';
 import { tierStatus } from '../governance/ledger-helpers.js';
 
@@ -43,7 +44,7 @@ describe('budget runway', () => {
     steadyBurn(TEAM_PATH, DOLLAR / 4, 30_000, 3 * HOUR);
     clock.advance(17_000); // part-way through a minute: the pace must not depend on the phase
     const status = tierStatus(ledger, 'team', 'ml-engineering');
-    assert.equal(status.spent, 90);
+    assert.equal(status.spentMicros, 90 * DOLLAR);
     const r = runway(status, tracker, clock.now());
     assert.equal(r.burn_rate_per_hour, 30);
     assert.equal(r.pace_basis, 'last_hour');
@@ -152,9 +153,9 @@ describe('budget runway', () => {
     assert.equal(r.summary, 'key staging-key runs out in ~3 minutes at this pace ($20 left, resets Nov 16)');
   });
 
-  it('withRunways adds a runway to every snapshot row', () => {
+  it('GET /api/budgets adds a runway to every snapshot row', () => {
     const { clock, ledger, tracker } = rig('2026-11-10T09:00:00Z');
-    const rows = withRunways(ledger.snapshot(), tracker, clock.now());
+    const rows = budgetsJson(ledger.snapshot(), tracker, clock.now()).tiers;
     assert.deepEqual(rows.map((r) => [r.tier, r.id, typeof r.runway.summary]), [
       ['customer', 'acme-corp', 'string'],
       ['team', 'ml-engineering', 'string'],

@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
-  dollarsToMicros,
   filterToParams,
   LogFilterError,
   matches,
@@ -45,11 +44,12 @@ test('cost bounds are dollars converted exactly to integer micro-dollars', () =>
   const q = parseLogQuery(new URLSearchParams('min_cost=0.000001&max_cost=12.345678'));
   assert.equal(q.minCostMicros, 1);
   assert.equal(q.maxCostMicros, 12_345_678);
-  assert.equal(dollarsToMicros('0.1'), 100_000);
-  assert.equal(dollarsToMicros(0.3), 300_000);
-  assert.equal(dollarsToMicros('1.0000005'), 1_000_001);
-  assert.equal(dollarsToMicros('-1'), undefined);
-  assert.equal(dollarsToMicros('1e3'), undefined);
+  assert.equal(parseLogQuery({ min_cost: '0.1' }).minCostMicros, 100_000);
+  assert.equal(parseLogQuery({ min_cost: 0.3 }).minCostMicros, 300_000, 'a JSON number (a WebSocket filter)');
+  assert.equal(parseLogQuery({ min_cost: '1.0000005' }).minCostMicros, 1_000_001, 'half a micro-dollar rounds up');
+  assert.equal(parseLogQuery({ min_cost: ' 5. ' }).minCostMicros, 5_000_000);
+  for (const bad of ['-1', '1e3', '$5', '1,000', '.5', '', '99999999999999999999']) rejects({ min_cost: bad }, 'min_cost');
+  rejects({ min_cost: -1 }, 'min_cost');
 });
 
 test('status accepts success, error, exact codes and classes', () => {

@@ -2,6 +2,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseLogQuery, type LogQuery } from '../../proxy/logs/filters.js';
 import { queryLogs, type LogSource } from '../../proxy/logs/query.js';
+import { logPageJson } from '../../proxy/api/log-json.js';
 import { rowToLogRecord } from '../../proxy/store/log-columns.js';
 import { BASE_TIME, generateFilter, generateRecords, referencePage, referenceSummary, seededRandom } from './records.js';
 import { postgresSource, sqliteSource, type TestLogSource } from './sql-fixture.js';
@@ -26,7 +27,7 @@ function recording(source: LogSource): { source: LogSource; statements: string[]
 }
 
 async function assertAgrees(source: LogSource, q: LogQuery): Promise<void> {
-  const page = await queryLogs(source, q, rowToLogRecord);
+  const page = logPageJson(await queryLogs(source, q, rowToLogRecord));
   const what = JSON.stringify(q);
   assert.deepEqual(page.logs.map((l) => l.id), referencePage(RECORDS, q).map((r) => r.id), what);
   assert.deepEqual(page.stats, referenceSummary(RECORDS, q), what);
@@ -92,7 +93,7 @@ for (const [name, open] of [['sql.js', sqliteSource], ['PostgreSQL', postgresSou
 
     test('an offset past the filtered set answers an empty page with the exact totals', async () => {
       const q = parseLogQuery(new URLSearchParams('virtual_key_ids=vk-alice&offset=100000'));
-      const page = await queryLogs(store, q, rowToLogRecord);
+      const page = logPageJson(await queryLogs(store, q, rowToLogRecord));
       assert.deepEqual(page.logs, []);
       assert.deepEqual(page.stats, referenceSummary(RECORDS, q));
     });

@@ -9,7 +9,7 @@ import {
   type LogQuery,
 } from '../../proxy/logs/filters.js';
 import { queryLogs, summarizeLogs } from '../../proxy/logs/query.js';
-import { logRecordToJson } from '../../proxy/logs/json.js';
+import { logPageJson, logRecordToJson } from '../../proxy/api/log-json.js';
 import { orderClause, SqlParams, whereClause } from '../../proxy/logs/sql.js';
 import type { LogRecord } from '../../proxy/logs/record.js';
 import { rowToLogRecord } from '../../proxy/store/log-columns.js';
@@ -123,7 +123,7 @@ for (const [name, open] of [['sql.js', sqliteSource], ['PostgreSQL', postgresSou
 
     test('GET /api/logs answers a page of JSON records, pagination over the whole set, and its stats', async () => {
       const q = parseLogQuery(new URLSearchParams('providers=bedrock&sort_by=cost&order=desc&limit=10&offset=5'));
-      const page = await queryLogs(source, q, rowToLogRecord);
+      const page = logPageJson(await queryLogs(source, q, rowToLogRecord));
       const set = RECORDS.filter((r) => matches(q, r));
       const expected = referencePage(RECORDS, q).map((r) => logRecordToJson(r));
       assert.deepEqual(page.logs, expected);
@@ -134,7 +134,7 @@ for (const [name, open] of [['sql.js', sqliteSource], ['PostgreSQL', postgresSou
       const source0 = RECORDS.find((r) => r.id === first.id)!;
       assert.equal(first.cost?.total, source0.cost!.total / 1e6);
       assert.equal(first.cost?.cache_write, (source0.cost!.cacheWrite5m + source0.cost!.cacheWrite1h) / 1e6);
-      const missing = await queryLogs(source, parseLogQuery({ missing_cost_only: 'true', limit: '1' }), rowToLogRecord);
+      const missing = logPageJson(await queryLogs(source, parseLogQuery({ missing_cost_only: 'true', limit: '1' }), rowToLogRecord));
       assert.equal(missing.logs[0].cost, null);
       assert.equal(missing.logs[0].missing_cost, true);
     });

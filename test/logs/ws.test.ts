@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { LiveHub } from '../../proxy/logs/hub.js';
-import { LiveSocketServer, type LiveSocketOptions } from '../../proxy/logs/ws.js';
-import type { LogRecordJson } from '../../proxy/logs/json.js';
+import { LiveSocketServer, type LiveSocketOptions } from '../../proxy/api/live-socket.js';
+import type { LogJson } from '../../proxy/api/wire/index.js';
 import { generateRecords } from './records.js';
 
 interface Message {
@@ -68,7 +68,7 @@ test('a connected client receives a create for a published record, in the API JS
     const m = await client.next();
     assert.equal(m.type, 'log');
     assert.equal(m.operation, 'create');
-    const payload = m.payload as LogRecordJson;
+    const payload = m.payload as LogJson;
     assert.equal(payload.id, record.id);
     assert.equal(payload.timestamp, new Date(record.timestamp).toISOString());
     assert.equal(payload.cost?.total, record.cost!.total / 1e6);
@@ -92,7 +92,7 @@ test('a subscription narrows the pushed records to those matching its filter', a
     for (const r of expected) {
       const m = await client.next();
       assert.equal(m.operation, 'update');
-      assert.equal((m.payload as LogRecordJson).id, r.id);
+      assert.equal((m.payload as LogJson).id, r.id);
     }
     client.ws.close();
   } finally {
@@ -116,7 +116,7 @@ test('an invalid subscription is answered with an error naming the parameter and
     env.hub.publish('create', a);
     env.hub.publish('create', { ...b, requestId: 'req-wanted' });
     const pushed = await client.next();
-    assert.equal((pushed.payload as LogRecordJson).request_id, 'req-wanted');
+    assert.equal((pushed.payload as LogJson).request_id, 'req-wanted');
     client.ws.close();
   } finally {
     await env.close();

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ManualClock } from '../../proxy/core/clock.js';
 import type { Account, Config, FallbackPolicy, ProviderConfig } from '../../proxy/config/types.js';
-import { canonicalModel, compatibleModels, modelMatch } from '../../proxy/routing/models.js';
+import { canonicalModel, compatibleModels, modelMatch } from '../../proxy/core/model-id.js';
 import { pickWeighted, seededRng } from '../../proxy/routing/weighted.js';
 import { Router } from '../../proxy/routing/router.js';
 import { CircuitBreakers } from '../../proxy/routing/breaker.js';

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseLogQuery } from '../../proxy/logs/filters.js';
 import { queryLogs } from '../../proxy/logs/query.js';
+import { logPageJson } from '../../proxy/api/log-json.js';
 import type { LogRecord } from '../../proxy/logs/record.js';
 import { DATABASE_FILE } from '../../proxy/store/embedded.js';
 import { LOG_COLUMNS, logRecordValues, rowToLogRecord } from '../../proxy/store/log-columns.js';
@@ -33,14 +34,14 @@ async function assertMigrated(store: Store, indexes: string[]): Promise<void> {
   assert.deepEqual(await storedRollup(store), referenceRollup(all), 'later commits add to it');
   for (const qs of ['limit=20&offset=150', 'team_ids=data&sort_by=latency&limit=5', 'status=error&sort_by=cost&order=desc&limit=5&offset=2']) {
     const q = parseLogQuery(new URLSearchParams(qs));
-    const page = await queryLogs(store, q, rowToLogRecord);
+    const page = logPageJson(await queryLogs(store, q, rowToLogRecord));
     assert.deepEqual(page.logs.map((l) => l.id), referencePage(all, q).map((r) => r.id), qs);
     assert.deepEqual(page.stats, referenceSummary(all, q), qs);
   }
   const [before, after] = await Promise.all(
-    [RECORDS[0].id, LATER[0].id].map(async (id) => (await queryLogs(store, parseLogQuery(new URLSearchParams({ request_id: RECORDS.concat(LATER).find((r) => r.id === id)!.requestId })), rowToLogRecord)).logs.find((l) => l.id === id)),
+    [RECORDS[0].id, LATER[0].id].map(async (id) => (await queryLogs(store, parseLogQuery(new URLSearchParams({ request_id: RECORDS.concat(LATER).find((r) => r.id === id)!.requestId })), rowToLogRecord)).records.find((l) => l.id === id)),
   );
-  assert.equal(before?.operation, null, 'a record from before version 4 has no operation');
+  assert.equal(before?.operation, undefined, 'a record from before version 4 has no operation');
   assert.equal(after?.operation, 'responses', 'a later record keeps its operation');
 }
 

@@ -124,3 +124,9 @@ export function baseModelId(modelId: string): string {
 export function findModel(modelId: string): BedrockModel | undefined {
   return BY_ID.get(baseModelId(modelId));
 }
+
+/** The model an id runs: itself, or what an application inference profile of the account routes to; undefined for a profile the account lacks. */
+export function applicationProfileModel(modelId: string, profiles: Readonly<Record<string, string>>): string | undefined {
+  if (!/^arn:aws[a-z-]*:bedrock:[^:]+:\d{12}:application-inference-profile\/[a-z0-9]+$/.test(modelId)) return modelId;
+  return profiles[modelId];
+}

@@ -8,8 +8,10 @@ import type { AddressInfo } from 'node:net';
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { delay } from './common.js';
+import { applicationProfileModel } from './bedrock-models.js';
 import { refusal, type BedrockOperation } from './bedrock-rules.js';
 import { STANDIN_THINKING } from './bedrock-rules-converse.js';
+import type { CloudWatchStandIn } from './cloudwatch.js';
 
 export type { BedrockOperation } from './bedrock-rules.js';
 
@@ -100,6 +102,12 @@ export interface BedrockReply {
 export interface BedrockUpstreamOptions {
   /** Bare model ids that fail on demand with Bedrock's "use an inference profile" ValidationException. */
   readonly profileOnly?: readonly string[];
+  /** Application inference profiles this account has: ARN → the model id it routes to. Other such ARNs are refused. */
+  readonly applicationProfiles?: Readonly<Record<string, string>>;
+  /** Where the invocations Bedrock served are metered, as CloudWatch's AWS/Bedrock metrics per ModelId (test/upstreams/cloudwatch.ts). */
+  readonly meter?: Pick<CloudWatchStandIn, 'meter'>;
+  /** The region metered for calls without a SigV4 scope (Bedrock API keys); us-east-1 by default. */
+  readonly region?: string;
 }
 
 export interface BedrockUpstream {
@@ -327,11 +335,20 @@ async function answer(request: BedrockRecordedRequest, reply: BedrockReply, opti
     return sendError(res, 400, 'ValidationException',
       `Invocation of model ID ${request.modelId} with on-demand throughput isn’t supported. Retry your request with the ID or ARN of an inference profile that contains this model.`);
   }
+  const modelId = applicationProfileModel(request.modelId, options.applicationProfiles ?? {});
+  if (modelId === undefined) return sendError(res, 400, 'ValidationException', 'The provided model identifier is invalid.');
   // Refuse what real Bedrock refuses, in its words (test/upstreams/bedrock-rules.ts).
-  const refused = refusal(request.operation, request.modelId, request.json ?? request.body.toString('utf8'));
+  const refused = refusal(request.operation, modelId, request.json ?? request.body.toString('utf8'));
   if (refused !== null) return sendError(res, refused.status, refused.type, refused.message);
   const p = plan(request, reply);
-  const claude = request.modelId.replace(/^(us|eu|apac|global)\./, '').startsWith('anthropic.');
+  const claude = modelId.replace(/^(us|eu|apac|global)\./, '').startsWith('anthropic.');
+  // Bedrock meters what it served, under the id it was called with; a call cut by a stream exception is left out.
+  if (reply.streamException === undefined) {
+    options.meter?.meter(request.auth.scheme === 'sigv4' ? request.auth.region : (options.region ?? 'us-east-1'), request.modelId, Date.now(), {
+      Invocations: 1, InputTokenCount: p.usage.input, OutputTokenCount: p.usage.output,
+      CacheReadInputTokenCount: p.usage.cacheRead, CacheWriteInputTokenCount: p.usage.cacheWrite,
+    });
+  }
   switch (request.operation) {
     case 'converse': {
       const body = JSON.stringify(converseAnswer(p, converseThinks(request)));

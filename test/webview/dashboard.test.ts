@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildDashboardBundle } from './bundle.js';
 import { loadFixture, LOGIN_TOKEN, startFixtureServer, type FixtureServer } from './fixture-server.js';
+import { eventually } from '../harness/eventually.js';
 import { screenshotPath } from '../harness/screenshots.js';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -119,6 +120,27 @@ describe('dashboard in a browser', () => {
     assert.deepEqual(await page.locator('ul.cache-hints li').allTextContents(), fixture.cache.hints);
     assert.ok(server.requests.some((r) => r.startsWith('/api/insights/cache?start_time=')));
     await shoot('cache');
+  });
+
+  test('reconciliation tab shows each day and model beside CloudWatch, the drift in tokens and dollars, and what it means', async () => {
+    assert.ok(!server.requests.some((r) => r.startsWith('/api/reconcile')), 'CloudWatch is not asked until the tab is opened');
+    await tab('Reconciliation');
+    const outside = page.locator('.reconcile-table tr[data-day="2025-11-19"][data-model="us.anthropic.claude-sonnet-4-20250514-v1:0"]');
+    await outside.waitFor();
+    assert.deepEqual((await outside.locator('td').allTextContents()).slice(3), ['0 / 4', '0 / 1,500', '+1,500', '+$0.0105', 'outside traffic']);
+    const profile = page.locator('.reconcile-table tr[data-model^="arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/"]');
+    assert.match((await profile.locator('td.model').textContent()) ?? '', /priced as us\.anthropic\.claude-sonnet-4-20250514-v1:0/);
+    assert.equal(await profile.locator('td.verdict').textContent(), 'match');
+    assert.deepEqual(await page.locator('.reconcile-figures .figure-value').allTextContents(), ['+$0.014', '+13,600', '2 of 4']);
+    assert.equal(await page.locator('.reconcile-explained li').count(), 2);
+    assert.match((await page.locator('.reconcile-pricing li').textContent()) ?? '', /^pricing mismatch: spendgate prices us\.anthropic\.claude-3-5-haiku-20241022-v1:0/);
+    const asked = server.requests.find((r) => r.startsWith('/api/reconcile'));
+    assert.match(asked ?? '', /^\/api\/reconcile\?from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}$/);
+    await shoot('reconcile');
+    const asks = () => server.requests.filter((r) => r.startsWith('/api/reconcile')).length;
+    await page.locator('.reconcile-refresh').click();
+    await eventually(() => asks() === 2, 5_000, 'Refresh reads the report again');
+    await page.locator('.reconcile-table').waitFor();
   });
 
   test('live requests tab lists recorded requests newest first with model, provider, status, tokens, cost, latency', async () => {

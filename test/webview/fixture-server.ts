@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { renderDashboardHtml } from '../../webview/html.js';
-import type { ApiResponses, LiveMessage, StatsJson } from '../../webview/api-types.js';
+import type { ApiResponses, LiveMessage, StatsJson } from '../../proxy/api/wire/index.js';
 
 export interface DashboardFixture {
   readonly now: string;
@@ -19,6 +19,7 @@ export interface DashboardFixture {
   readonly stats: Readonly<Record<string, StatsJson>>;
   readonly cache: ApiResponses['/api/insights/cache'];
   readonly guards: ApiResponses['/api/guards'];
+  readonly reconcile: ApiResponses['/api/reconcile'];
   /** Pushed over /ws on demand. */
   readonly live: readonly LiveMessage[];
 }
@@ -98,6 +99,8 @@ export async function startFixtureServer(fixture: DashboardFixture, bundle: Buff
           return json(res, 200, fixture.cache);
         case '/api/guards':
           return json(res, 200, fixture.guards);
+        case '/api/reconcile':
+          return json(res, 200, fixture.reconcile);
         case '/api/logs/stats': {
           const stats = fixture.stats[`${url.searchParams.get('interval')}/${url.searchParams.get('group_by')}`];
           return stats ? json(res, 200, stats) : json(res, 400, { error: { message: 'no recorded stats for this query' } });

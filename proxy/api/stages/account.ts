@@ -1,4 +1,5 @@
 // Stage 5: turn usage into money and settle every attempt's reservation exactly once.
+import { isApplicationProfileArn } from '../../core/model-id.js';
 import { totalTokens } from '../../core/usage.js';
 import type { SettledCharge } from '../../governance/ledger.js';
 import { priceRequest } from '../../pricing/cost.js';
@@ -19,7 +20,9 @@ function settleAttempt(ctx: RequestContext, s: Services, attempt: Attempt, accou
     attempt.chargedMicros = 0;
     return s.ledger.release(attempt.reservation);
   }
-  const servedModel = attempt.outcome?.servedModel ?? attempt.target.model;
+  const calledModel = attempt.outcome?.servedModel ?? attempt.target.model;
+  // An application inference profile ARN names no model: it is priced as the provider config's model, which it runs.
+  const servedModel = isApplicationProfileArn(calledModel) ? attempt.target.model : calledModel;
   // The request's own prices: a reload mid-stream does not reprice what it already started.
   const served = ctx.snapshot.prices.lookup(servedModel);
   // An unpriced model is logged with cost null but charged at the conservative fallback price

@@ -117,6 +117,14 @@ function recordExclusions(ctx: RequestContext, exclusions: readonly { id: string
   for (const e of exclusions) if (!ctx.excluded.some((x) => x.id === e.id)) ctx.excluded.push(e);
 }
 
+/** The application inference profile the request's key (else its team) is mapped to on this provider config. */
+function attributedProfile(p: ProviderConfig, ctx: RequestContext): { applicationInferenceProfile?: string } {
+  const profiles = p.applicationInferenceProfiles;
+  if (profiles === undefined || ctx.key === undefined) return {};
+  const arn = profiles.virtualKey[ctx.key.id] ?? (ctx.key.teamId === undefined ? undefined : profiles.team[ctx.key.teamId]);
+  return arn === undefined ? {} : { applicationInferenceProfile: arn };
+}
+
 export async function callUpstream(ctx: Routed, s: UpstreamServices): Promise<void> {
   const plan = ctx.plan;
   const routing = ctx.snapshot.config.routing;
@@ -160,6 +168,7 @@ export async function callUpstream(ctx: Routed, s: UpstreamServices): Promise<vo
         timeouts: timeoutsFor(current, ctx.snapshot),
         signal: s.shutdown,
         secrets,
+        ...attributedProfile(current, ctx),
         onUsage: (usage: Usage) => {
           attempt.usage = usage;
         },

@@ -44,7 +44,8 @@ export async function callWithProfile<T>(
   signal: AbortSignal,
   invoke: (modelId: string) => Promise<T>,
 ): Promise<Called<T>> {
-  const modelId = profiles.modelFor(call.providerId, call.modelId);
+  // An application inference profile is itself a profile: Bedrock never asks for another one in its place.
+  const modelId = call.invokeAs ?? profiles.modelFor(call.providerId, call.modelId);
   try {
     return { output: await invoke(modelId), servedModel: modelId };
   } catch (err) {

@@ -52,6 +52,8 @@ export interface CallContext {
   readonly region: string;
   /** Credentials to scrub from Bedrock's error text (SendOptions.secrets). */
   readonly secrets?: readonly string[];
+  /** An application inference profile ARN to call instead of `modelId`, which still decides the request's body. */
+  readonly invokeAs?: string;
 }
 
 function explain(name: string, message: string, call: CallContext): string {

@@ -66,7 +66,10 @@ export class BedrockProvider implements Provider {
   }
 
   async send(request: ClientRequest, target: ProviderTarget, sink: ResponseSink, options: SendOptions): Promise<UpstreamOutcome> {
-    const call = { providerId: target.id, modelId: target.model, region: target.region ?? this.env.AWS_REGION ?? '', secrets: options.secrets };
+    const call = {
+      providerId: target.id, modelId: target.model, region: target.region ?? this.env.AWS_REGION ?? '', secrets: options.secrets,
+      ...(options.applicationInferenceProfile === undefined ? {} : { invokeAs: options.applicationInferenceProfile }),
+    };
     const signal = new CallSignal(options);
     let exchange: BedrockExchange;
     try {

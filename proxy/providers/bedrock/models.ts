@@ -1,8 +1,6 @@
-// Bedrock model ids: which family a model belongs to, and which models only run through an inference profile.
-
+// What only Bedrock knows of model ids: which models speak the Claude body, which run only through an inference
+// profile, and each region's profile prefix. The id forms themselves are core/model-id.ts.
 import { baseModelId, hasProfilePrefix } from '../../core/model-id.js';
-
-export { baseModelId };
 
 /** Claude models (bare, through a profile, or as an ARN) speak the Anthropic Messages body on InvokeModel. */
 export function isClaudeModel(modelId: string): boolean {

@@ -2,10 +2,11 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { LogFilterError, matches, parseLogFilter, type LogFilter } from './filters.js';
-import type { LiveHub, LogOperation } from './hub.js';
-import { logRecordToJson } from './json.js';
-import type { LogRecord } from './record.js';
+import { LogFilterError, matches, parseLogFilter, type LogFilter } from '../logs/filters.js';
+import type { LiveHub, LogOperation } from '../logs/hub.js';
+import type { LogRecord } from '../logs/record.js';
+import { logRecordToJson } from './log-json.js';
+import type { ConfigStatusJson, LogJson, SubscriptionReply } from './wire/index.js';
 
 export interface LiveSocketOptions {
   /** A client with more than this many bytes queued is too slow and is terminated. Default 4 MiB. */
@@ -23,13 +24,15 @@ export interface LiveSocketOptions {
   readonly onClientError?: (err: Error) => void;
 }
 
-/** Messages the server sends (DESIGN §4, plus `subscribed`/`error` replies to a client's own messages). */
+/**
+ * Messages the server sends: the wire's ServerMessage (proxy/api/wire/live.ts), with the budgets payload left to the
+ * hub's type (the gateway's is the wire's BudgetsJson).
+ */
 export type ServerMessage<B> =
-  | { readonly type: 'log'; readonly operation: LogOperation; readonly payload: ReturnType<typeof logRecordToJson> }
+  | { readonly type: 'log'; readonly operation: LogOperation; readonly payload: LogJson }
   | { readonly type: 'budgets'; readonly payload: B }
-  | { readonly type: 'config'; readonly payload: unknown }
-  | { readonly type: 'subscribed' }
-  | { readonly type: 'error'; readonly error: { readonly type: 'invalid_request'; readonly parameter?: string; readonly message: string } };
+  | { readonly type: 'config'; readonly payload: ConfigStatusJson }
+  | SubscriptionReply;
 
 interface Client {
   filter: LogFilter | undefined;
@@ -76,7 +79,7 @@ export class LiveSocketServer<B = unknown> {
   }
 
   /** Tells every client the outcome of a config (re)load (the extension shows problems as diagnostics). */
-  broadcastConfig(payload: unknown): void {
+  broadcastConfig(payload: ConfigStatusJson): void {
     this.broadcast(JSON.stringify({ type: 'config', payload } satisfies ServerMessage<B>), () => true);
   }
 

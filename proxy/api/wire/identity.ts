@@ -1,4 +1,6 @@
-// Proof of identity for GET /health?challenge=NONCE: only the engine holding this user's admin token can answer it.
+// The identity proof of GET /health?challenge=NONCE: only the engine holding this user's admin token can answer it.
+// Both sides compute it from this module (the engine to answer, the extension to check), so the algorithm is part of
+// the contract. It needs node:crypto, so it is not re-exported from the index the browser dashboard bundles.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
@@ -14,8 +16,7 @@ export function isChallengeNonce(nonce: string): boolean {
 /**
  * HMAC-SHA256(admin token, "spendgate-identity/1 PORT NONCE") as hex. The port is the one the engine's socket was
  * accepted on (never a header), so a program on another port that relays the challenge to the real engine gets a
- * proof for the wrong port and is still refused. This module is the wire contract: the extension imports it so both
- * sides compute the same bytes.
+ * proof for the wrong port and is still refused.
  */
 export function identityProof(adminToken: string, port: number, nonce: string): string {
   return createHmac('sha256', adminToken).update(`spendgate-identity/1 ${port} ${nonce}`).digest('hex');
