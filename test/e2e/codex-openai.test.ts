@@ -91,9 +91,20 @@ describe('Codex CLI through the gateway to an OpenAI upstream', { skip: !codexIn
     assert.match(`${run.stdout}\n${run.stderr}`, /402 Payment Required: budget exceeded: virtual key "spent-key" spent \$2\.5\d* of \$1\.00 .*resets/);
     assert.equal(upstream.requests.length, calls, 'no refused request reached the upstream');
 
-    const refused = await gw.api<{ logs: LoggedRequest[] }>('/api/logs?virtual_key_ids=spent-key&status=402');
-    // Codex reconnects a fixed number of times on statuses other than 400 before it shows the error.
-    assert.ok(refused.logs.length >= 1 && refused.logs.length <= 6, `refused ${refused.logs.length} times`);
-    assert.ok(refused.logs.every((l) => l.error_type === 'budget_exceeded' && l.cost === null));
+    const refusals = async (count: number) =>
+      eventually(async () => {
+        const page = await gw.api<{ logs: LoggedRequest[] }>('/api/logs?virtual_key_ids=spent-key&status=402&limit=100');
+        return page.logs.length >= count ? page.logs : undefined;
+      }, 5000, `${count} refusals in the log`);
+    // Codex reconnects stream_max_retries times (5 by default) on statuses other than 400 before it shows the error.
+    const refused = await refusals(6);
+    assert.equal(refused.length, 6, 'the first attempt and five reconnects');
+    assert.ok(refused.every((l) => l.error_type === 'budget_exceeded' && l.cost === null));
+
+    // With stream_max_retries = 0 (docs/codex.md) the refusal shows at once, after one request.
+    const once = await runCodex({ baseUrl: `${gw.url}/openai/v1`, apiKey: 'spent-key', model: MODEL, prompt: 'say hi', streamMaxRetries: 0 });
+    assert.equal(once.exitCode, 1);
+    assert.match(`${once.stdout}\n${once.stderr}`, /402 Payment Required: budget exceeded/);
+    assert.equal((await refusals(7)).length, 7, 'one more refusal, no reconnects');
   });
 });

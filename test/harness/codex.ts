@@ -22,6 +22,8 @@ export interface CodexRunOptions {
   readonly sandbox?: CodexSandbox;
   /** The session's working directory; a fresh empty temp dir when absent. */
   readonly cwd?: string;
+  /** The provider's `stream_max_retries` (how often Codex reconnects after a failed turn); Codex's default (5) when absent. */
+  readonly streamMaxRetries?: number;
   /** The whole run is killed after this long; 90 s by default. */
   readonly timeoutMs?: number;
 }
@@ -46,12 +48,13 @@ export function installedCodexVersion(): string {
  * works), after the settings a non-interactive test run needs — no approvals (nobody can answer them), the sandbox,
  * and the update check, analytics and feedback off so nothing but the provider is contacted.
  */
-export function codexConfig(options: Pick<CodexRunOptions, 'baseUrl' | 'sandbox'>): string {
+export function codexConfig(options: Pick<CodexRunOptions, 'baseUrl' | 'sandbox' | 'streamMaxRetries'>): string {
+  const retries = options.streamMaxRetries === undefined ? '' : `stream_max_retries = ${options.streamMaxRetries}\n`;
   return `approval_policy = "never"
 sandbox_mode = "${options.sandbox ?? 'workspace-write'}"
 check_for_update_on_startup = false
 
-${codexConfigBlock(options.baseUrl)}
+${codexConfigBlock(options.baseUrl)}${retries}
 [analytics]
 enabled = false
 
