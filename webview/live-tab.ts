@@ -112,7 +112,7 @@ export class LiveRequests {
         {},
         ...field('Time', r.timestamp),
         ...field('Key / team / customer', [r.virtual_key_id, r.team_id, r.customer_id].map((v) => v ?? '–').join(' / ')),
-        ...field('Route', `${r.route}${r.stream ? ' (stream)' : ''}`),
+        ...field('Route', `${r.route}${r.operation ? ` ${r.operation}` : ''}${r.stream ? ' (stream)' : ''}`),
         ...field('Model', modelCell(r)),
         ...field('Provider', `${r.provider_config_id ?? '–'} (${r.provider_type ?? '–'})`),
         ...field('Status', r.error_type ? `${r.status} ${r.error_type}${r.error_message ? `: ${r.error_message}` : ''}` : String(r.status)),

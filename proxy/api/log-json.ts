@@ -17,6 +17,7 @@ export function logRecordToJson(r: LogRecord, options: JsonOptions = { bodies: t
     attempt: r.attempt,
     timestamp: new Date(r.timestamp).toISOString(),
     route: r.route,
+    operation: r.operation ?? null,
     provider_type: r.providerType ?? null,
     provider_config_id: r.providerConfigId ?? null,
     account_id: r.accountId ?? null,

@@ -159,6 +159,7 @@ describe('dashboard in a browser', () => {
     const detail = page.locator('.log-detail');
     await detail.locator('.routing-decision').waitFor();
     assert.match((await detail.textContent()) ?? '', /Candidates: bedrock-claude, bedrock-mistral/);
+    assert.match((await detail.textContent()) ?? '', /Routeanthropic messages \(stream\)/, 'the route names the operation');
     assert.equal(await detail.locator('.excluded li').textContent(), 'bedrock-mistral: rate limit: 60 requests per 1m reached (Bedrock ThrottlingException)');
     await shoot('live');
   });

@@ -1,5 +1,5 @@
 // GET /api/logs, GET /api/logs/stats and the WebSocket `log` message: request log records and their totals.
-import type { CacheStatus, ClientProtocol, Dollars, IsoTime, ProviderType } from './common.js';
+import type { CacheStatus, ClientOperation, ClientProtocol, Dollars, IsoTime, ProviderType } from './common.js';
 
 /** Itemised cost; `cache_write` is the 5-minute plus the 1-hour writes. */
 export interface CostJson {
@@ -19,6 +19,8 @@ export interface LogJson {
   readonly attempt: number;
   readonly timestamp: IsoTime;
   readonly route: ClientProtocol;
+  /** What the client asked for on that route; null on records written before it was kept. */
+  readonly operation: ClientOperation | null;
   readonly provider_type: ProviderType | null;
   readonly provider_config_id: string | null;
   readonly account_id: string | null;
