@@ -10,6 +10,7 @@ import {
   httpUrl,
   keySecret,
   listOf,
+  millisecondsOrOff,
   nonNegativeInt,
   oneOf,
   optional,
@@ -22,6 +23,12 @@ import {
   text,
   withDefault,
 } from './fields.js';
+
+/**
+ * Log records the embedded store keeps by default. A record costs about 0.8 KiB of memory in the database (more with
+ * captured bodies), so 100 000 records stay under about 100 MiB however long the gateway runs (docs/configuration.md).
+ */
+export const DEFAULT_MAX_LOG_RECORDS = 100_000;
 
 /** Top-level sections the loader understands; any other top-level key is only a warning. */
 export const TOP_LEVEL_KEYS = [
@@ -190,10 +197,18 @@ export const fileSchema = z.object({
   virtual_keys: listOfItems(virtualKeySchema),
   pricing: orEmptyMap(pricingSchema),
   pricing_file: optional(text),
-  store: orEmptyMap(z.strictObject({ url: optional(text) })),
+  store: orEmptyMap(
+    z.strictObject({
+      url: optional(text),
+      // fdatasync of the embedded store's journal every N ms (a write alone survives kill -9; this covers power loss).
+      journal_fsync: withDefault(millisecondsOrOff, 1000),
+    }),
+  ),
   logging: orEmptyMap(
     z.strictObject({
       retention_days: withDefault(positiveInt, 30),
+      // The embedded store keeps at most this many log records in memory; older ones are dropped, totals stay exact.
+      max_records: withDefault(positiveInt, DEFAULT_MAX_LOG_RECORDS),
       capture_bodies: withDefault(boolean, false),
       // Bytes of each captured body kept per record (256 KiB by default); longer bodies are cut and marked as cut,
       // so one large request cannot take megabytes of memory and disk in the log.

@@ -108,7 +108,14 @@ export async function startGateway(options: ServeOptions, deps: GatewayDeps): Pr
 
   await ensureDataDir(options.dataDir);
   const adminToken = await loadOrCreateAdminToken(options.dataDir);
-  const store = await openStore({ url: options.storeUrl ?? config.store.url, dataDir: options.dataDir, clock, log });
+  const metrics = new GatewayMetrics();
+  const store = await openStore({
+    url: options.storeUrl ?? config.store.url,
+    dataDir: options.dataDir,
+    clock,
+    log,
+    journal: { sync: config.store.journalFsync, onWrite: (seconds) => metrics.journalWritten(seconds) },
+  });
 
   const shutdown = new AbortController();
   const hub = new LiveHub<BudgetsPayload>({ onListenerError: (err) => log({ level: 'warn', event: 'live_listener_failed', message: String(err) }) });
@@ -122,7 +129,6 @@ export async function startGateway(options: ServeOptions, deps: GatewayDeps): Pr
   const limits = new RateLimiter(clock);
   const guards = new SpendGuard(clock);
   const router = new Router(deps.rng ?? Math.random);
-  const metrics = new GatewayMetrics();
   // Spans and OTLP metrics label keys exactly as /metrics does (the labeller is set below, before any request).
   const telemetry = new TelemetryExport({ env, log, keyLabel: (id) => metrics.keyLabel(id), serviceVersion: VERSION });
   const breakers = new CircuitBreakers(clock, config.routing.breaker);
