@@ -63,6 +63,8 @@ export interface LogPageJson {
   readonly logs: readonly LogJson[];
   readonly pagination: { readonly total_count: number; readonly limit: number; readonly offset: number };
   readonly stats: LogSummaryJson;
+  /** Records the embedded store's logging.max_records dropped: how many, and the time before which none are listed. */
+  readonly dropped?: { readonly count: number; readonly before: string };
 }
 
 export interface StatsPointJson {

@@ -115,6 +115,7 @@ export async function startGateway(options: ServeOptions, deps: GatewayDeps): Pr
     clock,
     log,
     journal: { sync: config.store.journalFsync, onWrite: (seconds) => metrics.journalWritten(seconds) },
+    maxLogRecords: () => config.logging.maxRecords,
   });
 
   const shutdown = new AbortController();

@@ -23,6 +23,8 @@ export interface EmbeddedStoreOptions {
   readonly snapshotEveryEntries?: number;
   /** fdatasync interval of the journal and its write observer (store.journal_fsync, spendgate_journal_write_seconds). */
   readonly journal?: JournalOptions;
+  /** logging.max_records, read whenever records are applied (a config reload applies at once); absent: no cap. */
+  readonly maxLogRecords?: () => number;
 }
 
 /**
@@ -70,7 +72,7 @@ export async function openEmbeddedStore(opts: EmbeddedStoreOptions): Promise<Sto
     const started = await DatabaseThread.start(snapshot, opts.log);
     thread = started.thread;
     const { journal, entries } = await Journal.open(join(opts.dataDir, JOURNAL_FILE), opts.log, opts.journal);
-    const { applied } = await thread.applyEntries(entries);
+    const { applied } = await thread.applyEntries(entries, opts.maxLogRecords?.());
     if (applied > 0) opts.log({ level: 'info', event: 'journal_replayed', entries: applied });
     const seq = entries.reduce((max, e) => Math.max(max, e.seq), started.appliedSeq);
     const store = new EmbeddedStore(thread, seq, journal, lock, dbPath, snapshot?.byteLength ?? 0, opts);
@@ -156,7 +158,7 @@ class EmbeddedStore implements Store {
       this.seq = entry.seq;
       this.sinceSnapshot++;
       this.applyPending();
-      return this.db.applyEntries([entry]);
+      return this.db.applyEntries([entry], this.opts.maxLogRecords?.());
     });
   }
 
@@ -219,7 +221,7 @@ class EmbeddedStore implements Store {
     }
     this.pending = [];
     this.pendingBytes = 0;
-    this.db.applyLines(lines);
+    this.db.applyLines(lines, this.opts.maxLogRecords?.());
   }
 
   private backgroundSnapshot(): void {

@@ -20,6 +20,8 @@ export interface OpenStoreOptions {
   readonly snapshotEveryEntries?: number;
   /** The embedded store's journal: fdatasync interval and write observer. */
   readonly journal?: JournalOptions;
+  /** logging.max_records for the embedded store, read on every apply; PostgreSQL keeps records by retention only. */
+  readonly maxLogRecords?: () => number;
   readonly lease?: Partial<LeaseOptions>;
 }
 
@@ -47,5 +49,6 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     snapshotIntervalMs: opts.snapshotIntervalMs,
     snapshotEveryEntries: opts.snapshotEveryEntries,
     journal: opts.journal,
+    maxLogRecords: opts.maxLogRecords,
   });
 }
