@@ -77,12 +77,14 @@ export interface SpendgateOptions {
   readonly startTimeoutMs?: number;
   /** Another build's CLI (the `--baseline` revision), run as the `baseline` target; this checkout's dist otherwise. */
   readonly baselineCli?: string;
+  /** logging.max_records in the seed config; absent: the default. */
+  readonly maxRecords?: number;
 }
 
 export async function startSpendgate(options: SpendgateOptions): Promise<SpendgateTarget> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'spendgate-bench-')));
   const configPath = join(dataDir, 'bifrost.yaml');
-  await writeFile(configPath, seedConfig({ upstream: options.upstream, virtualKeys: options.virtualKeys }));
+  await writeFile(configPath, seedConfig({ upstream: options.upstream, virtualKeys: options.virtualKeys, maxRecords: options.maxRecords }));
   const name = options.baselineCli === undefined ? 'spendgate' : 'baseline';
   const proc = await spawnServer({
     name,
