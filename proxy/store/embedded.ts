@@ -152,14 +152,17 @@ class EmbeddedStore implements Store {
    */
   private journalOne(change: { readonly pruneBefore: number } | AlertChange): Promise<AppliedEntries> {
     if (this.closed !== undefined) return Promise.reject(new Error('the store is closed'));
-    return this.writer.exclusive(async () => {
+    // Commits wait only for the journal line, not for the database thread to apply it (a prune of many rows takes a
+    // while): the thread applies requests in the order they were posted, so later commits still land after it.
+    const posted = this.writer.exclusive(async () => {
       const entry: JournalEntry = { seq: this.seq + 1, ...change };
       this.journal.appendSync([entry]);
       this.seq = entry.seq;
       this.sinceSnapshot++;
       this.applyPending();
-      return this.db.applyEntries([entry], this.opts.maxLogRecords?.());
+      return { applied: this.db.applyEntries([entry], this.opts.maxLogRecords?.()) };
     });
+    return posted.then((p) => p.applied);
   }
 
   close(): Promise<void> {
