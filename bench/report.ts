@@ -33,6 +33,8 @@ export interface RssSample {
   readonly atSeconds: number;
   readonly requests: number;
   readonly rssMiB: number;
+  /** The highest RSS of the process so far (VmHWM), MiB; absent in runs before it was recorded. */
+  readonly peakMiB?: number;
 }
 
 export interface ScaleReport {
@@ -130,7 +132,7 @@ function renderMain(r: BenchReport): string[] {
   out.push(...targetRows(r, histograms));
   out.push('', '### Streaming probe', '');
   for (const p of r.streaming) out.push(`- ${p.target}: ${p.ok ? 'streams SSE' : `**cannot stream** — ${p.detail.replace(/\|/g, '\\|')}`}`);
-  out.push('', `Peak RSS during the run: ${Object.entries(r.peakRssBytes).map(([t, b]) => `${t} ${mib(b)}`).join(', ')}.`);
+  out.push('', `Peak RSS during the run (VmHWM): ${Object.entries(r.peakRssBytes).map(([t, b]) => `${t} ${mib(b)}`).join(', ')}.`);
 
   if (r.profile !== undefined) {
     const p = r.profile.summary;
@@ -203,16 +205,16 @@ function thin<T>(samples: readonly T[], rows: number): T[] {
 }
 
 function rssTable(title: string, samples: readonly RssSample[]): string[] {
-  const out = [`${title}:`, '', '| seconds | requests so far | RSS | change per 1,000 requests since the row above |', '|---:|---:|---:|---:|'];
+  const out = [`${title}:`, '', '| seconds | requests so far | RSS | peak so far | change per 1,000 requests since the row above |', '|---:|---:|---:|---:|---:|'];
   let previous: RssSample | undefined;
   for (const r of thin(samples, 16)) {
     const served = previous === undefined ? 0 : r.requests - previous.requests;
     const growth = previous !== undefined && served > 0 ? `${(((r.rssMiB - previous.rssMiB) * 1024) / (served / 1000)).toFixed(0)} KiB` : '—';
-    out.push(`| ${r.atSeconds} | ${r.requests.toLocaleString('en-US')} | ${r.rssMiB.toFixed(0)} MiB | ${growth} |`);
+    out.push(`| ${r.atSeconds} | ${r.requests.toLocaleString('en-US')} | ${r.rssMiB.toFixed(0)} MiB | ${r.peakMiB === undefined ? '—' : `${r.peakMiB.toFixed(0)} MiB`} | ${growth} |`);
     previous = r;
   }
-  const peak = Math.max(...samples.map((r) => r.rssMiB));
-  out.push('', `Peak ${peak.toFixed(0)} MiB over ${(samples[samples.length - 1]?.requests ?? 0).toLocaleString('en-US')} requests.`);
+  const peak = Math.max(...samples.map((r) => r.peakMiB ?? r.rssMiB));
+  out.push('', `Peak ${peak.toFixed(0)} MiB (VmHWM where recorded) over ${(samples[samples.length - 1]?.requests ?? 0).toLocaleString('en-US')} requests.`);
   return out;
 }
 

@@ -107,7 +107,8 @@ export async function runRounds(options: RoundsOptions): Promise<RoundsResult> {
   const sampleRss = async (): Promise<void> => {
     for (const t of options.targets) {
       if (t.process === undefined) continue;
-      const rss = await t.process.rssBytes();
+      // VmHWM: the highest RSS so far, including peaks between samples (a snapshot export, a GC).
+      const rss = await t.process.peakRssBytes();
       peakRss[t.name] = Math.max(peakRss[t.name] ?? 0, rss);
     }
   };

@@ -153,8 +153,9 @@ async function rssOverRequests(upstream: string, total: number, store: string | 
       const r = await runLoad({ url: sg.messagesUrl, headers: sg.headers, body: requestBody(at % 10 === 0), connections: 16, durationS: step });
       requests += r.ok;
       const rssMiB = (await sg.process!.rssBytes()) / 2 ** 20;
-      samples.push({ atSeconds: at, requests, rssMiB });
-      progress(`rss (${store === undefined ? 'embedded' : 'postgres'}) at ${at}s: ${rssMiB.toFixed(0)} MiB after ${requests} requests`);
+      const peakMiB = (await sg.process!.peakRssBytes()) / 2 ** 20;
+      samples.push({ atSeconds: at, requests, rssMiB, peakMiB });
+      progress(`rss (${store === undefined ? 'embedded' : 'postgres'}) at ${at}s: ${rssMiB.toFixed(0)} MiB (peak ${peakMiB.toFixed(0)}) after ${requests} requests`);
     }
   } finally {
     await sg.stop();
