@@ -25,10 +25,12 @@ import {
 } from './fields.js';
 
 /**
- * Log records the embedded store keeps by default. A record costs about 0.8 KiB of memory in the database (more with
- * captured bodies), so 100 000 records stay under about 100 MiB however long the gateway runs (docs/configuration.md).
+ * Log records the embedded store keeps by default. A record costs about 0.8 KiB in the database (more with captured
+ * bodies), and a snapshot export briefly holds a second copy of the image: measured over 250 000 requests, the
+ * gateway's peak RSS stayed at 342 MiB with 50 000 records and reached 439 MiB with 100 000 (bench/findings.md).
+ * 50 000 keeps it under 400 MiB however long the gateway runs: weeks of one developer's Claude Code traffic.
  */
-export const DEFAULT_MAX_LOG_RECORDS = 100_000;
+export const DEFAULT_MAX_LOG_RECORDS = 50_000;
 
 /** Top-level sections the loader understands; any other top-level key is only a warning. */
 export const TOP_LEVEL_KEYS = [

@@ -85,7 +85,7 @@ test('an empty file is valid, warns that nothing is routable, and takes every de
     breaker: { failures: 5, cooldownMs: 30_000 },
     timeouts: { connectMs: 10_000, firstByteMs: 120_000, idleMs: 120_000 },
   });
-  assert.deepEqual(config.logging, { retentionDays: 30, maxRecords: 100_000, captureBodies: false, maxBodyCaptureBytes: 262_144 });
+  assert.deepEqual(config.logging, { retentionDays: 30, maxRecords: 50_000, captureBodies: false, maxBodyCaptureBytes: 262_144 });
   assert.deepEqual(config.pricing, { models: {}, unknownModel: 'serve' });
   assert.deepEqual(config.store, { journalFsync: 1000 });
   assert.deepEqual(config.virtualKeys, []);

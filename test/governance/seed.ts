@@ -44,7 +44,7 @@ export function seedConfig(overrides: Partial<Config> = {}): Config {
     virtualKeys: [keyDef('staging-key')],
     pricing: { models: {}, unknownModel: 'serve' },
     store: { journalFsync: 1000 },
-    logging: { retentionDays: 30, maxRecords: 100_000, captureBodies: false, maxBodyCaptureBytes: 256 * 1024 },
+    logging: { retentionDays: 30, maxRecords: 50_000, captureBodies: false, maxBodyCaptureBytes: 256 * 1024 },
     routing: {
       retries: 0,
       fallback: 'same_model',
