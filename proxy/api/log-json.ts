@@ -74,5 +74,6 @@ export function logPageJson(page: LogPage): LogPageJson {
     logs: page.records.map((r) => logRecordToJson(r)),
     pagination: { total_count: page.totalCount, limit: page.limit, offset: page.offset },
     stats: page.stats,
+    ...(page.dropped !== undefined && { dropped: { count: page.dropped.count, before: new Date(page.dropped.beforeMs).toISOString() } }),
   };
 }

@@ -2,7 +2,7 @@
 import { LogFilterError, parseLogFilter, type FilterInput, type LogFilter } from './filters.js';
 import { microsToDollars } from '../pricing/money.js';
 import type { LogSource } from './query.js';
-import { SUMMARY_COLUMNS, summaryFromRow, type LogSummary } from './summary.js';
+import { filteredTotals, rollupAnswers, SUMMARY_COLUMNS, summaryFromRow, type LogSummary } from './summary.js';
 import { SqlParams, sqlGroupExpression, sqlNumber, whereClause, type SqlDialect } from './sql.js';
 
 export type StatsInterval = 'minute' | 'hour' | 'day';
@@ -177,15 +177,17 @@ async function resolveInterval(store: LogSource, req: StatsRequest): Promise<Sta
 /** The response of `GET /api/logs/stats`. @throws LogFilterError when the answer would be unbounded. */
 export async function logStats(store: LogSource, req: StatsRequest): Promise<StatsResponse> {
   const interval = await resolveInterval(store, req);
-  const [totalRows, groupRows, pointRows] = await Promise.all([
+  const [totalRows, counted, groupRows, pointRows] = await Promise.all([
     aggregate(store, req.filter, {}),
+    // Requests, tokens and cost from the rollup where it answers: it still counts records the record cap dropped.
+    rollupAnswers(req.filter) ? filteredTotals(store, req.filter) : Promise.resolve(undefined),
     req.groupBy ? aggregate(store, req.filter, { groupBy: req.groupBy }) : Promise.resolve(undefined),
     aggregate(store, req.filter, { bucketMs: INTERVAL_MS[interval], groupBy: req.groupBy, maxRows: MAX_POINTS }),
   ]);
   if (pointRows.length > MAX_POINTS) {
     throw new LogFilterError(req.groupBy ? 'group_by' : 'interval', `more than ${MAX_POINTS} points; narrow the filter or use a coarser interval`);
   }
-  const totals = totalsFromRow(totalRows[0]);
+  const totals: StatsTotals = { ...totalsFromRow(totalRows[0]), ...counted?.summary };
   const series = new Map<string | null, StatsSeries>();
   for (const row of groupRows ?? []) {
     series.set(groupKey(row.grp), { group: groupKey(row.grp), totals: totalsFromRow(row), points: [] });

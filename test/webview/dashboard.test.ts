@@ -164,6 +164,10 @@ describe('dashboard in a browser', () => {
     await shoot('live');
   });
 
+  test('the live tab says nothing about dropped records while none were dropped', async () => {
+    assert.equal(await page.locator('.live-dropped').isVisible(), false);
+  });
+
   test('the filter box narrows the table', async () => {
     await page.locator('vscode-textfield.live-filter input').fill('mistral');
     const rows = page.locator('.live-table tbody tr');
@@ -260,5 +264,33 @@ describe('dashboard in a browser without a session', () => {
       await browser.close();
       await server.close();
     }
+  });
+});
+
+describe('dashboard when the record cap has dropped older requests', () => {
+  let browser: Browser;
+  let server: FixtureServer;
+
+  before(async () => {
+    const dropped = { count: 1_234_567, before: '2025-11-20T08:15:00.000Z' };
+    server = await startFixtureServer({ ...fixture, logs: { ...fixture.logs, dropped } }, await buildDashboardBundle());
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('the live tab says how many older requests were dropped and from when, and that totals still count them', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${server.url}/ui#token=${LOGIN_TOKEN}`);
+    await page.locator('vscode-tab-header', { hasText: 'Live requests' }).click();
+    const note = page.locator('.live-dropped');
+    await note.waitFor();
+    assert.equal(
+      await note.textContent(),
+      '1,234,567 older requests were dropped from the log (logging.max_records); records before 2025-11-20 08:15 UTC are no longer listed. Totals and budgets still count them.',
+    );
   });
 });

@@ -80,6 +80,8 @@ export interface LogPageJson {
   readonly logs: readonly LogJson[];
   readonly pagination: { readonly total_count: number; readonly limit: number; readonly offset: number };
   readonly stats: LogSummaryJson;
+  /** Records the embedded store's logging.max_records dropped: how many, and the instant before which none are listed. */
+  readonly dropped?: { readonly count: number; readonly before: IsoTime };
 }
 
 export type StatsInterval = 'minute' | 'hour' | 'day';
