@@ -1,16 +1,19 @@
 // `npm run bench`: overhead and throughput of spendgate side by side with a bare pass-through and Portkey,
 // all on loopback against the same test upstream; writes bench/results/latest.json and bench/RESULTS.md.
+// `-- --baseline REF` adds another revision of spendgate as a target in the same rounds (before and after);
+// `-- --only ID,ID` runs only those workloads (a short check).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runLoad } from './load.js';
 import { describeMachine } from './machine.js';
+import { buildBaseline, type BaselineBuild } from './baseline.js';
 import { benchWorkloads, requestBody } from './plan.js';
 import { profileSpendgate } from './profile.js';
 import { MAIN_JSON, RESULTS_DIR, writeResultsMarkdown, type BenchReport } from './report.js';
 import { runRounds } from './rounds.js';
-import { JOURNAL_WAIT_METRIC, OVERHEAD_METRIC, PROCESSING_METRIC } from './overhead-metrics.js';
+import { JOURNAL_WAIT_METRIC, JOURNAL_WRITE_METRIC, OVERHEAD_METRIC, PROCESSING_METRIC } from './overhead-metrics.js';
 import { overheadEstimates, ratios, summarise } from './summary.js';
-import { directTarget, startPassthroughTarget, startPortkeyTarget, startSpendgate, startUpstream, type Target } from './targets.js';
+import { directTarget, startPassthroughTarget, startPortkeyTarget, startSpendgate, startUpstream, type SpendgateTarget, type Target } from './targets.js';
 
 const progress = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
 
@@ -23,6 +26,8 @@ async function main(): Promise<void> {
       rates: { type: 'string', default: '500,2000,5000' },
       'no-profile': { type: 'boolean', default: false },
       'no-portkey': { type: 'boolean', default: false },
+      baseline: { type: 'string' },
+      only: { type: 'string' },
     },
   });
   const rounds = Number(values.rounds);
@@ -31,6 +36,8 @@ async function main(): Promise<void> {
   const requestedRates = values.rates.split(',').map(Number).filter((r) => r > 0);
   const machine = describeMachine();
   const started = Date.now();
+  // Built before anything is started, so the build's CPU use does not fall into a measurement.
+  const baseline: BaselineBuild | undefined = values.baseline === undefined ? undefined : buildBaseline(values.baseline, progress);
 
   const upstream = await startUpstream();
   const targets: Target[] = [directTarget(upstream.url)];
@@ -38,6 +45,12 @@ async function main(): Promise<void> {
     targets.push(await startPassthroughTarget(upstream.url));
     const spendgate = await startSpendgate({ upstream: upstream.url, virtualKeys: 10 });
     targets.push(spendgate);
+    const gateways: SpendgateTarget[] = [spendgate];
+    if (baseline !== undefined) {
+      const before = await startSpendgate({ upstream: upstream.url, virtualKeys: 10, baselineCli: baseline.cli });
+      targets.push(before);
+      gateways.push(before);
+    }
     if (!values['no-portkey']) targets.push(await startPortkeyTarget(upstream.url));
 
     // Rates above what the bare pass-through sustains here measure saturation, not overhead: a fixed rate is kept
@@ -52,11 +65,14 @@ async function main(): Promise<void> {
     const dropped = requestedRates.filter((r) => !rates.includes(r));
     progress(`pass-through sustains ~${sustained.toFixed(0)}/s; rates ${rates.join(', ')}${dropped.length ? ` (dropped ${dropped.join(', ')})` : ''}`);
 
-    const result = await runRounds({ targets, spendgate, workloads: benchWorkloads(rates), rounds, durationS, warmupS, progress });
+    const only = values.only?.split(',').map((id) => id.trim());
+    const workloads = benchWorkloads(rates).filter((w) => only === undefined || only.includes(w.id));
+    if (workloads.length === 0) throw new Error(`--only ${values.only} names no workload`);
+    const result = await runRounds({ targets, gateways, workloads, rounds, durationS, warmupS, progress });
     for (const t of targets.slice(1).reverse()) await t.stop();
     targets.length = 0;
 
-    const profile = values['no-profile'] ? undefined : await profileSpendgate(upstream.url, { json: 8, sse: 4 }, progress);
+    const profile = values['no-profile'] ? undefined : await profileSpendgate(upstream.url, { json: 8, sse: 4, claudeCode: 6 }, progress);
     const rows = summarise(result.samples);
     const report: BenchReport = {
       date: new Date(started).toISOString(),
@@ -68,6 +84,8 @@ async function main(): Promise<void> {
       overhead: overheadEstimates(result.overhead[OVERHEAD_METRIC]),
       processing: overheadEstimates(result.overhead[PROCESSING_METRIC]),
       journalWait: overheadEstimates(result.overhead[JOURNAL_WAIT_METRIC]),
+      journalWrite: overheadEstimates(result.overhead[JOURNAL_WRITE_METRIC]),
+      ...(baseline !== undefined && { baseline: { ref: baseline.ref, commit: baseline.commit } }),
       peakRssBytes: result.peakRss,
       streaming: result.streaming,
       profile: profile && { summary: profile.summary, requests: profile.requests },

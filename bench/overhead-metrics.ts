@@ -15,7 +15,9 @@ export const OVERHEAD_METRIC = 'spendgate_overhead_seconds';
 /** The overhead's two parts: the wait for the journal write, and everything else (the figure comparable to Bifrost's). */
 export const PROCESSING_METRIC = 'spendgate_processing_seconds';
 export const JOURNAL_WAIT_METRIC = 'spendgate_journal_wait_seconds';
-export const GATEWAY_HISTOGRAMS = [OVERHEAD_METRIC, PROCESSING_METRIC, JOURNAL_WAIT_METRIC] as const;
+/** The journal write(2) itself (absent in builds before the per-turn journal: a baseline may not have it). */
+export const JOURNAL_WRITE_METRIC = 'spendgate_journal_write_seconds';
+export const GATEWAY_HISTOGRAMS = [OVERHEAD_METRIC, PROCESSING_METRIC, JOURNAL_WAIT_METRIC, JOURNAL_WRITE_METRIC] as const;
 export type GatewayHistogram = (typeof GATEWAY_HISTOGRAMS)[number];
 
 function escapeRegExp(s: string): string {
@@ -70,13 +72,13 @@ export function lowestBucketShare(h: HistogramSnapshot): number {
   return h.count > 0 ? h.cumulative[0] / h.count : Number.NaN;
 }
 
-/** The three gateway-time histograms from one scrape of /metrics. */
-export async function scrapeOverhead(baseUrl: string): Promise<Record<GatewayHistogram, HistogramSnapshot>> {
+/** The gateway-time histograms one scrape of /metrics has (a baseline build may lack the newer ones). */
+export async function scrapeOverhead(baseUrl: string): Promise<Partial<Record<GatewayHistogram, HistogramSnapshot>>> {
   const res = await requestOnce(`${baseUrl}/metrics`);
   if (res.status !== 200) throw new Error(`GET /metrics: HTTP ${res.status}`);
-  return {
-    [OVERHEAD_METRIC]: parseHistogram(res.text, OVERHEAD_METRIC),
-    [PROCESSING_METRIC]: parseHistogram(res.text, PROCESSING_METRIC),
-    [JOURNAL_WAIT_METRIC]: parseHistogram(res.text, JOURNAL_WAIT_METRIC),
-  };
+  const found: Partial<Record<GatewayHistogram, HistogramSnapshot>> = {};
+  for (const metric of GATEWAY_HISTOGRAMS) {
+    if (res.text.includes(`# TYPE ${metric} histogram`)) found[metric] = parseHistogram(res.text, metric);
+  }
+  return found;
 }

@@ -12,6 +12,8 @@ export interface ServerProcess {
   readonly output: readonly string[];
   /** Resident set size of the process in bytes, read from /proc (Linux). */
   rssBytes(): Promise<number>;
+  /** The highest resident set size the process has had (VmHWM), bytes: catches peaks between samples. */
+  peakRssBytes(): Promise<number>;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code (null when killed by a signal). */
   stop(graceMs?: number): Promise<number | null>;
 }
@@ -72,7 +74,8 @@ export async function spawnServer(options: SpawnServerOptions): Promise<ServerPr
     url,
     pid: child.pid!,
     output,
-    rssBytes: () => readRss(child),
+    rssBytes: () => readStatusBytes(child, 'VmRSS'),
+    peakRssBytes: () => readStatusBytes(child, 'VmHWM'),
     stop: (graceMs = 10_000) => stopChild(child, exited, graceMs),
   };
 }
@@ -88,9 +91,9 @@ async function stopChild(child: ChildProcess, exited: Promise<number | null>, gr
   }
 }
 
-async function readRss(child: ChildProcess): Promise<number> {
+async function readStatusBytes(child: ChildProcess, field: 'VmRSS' | 'VmHWM'): Promise<number> {
   const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
-  const m = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status);
-  if (!m) throw new Error(`no VmRSS for pid ${child.pid}`);
+  const m = new RegExp(`^${field}:\\s+(\\d+)\\s+kB$`, 'm').exec(status);
+  if (!m) throw new Error(`no ${field} for pid ${child.pid}`);
   return Number(m[1]) * 1024;
 }

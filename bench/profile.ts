@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { summariseProfile, type ProfileSummary } from './cpu-profile.js';
 import { runLoad } from './load.js';
-import { requestBody } from './plan.js';
+import { requestBody, type RequestKind } from './plan.js';
 import { startSpendgate } from './targets.js';
 
 export interface ProfileRun {
@@ -14,14 +14,27 @@ export interface ProfileRun {
   readonly requests: number;
 }
 
-export async function profileSpendgate(upstream: string, seconds: { json: number; sse: number }, progress: (line: string) => void): Promise<ProfileRun> {
+/** Seconds of maximum-throughput load per phase: the one-word prompt as JSON and SSE, then the Claude Code request as JSON. */
+export interface ProfilePhases {
+  readonly json: number;
+  readonly sse: number;
+  readonly claudeCode?: number;
+}
+
+export async function profileSpendgate(upstream: string, seconds: ProfilePhases, progress: (line: string) => void): Promise<ProfileRun> {
   const dir = await mkdtemp(join(tmpdir(), 'spendgate-cpuprof-'));
   const sg = await startSpendgate({ upstream, virtualKeys: 10, nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
   let requests = 0;
   try {
-    for (const [stream, durationS] of [[false, seconds.json], [true, seconds.sse]] as const) {
-      progress(`profile: spendgate ${stream ? 'sse' : 'json'}@max ${durationS}s`);
-      const r = await runLoad({ url: sg.messagesUrl, headers: sg.headers, body: requestBody(stream), connections: 32, durationS });
+    const phases: [boolean, RequestKind, number][] = [
+      [false, 'word', seconds.json],
+      [true, 'word', seconds.sse],
+      [false, 'claude-code', seconds.claudeCode ?? 0],
+    ];
+    for (const [stream, request, durationS] of phases) {
+      if (durationS <= 0) continue;
+      progress(`profile: spendgate ${request === 'claude-code' ? 'cc-' : ''}${stream ? 'sse' : 'json'}@max ${durationS}s`);
+      const r = await runLoad({ url: sg.messagesUrl, headers: sg.headers, body: requestBody(stream, request), connections: 32, durationS });
       requests += r.ok;
     }
   } finally {

@@ -31,7 +31,10 @@ export interface StreamingProbe {
 
 export interface RoundsResult {
   readonly samples: RunSample[];
-  /** spendgate's gateway-time histograms (by metric, then workload) over the measured runs (warm-up excluded). */
+  /**
+   * The gateway-time histograms (by metric, then workload) over the measured runs (warm-up excluded): spendgate's
+   * under the workload id, the baseline's under `<id> [baseline]`.
+   */
   readonly overhead: Record<GatewayHistogram, Record<string, HistogramSnapshot>>;
   /** Highest RSS seen per process, bytes. */
   readonly peakRss: Partial<Record<TargetName, number>>;
@@ -40,7 +43,8 @@ export interface RoundsResult {
 
 export interface RoundsOptions {
   readonly targets: readonly Target[];
-  readonly spendgate: SpendgateTarget;
+  /** spendgate, and the baseline build when there is one: their /metrics are read around every run. */
+  readonly gateways: readonly SpendgateTarget[];
   readonly workloads: readonly Workload[];
   readonly rounds: number;
   readonly durationS: number;
@@ -62,7 +66,7 @@ export async function probeStreaming(target: Target): Promise<StreamingProbe> {
 }
 
 async function measure(target: Target, workload: Workload, durationS: number): Promise<Omit<RunSample, 'round' | 'workload' | 'target'>> {
-  const body = requestBody(workload.stream);
+  const body = requestBody(workload.stream, workload.request);
   if (workload.kind === 'first-byte') {
     const r = await runFirstByte({
       url: target.messagesUrl,
@@ -103,14 +107,15 @@ export async function runRounds(options: RoundsOptions): Promise<RoundsResult> {
   const sampleRss = async (): Promise<void> => {
     for (const t of options.targets) {
       if (t.process === undefined) continue;
-      const rss = await t.process.rssBytes();
+      // VmHWM: the highest RSS so far, including peaks between samples (a snapshot export, a GC).
+      const rss = await t.process.peakRssBytes();
       peakRss[t.name] = Math.max(peakRss[t.name] ?? 0, rss);
     }
   };
 
   for (const t of options.targets) {
     for (const stream of [false, true]) {
-      if (!eligible(t, { id: 'warmup', kind: 'load', stream, connections: 32 })) continue;
+      if (!eligible(t, { id: 'warmup', kind: 'load', request: 'word', stream, connections: 32 })) continue;
       options.progress(`warm-up ${t.name} ${stream ? 'sse' : 'json'} ${options.warmupS}s`);
       await runLoad({ url: t.messagesUrl, headers: t.headers, body: requestBody(stream), connections: 32, durationS: options.warmupS });
     }
@@ -122,11 +127,16 @@ export async function runRounds(options: RoundsOptions): Promise<RoundsResult> {
     for (const workload of options.workloads) {
       for (const target of rotate(options.targets, round - 1)) {
         if (!eligible(target, workload)) continue;
-        const before = target === options.spendgate ? await scrapeOverhead(options.spendgate.baseUrl) : undefined;
+        const gateway = options.gateways.find((g) => g === target);
+        const before = gateway === undefined ? undefined : await scrapeOverhead(gateway.baseUrl);
         const m = await measure(target, workload, options.durationS);
-        if (before !== undefined) {
-          const after = await scrapeOverhead(options.spendgate.baseUrl);
-          for (const m of GATEWAY_HISTOGRAMS) overhead[m][workload.id] = addHistograms(overhead[m][workload.id], difference(after[m], before[m]));
+        if (gateway !== undefined && before !== undefined) {
+          const after = await scrapeOverhead(gateway.baseUrl);
+          const key = gateway.name === 'spendgate' ? workload.id : `${workload.id} [${gateway.name}]`;
+          for (const metric of GATEWAY_HISTOGRAMS) {
+            const [a, b] = [after[metric], before[metric]];
+            if (a !== undefined && b !== undefined) overhead[metric][key] = addHistograms(overhead[metric][key], difference(a, b));
+          }
         }
         await sampleRss();
         samples.push({ round, workload: workload.id, target: target.name, ...m });

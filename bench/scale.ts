@@ -95,7 +95,8 @@ async function logQueryScale(upstream: string, rows: number, repeats: number): P
   const fillSeconds = await fillStore(dataDir, rows);
   progress(`store filled in ${fillSeconds.toFixed(1)} s; starting spendgate on it`);
   const t0 = performance.now();
-  const sg = await startSpendgate({ upstream, virtualKeys: 10, dataDir, startTimeoutMs: 600_000 });
+  // The whole filled store is the point: a cap below it would drop most of it on the first applied batch.
+  const sg = await startSpendgate({ upstream, virtualKeys: 10, dataDir, startTimeoutMs: 600_000, maxRecords: rows });
   const startSeconds = (performance.now() - t0) / 1000;
   try {
     const queries: NonNullable<ScaleReport['logQueries']>['queries'][number][] = [];
@@ -142,8 +143,8 @@ async function withPostgresSchema<T>(baseUrl: string, run: (url: string) => Prom
  * every 5 s. With the embedded store every request also adds a row to the in-memory log table; with PostgreSQL
  * the log lives out of process, which separates the engine's own memory from the table's.
  */
-async function rssOverRequests(upstream: string, total: number, store: string | undefined): Promise<RssSample[]> {
-  const sg = await startSpendgate({ upstream, virtualKeys: 10, store });
+async function rssOverRequests(upstream: string, total: number, store: string | undefined, maxRecords?: number): Promise<RssSample[]> {
+  const sg = await startSpendgate({ upstream, virtualKeys: 10, store, maxRecords });
   const samples: RssSample[] = [{ atSeconds: 0, requests: 0, rssMiB: (await sg.process!.rssBytes()) / 2 ** 20 }];
   let requests = 0;
   const step = 5;
@@ -152,8 +153,9 @@ async function rssOverRequests(upstream: string, total: number, store: string | 
       const r = await runLoad({ url: sg.messagesUrl, headers: sg.headers, body: requestBody(at % 10 === 0), connections: 16, durationS: step });
       requests += r.ok;
       const rssMiB = (await sg.process!.rssBytes()) / 2 ** 20;
-      samples.push({ atSeconds: at, requests, rssMiB });
-      progress(`rss (${store === undefined ? 'embedded' : 'postgres'}) at ${at}s: ${rssMiB.toFixed(0)} MiB after ${requests} requests`);
+      const peakMiB = (await sg.process!.peakRssBytes()) / 2 ** 20;
+      samples.push({ atSeconds: at, requests, rssMiB, peakMiB });
+      progress(`rss (${store === undefined ? 'embedded' : 'postgres'}) at ${at}s: ${rssMiB.toFixed(0)} MiB (peak ${peakMiB.toFixed(0)}) after ${requests} requests`);
     }
   } finally {
     await sg.stop();
@@ -172,27 +174,37 @@ async function main(): Promise<void> {
       'long-requests-pg': { type: 'string', default: '250000' },
       pg: { type: 'string', default: process.env.SPENDGATE_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
       repeats: { type: 'string', default: '5' },
+      // Which checks to run (a short check runs one); all by default.
+      parts: { type: 'string', default: 'keys,rss,rss-pg,logs' },
+      // logging.max_records for the long embedded-store run; the default setting when absent.
+      'max-records': { type: 'string' },
     },
   });
+  const parts = new Set(values.parts.split(',').map((p) => p.trim()));
+  const maxRecords = values['max-records'] === undefined ? undefined : Number(values['max-records']);
   const started = Date.now();
   const upstream = await startUpstream();
   try {
-    const virtualKeys = await virtualKeyScale(upstream.url, values.keys.split(',').map(Number), Number(values.rounds), Number(values.duration));
-    const rss = await rssOverRequests(upstream.url, Number(values['long-requests']), undefined);
+    const virtualKeys = parts.has('keys') ? await virtualKeyScale(upstream.url, values.keys.split(',').map(Number), Number(values.rounds), Number(values.duration)) : [];
+    const rss = parts.has('rss') ? await rssOverRequests(upstream.url, Number(values['long-requests']), undefined, maxRecords) : [];
     let rssPostgres: RssSample[] | undefined;
-    try {
-      rssPostgres = await withPostgresSchema(values.pg, (url) => rssOverRequests(upstream.url, Number(values['long-requests-pg']), url));
-    } catch (err) {
-      progress(`PostgreSQL RSS run skipped: ${err instanceof Error ? err.message : String(err)}`);
+    if (parts.has('rss-pg')) {
+      try {
+        rssPostgres = await withPostgresSchema(values.pg, (url) => rssOverRequests(upstream.url, Number(values['long-requests-pg']), url));
+      } catch (err) {
+        progress(`PostgreSQL RSS run skipped: ${err instanceof Error ? err.message : String(err)}`);
+      }
     }
     let logQueries: ScaleReport['logQueries'];
     let logQueryError: string | undefined;
-    try {
-      logQueries = await logQueryScale(upstream.url, Number(values.rows), Number(values.repeats));
-    } catch (err) {
-      logQueryError = err instanceof Error ? err.message : String(err);
-      progress(`log query check failed: ${logQueryError}`);
-    }
+    if (parts.has('logs')) {
+      try {
+        logQueries = await logQueryScale(upstream.url, Number(values.rows), Number(values.repeats));
+      } catch (err) {
+        logQueryError = err instanceof Error ? err.message : String(err);
+        progress(`log query check failed: ${logQueryError}`);
+      }
+    } else logQueryError = 'not run (--parts)';
     const report: ScaleReport = {
       date: new Date(started).toISOString(),
       command: `npm run bench -- --scale${process.argv.length > 2 ? ` ${process.argv.slice(2).join(' ')}` : ''}`,

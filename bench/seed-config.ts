@@ -7,6 +7,8 @@ export interface SeedConfigOptions {
   readonly upstream: string;
   /** Total virtual keys in the config (at least 1: `staging-key`, the one the load uses). */
   readonly virtualKeys: number;
+  /** logging.max_records; absent: the default. */
+  readonly maxRecords?: number;
 }
 
 /** The virtual key every benchmark request presents. */
@@ -71,7 +73,7 @@ export function seedConfig(options: SeedConfigOptions): string {
     `      requests: { limit: ${REQUESTS_PER_HOUR}, duration: "1h" }`,
     '',
     'routing: { retries: 2, fallback: true }',
-    'logging: { retention_days: 30, capture_bodies: false }',
+    `logging: { retention_days: 30, capture_bodies: false${options.maxRecords === undefined ? '' : `, max_records: ${options.maxRecords}`} }`,
     '',
   ];
   return lines.join('\n');

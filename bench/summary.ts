@@ -26,6 +26,9 @@ export interface WorkloadRatios {
   readonly portkeyOverSpendgateAdded: number;
   /** spendgate's throughput ÷ the pass-through's (meaningful at max; target ≥ 0.8). */
   readonly spendgateOverPassthroughThroughput: number;
+  /** The same two for the `--baseline` build (NaN without one): before and after, same rounds. */
+  readonly baselineOverPassthroughAdded: number;
+  readonly baselineOverPassthroughThroughput: number;
 }
 
 export interface OverheadEstimate {
@@ -78,11 +81,14 @@ export function ratios(rows: readonly SummaryRow[]): WorkloadRatios[] {
     const sg = get(w, 'spendgate');
     const pt = get(w, 'passthrough');
     const pk = get(w, 'portkey');
+    const bl = get(w, 'baseline');
     return {
       workload: w,
       spendgateOverPassthroughAdded: ratio(sg?.addedP50 ?? Number.NaN, pt?.addedP50 ?? Number.NaN),
       portkeyOverSpendgateAdded: ratio(pk?.addedP50 ?? Number.NaN, sg?.addedP50 ?? Number.NaN),
       spendgateOverPassthroughThroughput: ratio(sg?.throughput ?? Number.NaN, pt?.throughput ?? Number.NaN),
+      baselineOverPassthroughAdded: ratio(bl?.addedP50 ?? Number.NaN, pt?.addedP50 ?? Number.NaN),
+      baselineOverPassthroughThroughput: ratio(bl?.throughput ?? Number.NaN, pt?.throughput ?? Number.NaN),
     };
   });
 }

@@ -7,7 +7,8 @@ import { join, resolve } from 'node:path';
 import { spawnServer, type ServerProcess } from './processes.js';
 import { BENCH_KEY, UPSTREAM_KEY_ENV, seedConfig } from './seed-config.js';
 
-export type TargetName = 'direct' | 'passthrough' | 'spendgate' | 'portkey';
+/** `baseline`: another revision of spendgate, built by `--baseline REF` and run in the same rounds. */
+export type TargetName = 'direct' | 'passthrough' | 'spendgate' | 'baseline' | 'portkey';
 
 export interface Target {
   readonly name: TargetName;
@@ -21,7 +22,7 @@ export interface Target {
 }
 
 export interface SpendgateTarget extends Target {
-  readonly name: 'spendgate';
+  readonly name: 'spendgate' | 'baseline';
   readonly baseUrl: string;
   readonly adminToken: string;
   readonly dataDir: string;
@@ -74,17 +75,22 @@ export interface SpendgateOptions {
   /** Reuse a data directory (a pre-filled store); a fresh temp dir otherwise. */
   readonly dataDir?: string;
   readonly startTimeoutMs?: number;
+  /** Another build's CLI (the `--baseline` revision), run as the `baseline` target; this checkout's dist otherwise. */
+  readonly baselineCli?: string;
+  /** logging.max_records in the seed config; absent: the default. */
+  readonly maxRecords?: number;
 }
 
 export async function startSpendgate(options: SpendgateOptions): Promise<SpendgateTarget> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'spendgate-bench-')));
   const configPath = join(dataDir, 'bifrost.yaml');
-  await writeFile(configPath, seedConfig({ upstream: options.upstream, virtualKeys: options.virtualKeys }));
+  await writeFile(configPath, seedConfig({ upstream: options.upstream, virtualKeys: options.virtualKeys, maxRecords: options.maxRecords }));
+  const name = options.baselineCli === undefined ? 'spendgate' : 'baseline';
   const proc = await spawnServer({
-    name: 'spendgate',
+    name,
     args: [
       ...(options.nodeFlags ?? []),
-      CLI,
+      options.baselineCli ?? CLI,
       'serve',
       '--config',
       configPath,
@@ -102,7 +108,7 @@ export async function startSpendgate(options: SpendgateOptions): Promise<Spendga
   });
   const adminToken = (await readFile(join(dataDir, 'admin-token'), 'utf8')).trim();
   return {
-    name: 'spendgate',
+    name,
     messagesUrl: `${proc.url}/anthropic/v1/messages`,
     headers: { ...ANTHROPIC_HEADERS, 'x-api-key': BENCH_KEY },
     process: proc,
@@ -111,7 +117,7 @@ export async function startSpendgate(options: SpendgateOptions): Promise<Spendga
     dataDir,
     stop: async () => {
       const code = await proc.stop(30_000);
-      if (code !== 0) throw new Error(`spendgate exited with ${code} on SIGTERM:\n${proc.output.slice(-20).join('\n')}`);
+      if (code !== 0) throw new Error(`${name} exited with ${code} on SIGTERM:\n${proc.output.slice(-20).join('\n')}`);
     },
   };
 }

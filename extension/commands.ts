@@ -1,5 +1,6 @@
 // The extension's commands, each a thin call into the parts activate() wired together.
 import * as vscode from 'vscode';
+import { codexBaseUrl, codexConfigBlock, CODEX_KEY_ENV } from './codex-config.js';
 import { exportLines, VIRTUAL_KEY_SECRET } from './terminal-env.js';
 
 export interface CommandTargets {
@@ -12,6 +13,8 @@ export interface CommandTargets {
   clientEnvironment(): Record<string, string>;
   /** Write the example policy as the workspace's bifrost.yaml (or open the one served) and serve it. */
   createConfig(): Promise<void>;
+  /** The loopback port the gateway serves on. */
+  gatewayPort(): number;
 }
 
 export function registerCommands(context: vscode.ExtensionContext, targets: CommandTargets): vscode.Disposable[] {
@@ -38,6 +41,17 @@ export function registerCommands(context: vscode.ExtensionContext, targets: Comm
       await vscode.env.clipboard.writeText(lines);
       void vscode.window.showInformationMessage(key ? 'spendgate: client environment (with your virtual key) copied.' : 'spendgate: client environment copied; set a virtual key to include ANTHROPIC_API_KEY.');
       return lines;
+    }),
+    vscode.commands.registerCommand('spendgate.copyCodexConfig', async () => {
+      const block = codexConfigBlock(codexBaseUrl(targets.gatewayPort()));
+      await vscode.env.clipboard.writeText(block);
+      const key = await context.secrets.get(VIRTUAL_KEY_SECRET);
+      void vscode.window.showInformationMessage(
+        key
+          ? `spendgate: Codex config copied. Paste it into ~/.codex/config.toml; Codex reads your virtual key from ${CODEX_KEY_ENV}.`
+          : `spendgate: Codex config copied. Set a virtual key too: Codex reads it from ${CODEX_KEY_ENV}.`,
+      );
+      return block;
     }),
   ];
 }

@@ -92,6 +92,7 @@ function commandTargets(w: SpendgateWindow, g: WorkspaceGateway): CommandTargets
       if (client) await w.budgets.identify(client, secret);
     },
     clientEnvironment: () => w.terminal.values(),
+    gatewayPort: () => g.port,
     createConfig: async () => {
       if (g.configPath) {
         await vscode.window.showTextDocument(vscode.Uri.file(g.configPath), { preview: false });

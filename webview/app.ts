@@ -159,7 +159,7 @@ export class Dashboard {
   }
 
   private loadLogs(): Promise<void> {
-    return this.guarded('requests', this.panel('live'), async () => this.live.load((await this.source.get('/api/logs', { limit: '200', sort_by: 'timestamp', order: 'desc' })).logs));
+    return this.guarded('requests', this.panel('live'), async () => this.live.load(await this.source.get('/api/logs', { limit: '200', sort_by: 'timestamp', order: 'desc' })));
   }
 
   private loadRouting(): Promise<void> {

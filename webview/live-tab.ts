@@ -1,7 +1,7 @@
 // Live requests tab: a table that streams in, a filter box, and a detail pane with the routing decision.
-import type { LogJson } from '../proxy/api/wire/index.js';
+import type { LogJson, LogPageJson } from '../proxy/api/wire/index.js';
 import { el } from './element.js';
-import { formatClock, formatCost, formatMs, formatTokens, formatUsd } from './format.js';
+import { formatClock, formatCost, formatMs, formatTokens, formatUsd, formatUtc } from './format.js';
 
 const MAX_ROWS = 500;
 
@@ -25,6 +25,8 @@ export class LiveRequests {
   private readonly body = el('tbody');
   private readonly detail = el('section', { class: 'log-detail', 'aria-label': 'request details' });
   private readonly count = el('span', { class: 'live-count' });
+  /** Says when the engine's record cap (logging.max_records) has dropped older records; hidden otherwise. */
+  private readonly dropped = el('p', { class: 'live-dropped', hidden: true });
 
   constructor(private readonly container: HTMLElement) {
     const input = el('vscode-textfield', { placeholder: 'Filter by key, model, provider, status…', class: 'live-filter', 'aria-label': 'filter requests' }) as HTMLElement & { value: string };
@@ -39,14 +41,21 @@ export class LiveRequests {
     );
     container.replaceChildren(
       el('div', { class: 'toolbar' }, input, this.count),
+      this.dropped,
       el('div', { class: 'live-layout' }, el('table', { class: 'grid live-table' }, head, this.body), this.detail),
     );
     this.renderDetail();
   }
 
   /** Replaces the list with a page from /api/logs (newest first). */
-  load(records: readonly LogJson[]): void {
-    this.records = records.slice(0, MAX_ROWS);
+  load(page: Pick<LogPageJson, 'logs' | 'dropped'>): void {
+    this.records = page.logs.slice(0, MAX_ROWS);
+    const dropped = page.dropped;
+    this.dropped.hidden = dropped === undefined;
+    this.dropped.textContent =
+      dropped === undefined
+        ? ''
+        : `${dropped.count.toLocaleString('en-US')} older requests were dropped from the log (logging.max_records); records before ${formatUtc(dropped.before)} are no longer listed. Totals and budgets still count them.`;
     this.renderRows();
   }
 
@@ -112,7 +121,7 @@ export class LiveRequests {
         {},
         ...field('Time', r.timestamp),
         ...field('Key / team / customer', [r.virtual_key_id, r.team_id, r.customer_id].map((v) => v ?? '–').join(' / ')),
-        ...field('Route', `${r.route}${r.stream ? ' (stream)' : ''}`),
+        ...field('Route', `${r.route}${r.operation ? ` ${r.operation}` : ''}${r.stream ? ' (stream)' : ''}`),
         ...field('Model', modelCell(r)),
         ...field('Provider', `${r.provider_config_id ?? '–'} (${r.provider_type ?? '–'})`),
         ...field('Status', r.error_type ? `${r.status} ${r.error_type}${r.error_message ? `: ${r.error_message}` : ''}` : String(r.status)),

@@ -130,6 +130,9 @@ export class Alerter {
 
   /** Thresholds of the tiers a request just charged; runway projections wait for the sweep (they move slowly). */
   private onCharges(charges: readonly SettledCharge[]): void {
+    // Without `alerts:` there is nothing to evaluate; a tier status (dates, dollars) per charged tier per request
+    // cost about 4% of the gateway's CPU at full load for nothing (bench/findings.md, round 3).
+    if (this.settings === undefined || this.closed) return;
     const tiers = new Map<string, { tier: TierKind; id: string }>();
     for (const c of charges) tiers.set(`${c.tier}\u0000${c.id}`, c);
     const statuses: TierStatus[] = [];

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { IncomingHttpHeaders } from 'node:http';
 import { GatewayError } from '../core/errors.js';
 import { MAX_JSON_NESTING, nestsDeeperThan, tooDeeplyNested } from '../core/json-depth.js';
+import { decodeUtf8 } from '../core/decode-utf8.js';
 import type { ClientProtocol, ClientRequest, Operation } from '../providers/types.js';
 
 export interface ClientRoute {
@@ -28,6 +29,10 @@ export function matchClientRoute(path: string): ClientRoute | undefined {
       return { protocol: 'anthropic', operation: 'count_tokens' };
     case '/openai/v1/chat/completions':
       return { protocol: 'openai', operation: 'chat_completions' };
+    case '/openai/v1/responses':
+      return { protocol: 'openai', operation: 'responses' };
+    case '/openai/v1/responses/compact':
+      return { protocol: 'openai', operation: 'responses_compact' };
   }
   const bedrock = /^\/bedrock\/model\/([^/]+)\/([a-z-]+)$/.exec(path);
   if (bedrock) {
@@ -71,6 +76,30 @@ const openaiChat = z
   })
   .passthrough();
 
+/** Responses API input: a string, or a list of items (messages, function calls and their outputs, reasoning…). */
+const responsesInput = z.union([z.string(), z.array(z.record(z.string(), z.unknown()))]);
+
+const openaiResponses = z
+  .object({
+    model: z.string().min(1),
+    input: responsesInput.nullish(),
+    instructions: z.string().nullish(),
+    stream: z.boolean().nullish(),
+    max_output_tokens: maxTokens.nullish(),
+    tools: z.array(z.object({ type: z.string() }).passthrough()).nullish(),
+    previous_response_id: z.string().nullish(),
+  })
+  .passthrough();
+
+const openaiResponsesCompact = z
+  .object({
+    model: z.string().min(1),
+    input: responsesInput.nullish(),
+    instructions: z.string().nullish(),
+    previous_response_id: z.string().nullish(),
+  })
+  .passthrough();
+
 const bedrockConverse = z
   .object({
     messages: z.array(z.object({ role: z.string() }).passthrough()),
@@ -87,6 +116,10 @@ function schemaFor(route: ClientRoute): z.ZodType<Record<string, unknown>> {
       return anthropicCountTokens;
     case 'chat_completions':
       return openaiChat;
+    case 'responses':
+      return openaiResponses;
+    case 'responses_compact':
+      return openaiResponsesCompact;
     case 'converse':
     case 'converse_stream':
       return bedrockConverse;
@@ -127,6 +160,34 @@ function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
+/** The field the first issue is about, as OpenAI names it in `param` (`input`, `tools.0.type`). */
+function issueParam(error: z.ZodError): string | undefined {
+  const path = error.issues[0]?.path;
+  return path && path.length > 0 ? path.join('.') : undefined;
+}
+
+/** Fields that point at conversation state kept by the server that answered before. */
+const STORED_STATE_FIELDS = ['previous_response_id', 'conversation'] as const;
+
+/**
+ * spendgate keeps no responses, and the next request of a conversation may be routed to another target (another
+ * OpenAI organisation, or Bedrock) than the one that answered before: a reference to stored state is refused for
+ * every target alike rather than served by some and not others (docs/codex.md).
+ */
+function refuseStoredState(route: ClientRoute, body: Readonly<Record<string, unknown>>): void {
+  if (route.operation !== 'responses' && route.operation !== 'responses_compact') return;
+  for (const field of STORED_STATE_FIELDS) {
+    const value = body[field];
+    if (value === undefined || value === null || value === '') continue;
+    throw new GatewayError(
+      'invalid_request',
+      `${field} is not supported: spendgate does not store responses, and each request may be served by a different ` +
+        'target. Send the full conversation in `input` with `store: false` (Codex and the Agents SDK do this by default).',
+      { param: field },
+    );
+  }
+}
+
 function isStreamOperation(operation: Operation): boolean {
   return operation === 'converse_stream' || operation === 'invoke_stream';
 }
@@ -157,7 +218,7 @@ export function withBody(envelope: ClientRequest, route: ClientRoute, raw: Buffe
   if (nestsDeeperThan(raw, MAX_JSON_NESTING)) throw tooDeeplyNested();
   let parsed: unknown;
   try {
-    parsed = JSON.parse(raw.toString('utf8'));
+    parsed = JSON.parse(decodeUtf8(raw));
   } catch (err) {
     throw new GatewayError('invalid_request', `request body is not valid JSON: ${(err as Error).message}`);
   }
@@ -165,8 +226,11 @@ export function withBody(envelope: ClientRequest, route: ClientRoute, raw: Buffe
     throw new GatewayError('invalid_request', 'request body must be a JSON object');
   }
   const result = schemaFor(route).safeParse(parsed);
-  if (!result.success) throw new GatewayError('invalid_request', `invalid request: ${describeIssues(result.error)}`);
+  if (!result.success) {
+    throw new GatewayError('invalid_request', `invalid request: ${describeIssues(result.error)}`, { param: issueParam(result.error) });
+  }
   const body = parsed as Record<string, unknown>;
+  refuseStoredState(route, body);
   return {
     ...envelope,
     model: route.pathModel ?? (body.model as string),

@@ -17,6 +17,7 @@ export function logRecordToJson(r: LogRecord, options: JsonOptions = { bodies: t
     attempt: r.attempt,
     timestamp: new Date(r.timestamp).toISOString(),
     route: r.route,
+    operation: r.operation ?? null,
     provider_type: r.providerType ?? null,
     provider_config_id: r.providerConfigId ?? null,
     account_id: r.accountId ?? null,
@@ -73,5 +74,6 @@ export function logPageJson(page: LogPage): LogPageJson {
     logs: page.records.map((r) => logRecordToJson(r)),
     pagination: { total_count: page.totalCount, limit: page.limit, offset: page.offset },
     stats: page.stats,
+    ...(page.dropped !== undefined && { dropped: { count: page.dropped.count, before: new Date(page.dropped.beforeMs).toISOString() } }),
   };
 }

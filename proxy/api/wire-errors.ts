@@ -102,7 +102,7 @@ export function toWireError(protocol: ClientProtocol, err: GatewayError): WireEr
       body = { type: 'error', error: { type: anthropicErrorType(err), message: err.message } };
       break;
     case 'openai':
-      body = { error: { message: err.message, type: openaiErrorType(err), code: errorCode(err) } };
+      body = { error: { message: err.message, type: openaiErrorType(err), param: err.param ?? null, code: errorCode(err) } };
       break;
     case 'bedrock':
       headers['x-amzn-errortype'] = bedrockErrorType(err);

@@ -108,9 +108,10 @@ export function assembleConfig(file: FileConfig, configDir: string): Config {
       ...(pricingFile !== undefined && { file: resolve(configDir, pricingFile) }),
       unknownModel: file.pricing.unknown_model ?? 'serve',
     },
-    store: file.store.url !== undefined ? { url: file.store.url } : {},
+    store: { ...(file.store.url !== undefined && { url: file.store.url }), journalFsync: file.store.journal_fsync },
     logging: {
       retentionDays: file.logging.retention_days,
+      maxRecords: file.logging.max_records,
       captureBodies: file.logging.capture_bodies,
       maxBodyCaptureBytes: file.logging.max_body_capture_bytes,
     },

@@ -34,6 +34,12 @@ export const boolean: Leaf<boolean> = (v) => (typeof v === 'boolean' ? { ok: tru
 export const positiveInt: Leaf<number> = (v) =>
   typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? { ok: true, value: v } : expected('a positive whole number', v);
 
+/** An interval in milliseconds, or `off`. */
+export const millisecondsOrOff: Leaf<number | 'off'> = (v) =>
+  v === 'off' || v === false || (typeof v === 'number' && Number.isSafeInteger(v) && v > 0)
+    ? { ok: true, value: v === false ? 'off' : v }
+    : expected('off or a positive whole number of milliseconds', v);
+
 export const nonNegativeInt: Leaf<number> = (v) =>
   typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? { ok: true, value: v } : expected('a whole number, 0 or more', v);
 

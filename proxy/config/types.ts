@@ -140,6 +140,8 @@ export interface RoutingSettings {
 
 export interface LoggingSettings {
   readonly retentionDays: number;
+  /** The most log records the embedded store keeps; the oldest beyond it are dropped (totals stay in the rollup). */
+  readonly maxRecords: number;
   readonly captureBodies: boolean;
   /** The most bytes of a request or response body one record keeps when bodies are captured. */
   readonly maxBodyCaptureBytes: number;
@@ -188,7 +190,11 @@ export interface Config {
   /** Every virtual key named anywhere in the file, with defaults filled in. */
   readonly virtualKeys: readonly VirtualKeyDef[];
   readonly pricing: PricingSettings;
-  readonly store: { readonly url?: string };
+  readonly store: {
+    readonly url?: string;
+    /** fdatasync interval of the embedded store's journal in ms, or off. */
+    readonly journalFsync: number | 'off';
+  };
   readonly logging: LoggingSettings;
   readonly routing: RoutingSettings;
   readonly guards: readonly GuardDef[];

@@ -23,6 +23,8 @@ export interface GatewayErrorInit {
   readonly retryable?: boolean;
   /** Provider-side error type as the upstream named it (e.g. ThrottlingException, overloaded_error). */
   readonly upstreamType?: string;
+  /** The request field at fault, for protocols whose errors name it (OpenAI's `param`). */
+  readonly param?: string;
   readonly cause?: unknown;
 }
 
@@ -47,6 +49,7 @@ export class GatewayError extends Error {
   readonly retryAfter?: number;
   readonly retryable: boolean;
   readonly upstreamType?: string;
+  readonly param?: string;
 
   constructor(kind: GatewayErrorKind, message: string, init: GatewayErrorInit = {}) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -56,6 +59,7 @@ export class GatewayError extends Error {
     this.retryAfter = init.retryAfter;
     this.retryable = init.retryable ?? false;
     this.upstreamType = init.upstreamType;
+    this.param = init.param;
   }
 }
 

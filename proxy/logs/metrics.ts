@@ -92,7 +92,7 @@ class Histogram {
 }
 
 /** Seconds; fine below a millisecond, where the gateway's own time is measured in microseconds. */
-const IN_PROCESS_BUCKETS = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+const IN_PROCESS_BUCKETS = [0.0000025, 0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
 
 const REQUEST_LABELS = ['provider_config', 'model', 'virtual_key', 'status'] as const;
 const TOKEN_KINDS = [
@@ -122,6 +122,11 @@ export class GatewayMetrics {
   private readonly journalWait = new Histogram(
     'spendgate_journal_wait_seconds',
     'Time a finished request waited for its charge to be written to the journal before its last byte was sent (DESIGN §6).',
+    IN_PROCESS_BUCKETS,
+  );
+  private readonly journalWrite = new Histogram(
+    'spendgate_journal_write_seconds',
+    'Duration of each journal write(2) of the embedded store (one per event-loop turn that finished requests); a stalled page cache shows here.',
     IN_PROCESS_BUCKETS,
   );
   private readonly processing = new Histogram(
@@ -192,6 +197,11 @@ export class GatewayMetrics {
     if (record.providerConfigId !== undefined) this.upstream.observe(Math.max(0, time.upstreamMs) / 1000);
   }
 
+  /** The embedded store wrote its journal (the store's `onWrite` observer). */
+  journalWritten(seconds: number): void {
+    this.journalWrite.observe(seconds);
+  }
+
   /** The text exposition (format 0.0.4). */
   render(budgets: readonly BudgetRemaining[] = []): string {
     const out: string[] = [];
@@ -203,6 +213,7 @@ export class GatewayMetrics {
     this.missingCost.render(out);
     this.overhead.render(out);
     this.journalWait.render(out);
+    this.journalWrite.render(out);
     this.processing.render(out);
     this.upstream.render(out);
     out.push('# HELP spendgate_admin_auth_failures_total Wrong admin or dashboard login tokens presented.', '# TYPE spendgate_admin_auth_failures_total counter');

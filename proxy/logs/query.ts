@@ -1,9 +1,10 @@
 // GET /api/logs: one filtered, sorted page of records plus stats over the whole filtered set.
-import type { LogQuery } from './filters.js';
+import type { LogFilter, LogQuery } from './filters.js';
 import type { LogRecord } from './record.js';
 import { fetchPage } from './page.js';
 import type { SqlDialect } from './sql.js';
 import { filteredTotals, type LogSummary } from './summary.js';
+import { DROPPED_LOGS, droppedLogs } from '../store/log-cap.js';
 
 export { summarizeLogs, type LogSummary } from './summary.js';
 
@@ -23,15 +24,39 @@ export interface LogPage {
   readonly limit: number;
   readonly offset: number;
   readonly stats: LogSummary;
+  /**
+   * Present once the embedded store's record cap (logging.max_records) has dropped records: how many, and the time
+   * (epoch ms) before which records are no longer listed. `stats` still counts them; `totalCount` does not.
+   */
+  readonly dropped?: { readonly count: number; readonly beforeMs: number };
+}
+
+/** The query without its paging. */
+function filterOf(q: LogQuery): LogFilter {
+  const { limit: _l, offset: _o, sortBy: _s, order: _d, ...filter } = q;
+  return filter;
 }
 
 /**
  * What `GET /api/logs` answers (api/log-json.ts puts it on the wire). The totals come first: their exact count and
- * per-day counts tell the page search where to start and which way to read.
+ * per-day counts tell the page search where to start and which way to read. Once the record cap has dropped records,
+ * `stats` keeps counting them (from the rollup) while the page and its count cover the records still kept.
  */
 export async function queryLogs(store: LogSource, q: LogQuery, toRecord: LogRowMapper): Promise<LogPage> {
-  const { limit: _l, offset: _o, sortBy: _s, order: _d, ...filter } = q;
+  const filter = filterOf(q);
+  const dropped = store.dialect === 'sqlite' ? droppedLogs(await store.query<{ key: unknown; value: unknown }>(DROPPED_LOGS, [])) : undefined;
   const totals = await filteredTotals(store, filter);
-  const rows = await fetchPage(store, q, totals.summary.total_requests, totals.slices);
-  return { records: rows.map(toRecord), totalCount: totals.summary.total_requests, limit: q.limit, offset: q.offset, stats: totals.summary };
+  // Every record at or after the boundary is kept, so bounding the search there counts and pages exactly what is listed.
+  const reachesDropped = dropped !== undefined && (filter.startTime === undefined || filter.startTime < dropped.before);
+  const listed = reachesDropped ? { ...q, startTime: dropped.before } : q;
+  const kept = reachesDropped ? await filteredTotals(store, filterOf(listed)) : totals;
+  const rows = await fetchPage(store, listed, kept.summary.total_requests, kept.slices);
+  return {
+    records: rows.map(toRecord),
+    totalCount: kept.summary.total_requests,
+    limit: q.limit,
+    offset: q.offset,
+    stats: totals.summary,
+    ...(dropped !== undefined && { dropped: { count: dropped.count, beforeMs: dropped.before } }),
+  };
 }

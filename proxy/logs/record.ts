@@ -1,5 +1,5 @@
 // One request log record: what a user filters, sorts and sums on. One record per upstream attempt.
-import type { ClientProtocol } from '../core/protocol.js';
+import type { ClientOperation, ClientProtocol } from '../core/protocol.js';
 import type { ProviderType } from '../config/types.js';
 import type { CostMicros } from '../pricing/cost.js';
 
@@ -28,6 +28,8 @@ export interface LogRecord {
   /** Milliseconds since the epoch when the request arrived. */
   readonly timestamp: number;
   readonly route: ClientProtocol;
+  /** What the client asked for on that route (`messages`, `chat_completions`, `responses`, `responses_compact`…); absent on records written before it was kept. */
+  readonly operation?: ClientOperation;
   readonly providerType?: ProviderType;
   readonly providerConfigId?: string;
   readonly accountId?: string;

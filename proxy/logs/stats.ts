@@ -2,7 +2,7 @@
 // and epoch ms; api/stats-view.ts puts them on the wire.
 import { LogFilterError, parseLogFilter, type FilterInput, type LogFilter } from './filters.js';
 import type { LogSource } from './query.js';
-import { SUMMARY_COLUMNS, sumsFromRow, type LogSums } from './summary.js';
+import { filteredTotals, rollupAnswers, SUMMARY_COLUMNS, sumsFromRow, type LogSums } from './summary.js';
 import { SqlParams, sqlGroupExpression, sqlNumber, whereClause, type SqlDialect } from './sql.js';
 
 export type StatsInterval = 'minute' | 'hour' | 'day';
@@ -169,15 +169,17 @@ async function resolveInterval(store: LogSource, req: StatsRequest): Promise<Sta
 /** What `GET /api/logs/stats` answers. @throws LogFilterError when the answer would be unbounded. */
 export async function logStats(store: LogSource, req: StatsRequest): Promise<StatsReport> {
   const interval = await resolveInterval(store, req);
-  const [totalRows, groupRows, pointRows] = await Promise.all([
+  const [totalRows, counted, groupRows, pointRows] = await Promise.all([
     aggregate(store, req.filter, {}),
+    // Requests, tokens and cost from the rollup where it answers: it still counts records the record cap dropped.
+    rollupAnswers(req.filter) ? filteredTotals(store, req.filter) : Promise.resolve(undefined),
     req.groupBy ? aggregate(store, req.filter, { groupBy: req.groupBy }) : Promise.resolve(undefined),
     aggregate(store, req.filter, { bucketMs: INTERVAL_MS[interval], groupBy: req.groupBy, maxRows: MAX_POINTS }),
   ]);
   if (pointRows.length > MAX_POINTS) {
     throw new LogFilterError(req.groupBy ? 'group_by' : 'interval', `more than ${MAX_POINTS} points; narrow the filter or use a coarser interval`);
   }
-  const totals = totalsFromRow(totalRows[0]);
+  const totals: StatsTotals = { ...totalsFromRow(totalRows[0]), ...counted?.sums };
   const series = new Map<string | null, StatsSeries>();
   for (const row of groupRows ?? []) {
     series.set(groupKey(row.grp), { group: groupKey(row.grp), totals: totalsFromRow(row), points: [] });

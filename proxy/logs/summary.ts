@@ -113,7 +113,8 @@ const ROLLUP_FIELDS: ReadonlySet<string> = new Set<keyof LogFilter>([
   'missingCostOnly',
 ]);
 
-function rollupAnswers(filter: LogFilter): boolean {
+/** True when the rollup can count what the filter selects (totals that still count records the cap dropped). */
+export function rollupAnswers(filter: LogFilter): boolean {
   return Object.entries(filter).every(([field, value]) => value === undefined || ROLLUP_FIELDS.has(field));
 }
 

@@ -2,18 +2,12 @@
 import type { ProviderConfig } from '../config/types.js';
 import type { Usage } from '../core/usage.js';
 
-import type { ClientProtocol } from '../core/protocol.js';
+import type { ClientOperation, ClientProtocol } from '../core/protocol.js';
 
 export type { ClientProtocol } from '../core/protocol.js';
 
-export type Operation =
-  | 'messages' // POST /anthropic/v1/messages
-  | 'count_tokens' // POST /anthropic/v1/messages/count_tokens
-  | 'chat_completions' // POST /openai/v1/chat/completions
-  | 'converse' // POST /bedrock/model/{id}/converse
-  | 'converse_stream' // POST /bedrock/model/{id}/converse-stream
-  | 'invoke' // POST /bedrock/model/{id}/invoke
-  | 'invoke_stream'; // POST /bedrock/model/{id}/invoke-with-response-stream
+/** What the client asked for (`responses`, `chat_completions`, `converse_stream`…); the list lives in core/protocol.ts. */
+export type Operation = ClientOperation;
 
 /** A client request, validated at the edge. */
 export interface ClientRequest {

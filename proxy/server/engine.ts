@@ -111,11 +111,17 @@ export class Engine {
   }
 
   /** Build every part for the first config; nothing runs until `start`. */
-  static async build(config: Config, store: Store, deps: GatewayDeps, options: Pick<ServeOptions, 'alertDelivery'>, adminToken: string): Promise<Engine> {
+  static async build(
+    config: Config,
+    store: Store,
+    deps: GatewayDeps,
+    options: Pick<ServeOptions, 'alertDelivery'>,
+    adminToken: string,
+    metrics: GatewayMetrics,
+  ): Promise<Engine> {
     const d: Resolved = { clock: deps.clock ?? systemClock, env: deps.env ?? process.env, rng: deps.rng ?? Math.random, log: deps.log, defaultTags: deps.defaultTags ?? {} };
     const providers = createProviders(d.env, d.log);
     const shutdown = new AbortController();
-    const metrics = new GatewayMetrics();
     // Spans and OTLP metrics label keys exactly as /metrics does (the labeller is set below, before any request).
     const telemetry = new TelemetryExport({ env: d.env, log: d.log, keyLabel: (id) => metrics.keyLabel(id), serviceVersion: VERSION });
     const services = await createServices(config, store, d, { providers, metrics, telemetry, shutdown: shutdown.signal });

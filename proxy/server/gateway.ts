@@ -4,6 +4,7 @@ import { watchConfig } from '../config/watch.js';
 import { systemClock } from '../core/clock.js';
 import { VERSION } from '../core/version.js';
 import { LiveSocketServer } from '../api/live-socket.js';
+import { GatewayMetrics } from '../logs/metrics.js';
 import { LogRetention } from '../logs/retention.js';
 import { openStore } from '../store/open.js';
 import type { ManagementContext } from '../api/management.js';
@@ -99,8 +100,19 @@ export async function startGateway(options: ServeOptions, deps: GatewayDeps): Pr
   const first = await loadFirstConfig(options.configPath, deps.log);
   await ensureDataDir(options.dataDir);
   const adminToken = await loadOrCreateAdminToken(options.dataDir);
-  const store = await openStore({ url: options.storeUrl ?? first.config.store.url, dataDir: options.dataDir, clock: deps.clock ?? systemClock, log: deps.log });
-  const engine = await Engine.build(first.config, store, deps, options, adminToken);
+  // Made before the store, whose journal reports each write(2) to it.
+  const metrics = new GatewayMetrics();
+  let engine: Engine | undefined;
+  const store = await openStore({
+    url: options.storeUrl ?? first.config.store.url,
+    dataDir: options.dataDir,
+    clock: deps.clock ?? systemClock,
+    log: deps.log,
+    journal: { sync: first.config.store.journalFsync, onWrite: (seconds) => metrics.journalWritten(seconds) },
+    // The cap follows reloads: read from the config the engine serves now.
+    maxLogRecords: () => (engine?.services.snapshot.config ?? first.config).logging.maxRecords,
+  });
+  engine = await Engine.build(first.config, store, deps, options, adminToken, metrics);
   await engine.start();
   const budgets = new BudgetsPush(engine.services);
   const front = buildFrontDoor(engine, budgets, options, adminToken, first.status);

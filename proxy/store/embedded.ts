@@ -5,12 +5,12 @@ import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
 import { lockDataDir, type DirLock } from './dir-lock.js';
-import { GroupCommit } from './group-commit.js';
-import { Journal, type JournalEntry, type StoreLog } from './journal.js';
+import { Journal, type JournalEntry, type JournalOptions, type StoreLog } from './journal.js';
 import { pushedBatches } from './row-batches.js';
 import { DatabaseThread } from './sqlite-thread.js';
 import { EmbeddedAlerts, type AlertChange } from './embedded-alerts.js';
 import type { AppliedEntries } from './sqlite-protocol.js';
+import { TurnCommit } from './turn-commit.js';
 import { submitEntry } from './validate.js';
 import type { CommitEntry, SpendRow, Store } from './store.js';
 
@@ -21,6 +21,10 @@ export interface EmbeddedStoreOptions {
   readonly snapshotIntervalMs?: number;
   /** Also snapshot once this many entries are journaled since the last one (default 10 000). */
   readonly snapshotEveryEntries?: number;
+  /** fdatasync interval of the journal and its write observer (store.journal_fsync, spendgate_journal_write_seconds). */
+  readonly journal?: JournalOptions;
+  /** logging.max_records, read whenever records are applied (a config reload applies at once); absent: no cap. */
+  readonly maxLogRecords?: () => number;
 }
 
 /**
@@ -67,8 +71,8 @@ export async function openEmbeddedStore(opts: EmbeddedStoreOptions): Promise<Sto
     const snapshot = await readSnapshot(dbPath);
     const started = await DatabaseThread.start(snapshot, opts.log);
     thread = started.thread;
-    const { journal, entries } = await Journal.open(join(opts.dataDir, JOURNAL_FILE), opts.log);
-    const { applied } = await thread.applyEntries(entries);
+    const { journal, entries } = await Journal.open(join(opts.dataDir, JOURNAL_FILE), opts.log, opts.journal);
+    const { applied } = await thread.applyEntries(entries, opts.maxLogRecords?.());
     if (applied > 0) opts.log({ level: 'info', event: 'journal_replayed', entries: applied });
     const seq = entries.reduce((max, e) => Math.max(max, e.seq), started.appliedSeq);
     const store = new EmbeddedStore(thread, seq, journal, lock, dbPath, snapshot?.byteLength ?? 0, opts);
@@ -85,7 +89,7 @@ export async function openEmbeddedStore(opts: EmbeddedStoreOptions): Promise<Sto
 class EmbeddedStore implements Store {
   readonly dialect = 'sqlite' as const;
   readonly alerts: EmbeddedAlerts;
-  private readonly writer: GroupCommit<CommitEntry>;
+  private readonly writer: TurnCommit<CommitEntry>;
   private sinceSnapshot = 0;
   private snapshotting: Promise<void> | undefined;
   private readonly timer: NodeJS.Timeout;
@@ -105,7 +109,7 @@ class EmbeddedStore implements Store {
     private imageBytes: number,
     private readonly opts: EmbeddedStoreOptions,
   ) {
-    this.writer = new GroupCommit((batch) => this.write(batch));
+    this.writer = new TurnCommit((batch) => this.write(batch));
     this.alerts = new EmbeddedAlerts(
       (change) => this.journalOne(change),
       (sql, params) => this.query(sql, params),
@@ -148,14 +152,17 @@ class EmbeddedStore implements Store {
    */
   private journalOne(change: { readonly pruneBefore: number } | AlertChange): Promise<AppliedEntries> {
     if (this.closed !== undefined) return Promise.reject(new Error('the store is closed'));
-    return this.writer.exclusive(async () => {
+    // Commits wait only for the journal line, not for the database thread to apply it (a prune of many rows takes a
+    // while): the thread applies requests in the order they were posted, so later commits still land after it.
+    const posted = this.writer.exclusive(async () => {
       const entry: JournalEntry = { seq: this.seq + 1, ...change };
-      await this.journal.append([entry]);
+      this.journal.appendSync([entry]);
       this.seq = entry.seq;
       this.sinceSnapshot++;
       this.applyPending();
-      return this.db.applyEntries([entry]);
+      return { applied: this.db.applyEntries([entry], this.opts.maxLogRecords?.()) };
     });
+    return posted.then((p) => p.applied);
   }
 
   close(): Promise<void> {
@@ -179,9 +186,17 @@ class EmbeddedStore implements Store {
     return this.snapshotting;
   }
 
-  private async write(batch: readonly CommitEntry[]): Promise<void> {
+  /** The turn's commits, journaled in one write; runs in the check phase, before any of their last bytes go out. */
+  private write(batch: readonly CommitEntry[]): void {
     const entries: JournalEntry[] = batch.map((e, i) => ({ seq: this.seq + i + 1, charges: e.charges, logs: e.logs }));
-    const lines = await this.journal.append(entries);
+    let lines: Buffer;
+    try {
+      lines = this.journal.appendSync(entries);
+    } catch (err) {
+      // Every commit of the batch is refused with this error; the log says it once, with how many were lost.
+      this.opts.log({ level: 'error', event: 'journal_write_failed', entries: entries.length, message: (err as Error).message });
+      throw err;
+    }
     this.seq += entries.length;
     this.sinceSnapshot += entries.length;
     this.pending.push(lines);
@@ -209,7 +224,7 @@ class EmbeddedStore implements Store {
     }
     this.pending = [];
     this.pendingBytes = 0;
-    this.db.applyLines(lines);
+    this.db.applyLines(lines, this.opts.maxLogRecords?.());
   }
 
   private backgroundSnapshot(): void {

@@ -1,5 +1,5 @@
 // The embedded store's write-ahead journal: one JSON line per entry, appended before the database applies it.
-import { createReadStream } from 'node:fs';
+import { createReadStream, ftruncateSync, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { LogRecord } from '../logs/record.js';
 import type { AlertKey, DeliveryOutcome, QueuedDelivery } from './alert-outbox.js';
@@ -79,22 +79,50 @@ async function readLines(path: string, onLine: (line: string, n: number) => void
   return { complete, tail: pendingBytes, lines };
 }
 
+/** How the journal reaches the disk beyond the page cache, and how its writes are observed. */
+export interface JournalOptions {
+  /**
+   * `fdatasync` the journal this often (ms) while it has unsynced writes, on libuv's thread pool, one at a time;
+   * `off` leaves it to the operating system. A write alone already survives kill -9; the sync covers power loss.
+   */
+  readonly sync?: number | 'off';
+  /** Observes the duration of each journal write, in seconds (spendgate_journal_write_seconds). */
+  readonly onWrite?: (seconds: number) => void;
+}
+
+/** Serialise entries as journal lines. */
+function journalLines(entries: readonly JournalEntry[]): Buffer {
+  return Buffer.from(entries.length === 1 ? `${JSON.stringify(entries[0])}\n` : entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
+}
+
 export class Journal {
   private constructor(
     private readonly path: string,
     private fh: FileHandle,
     /** Bytes known to end on a complete line; a failed append is cut back to here. */
     private size: number,
-  ) {}
+    private readonly log: StoreLog,
+    private readonly options: JournalOptions,
+  ) {
+    const every = options.sync ?? 1000;
+    if (every !== 'off') {
+      this.syncTimer = setInterval(() => void this.syncNow(), every);
+      this.syncTimer.unref();
+    }
+  }
 
   /** Set when the journal could not be reopened after compaction; every later append fails with it. */
   private broken: Error | undefined;
+  private readonly syncTimer: NodeJS.Timeout | undefined;
+  /** Bytes written since the last fdatasync started. */
+  private unsynced = false;
+  private syncing: Promise<void> | undefined;
 
   /**
    * Read every complete entry and open the file for appending. A torn last line (the process died
    * mid-write) is cut off with a warning so the next append starts on a clean line.
    */
-  static async open(path: string, log: StoreLog): Promise<{ journal: Journal; entries: JournalEntry[] }> {
+  static async open(path: string, log: StoreLog, options: JournalOptions = {}): Promise<{ journal: Journal; entries: JournalEntry[] }> {
     const entries: JournalEntry[] = [];
     const { complete, tail, lines } = await readLines(path, (line, n) => {
       const entry = parseEntry(line);
@@ -107,26 +135,48 @@ export class Journal {
     // other users, and it holds every request's spend; tighten it now rather than at the next compaction.
     await fh.chmod(0o600);
     if (tail > 0) await fh.truncate(complete);
-    return { journal: new Journal(path, fh, complete), entries };
+    return { journal: new Journal(path, fh, complete, log, options), entries };
   }
 
-  /** Append the entries in one write. Resolves with the lines once the OS has them (they survive kill -9). */
-  async append(entries: readonly JournalEntry[]): Promise<Buffer> {
+  /**
+   * Append the entries with synchronous write(2)s (one, unless the kernel takes part of it) and return the lines.
+   * Once this returns the lines are in the page cache: they survive kill -9 of this process.
+   */
+  appendSync(entries: readonly JournalEntry[]): Buffer {
     if (this.broken !== undefined) throw this.broken;
-    const data = Buffer.from(entries.length === 1 ? `${JSON.stringify(entries[0])}\n` : entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    const data = journalLines(entries);
+    const started = performance.now();
     try {
-      // One write(2) per batch in the usual case (the file is open for appending); loop on a short write.
-      for (let at = 0; at < data.length; ) {
-        const { bytesWritten } = await this.fh.write(data, at, data.length - at, null);
-        at += bytesWritten;
-      }
+      // The file is open for appending; a short write (a full disk, a signal) continues where it stopped.
+      for (let at = 0; at < data.length; ) at += writeSync(this.fh.fd, data, at, data.length - at);
     } catch (err) {
       // A partial line would glue itself to the next append; cut it off.
-      await this.fh.truncate(this.size).catch(() => undefined);
+      try {
+        ftruncateSync(this.fh.fd, this.size);
+      } catch (cut) {
+        this.log({ level: 'error', event: 'journal_truncate_failed', path: this.path, message: (cut as Error).message });
+      }
       throw err;
     }
+    this.options.onWrite?.((performance.now() - started) / 1000);
     this.size += data.length;
+    this.unsynced = true;
     return data;
+  }
+
+  /** One fdatasync of what was written so far, unless one is already running. Failures are logged; the next interval retries. */
+  syncNow(): Promise<void> {
+    if (this.syncing !== undefined || !this.unsynced) return this.syncing ?? Promise.resolve();
+    this.unsynced = false;
+    const fh = this.fh;
+    this.syncing = fh
+      .datasync()
+      .catch((err: unknown) => {
+        this.unsynced = true;
+        this.log({ level: 'error', event: 'journal_sync_failed', path: this.path, message: (err as Error).message });
+      })
+      .finally(() => (this.syncing = undefined));
+    return this.syncing;
   }
 
   /** Bytes of complete entries appended so far: a snapshot taken now holds exactly these. */
@@ -136,8 +186,8 @@ export class Journal {
 
   /**
    * Atomically drop the first `boundary` bytes (the entries a durable snapshot holds; `boundary` is
-   * `length` as it was when the snapshot was taken). Copies the rest without parsing it. Call with
-   * no append in flight.
+   * `length` as it was when the snapshot was taken). Copies the rest without parsing it. Call from the
+   * writer's exclusive task: an append made during the copy would be lost.
    */
   async compact(boundary: number): Promise<void> {
     if (boundary < 0 || boundary > this.size) throw new RangeError(`compaction boundary ${boundary} is outside the journal (0..${this.size})`);
@@ -153,6 +203,8 @@ export class Journal {
       await reader.close();
     }
     await writeFileAtomic(this.path, kept);
+    // The new file was synced by writeFileAtomic; a sync still running on the old one must finish before it closes.
+    await this.syncing;
     const old = this.fh;
     try {
       this.fh = await open(this.path, 'a', 0o600);
@@ -166,7 +218,11 @@ export class Journal {
     this.size = kept.length;
   }
 
+  /** Stop the sync interval, sync what is unsynced (unless syncing is off) and close the file. */
   async close(): Promise<void> {
+    clearInterval(this.syncTimer);
+    await this.syncing;
+    if (this.syncTimer !== undefined) await this.syncNow();
     await this.fh.close();
   }
 }

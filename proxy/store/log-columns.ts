@@ -1,6 +1,6 @@
 // The `logs` table's columns in both dialects, and the one mapping between a LogRecord and a row.
 import type { ProviderType } from '../config/types.js';
-import { CLIENT_PROTOCOLS } from '../core/protocol.js';
+import { CLIENT_OPERATIONS, CLIENT_PROTOCOLS } from '../core/protocol.js';
 import type { BodiesCut, CacheStatus, CostMicros, LogRecord, RoutingDecision } from '../logs/record.js';
 
 interface Column {
@@ -8,6 +8,8 @@ interface Column {
   readonly sqlite: string;
   readonly postgres: string;
   readonly value: (r: LogRecord) => string | number | boolean | null;
+  /** The schema version whose migration added the column (ALTER TABLE); absent for the columns version 1 created. */
+  readonly since?: number;
 }
 
 const opt = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
@@ -66,6 +68,7 @@ export const LOG_COLUMNS: readonly Column[] = [
   { name: 'tags', sqlite: 'TEXT', postgres: 'JSONB', value: (r) => json(r.tags) },
   { name: 'request_body', sqlite: 'TEXT', postgres: 'TEXT', value: (r) => opt(r.requestBody) },
   { name: 'response_body', sqlite: 'TEXT', postgres: 'TEXT', value: (r) => opt(r.responseBody) },
+  { name: 'operation', sqlite: 'TEXT', postgres: 'TEXT', value: (r) => opt(r.operation), since: 4 },
 ];
 
 /** Column names in INSERT order, quoted (`timestamp` is a keyword in PostgreSQL). */
@@ -78,7 +81,7 @@ export function logRecordValues(r: LogRecord): (string | number | boolean | null
 
 /** CREATE TABLE and its indexes for the dialect, as schema version 1 created them (later versions migrate them). */
 export function logTableDdl(dialect: 'sqlite' | 'postgres'): string[] {
-  const cols = LOG_COLUMNS.map((c) => `"${c.name}" ${dialect === 'sqlite' ? c.sqlite : c.postgres}`).join(',\n  ');
+  const cols = LOG_COLUMNS.filter((c) => c.since === undefined).map((c) => `"${c.name}" ${dialect === 'sqlite' ? c.sqlite : c.postgres}`).join(',\n  ');
   const indexes: [string, string][] = [
     ['logs_timestamp', '"timestamp"'],
     ['logs_key_time', 'virtual_key_id, "timestamp"'],
@@ -94,6 +97,11 @@ export function logTableDdl(dialect: 'sqlite' | 'postgres'): string[] {
     `CREATE TABLE logs (\n  ${cols}\n)`,
     ...indexes.map(([name, on]) => `CREATE INDEX ${name} ON logs (${on})`),
   ];
+}
+
+/** The columns schema version `version` added to `logs`, as ALTER TABLE statements (nullable: older rows have none). */
+export function addedLogColumns(version: number, dialect: 'sqlite' | 'postgres'): string[] {
+  return LOG_COLUMNS.filter((c) => c.since === version).map((c) => `ALTER TABLE logs ADD COLUMN "${c.name}" ${dialect === 'sqlite' ? c.sqlite : c.postgres}`);
 }
 
 class RowShapeError extends Error {
@@ -159,6 +167,7 @@ export function rowToLogRecord(row: Record<string, unknown>): LogRecord {
     attempt: int(row, 'attempt'),
     timestamp: int(row, 'timestamp'),
     route: oneOf(row, 'route', CLIENT_PROTOCOLS),
+    operation: row.operation === null || row.operation === undefined ? undefined : oneOf(row, 'operation', CLIENT_OPERATIONS),
     providerType: row.provider_type === null ? undefined : oneOf(row, 'provider_type', PROVIDER_TYPES),
     providerConfigId: optText(row, 'provider_config_id'),
     accountId: optText(row, 'account_id'),

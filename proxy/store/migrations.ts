@@ -1,6 +1,6 @@
 // Versioned schema for both dialects: ordered, append-only; a version once released is never edited.
 import { alertTablesDdl } from './alert-outbox.js';
-import { logTableDdl } from './log-columns.js';
+import { addedLogColumns, logTableDdl } from './log-columns.js';
 import { logIndexMigration } from './log-indexes.js';
 import { rollupDdl } from './log-rollup.js';
 
@@ -40,6 +40,11 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     version: 3,
     description: 'fired alerts and the alert outbox',
     statements: alertTablesDdl('INTEGER'),
+  },
+  {
+    version: 4,
+    description: 'the operation each log record served',
+    statements: addedLogColumns(4, 'sqlite'),
   },
 ];
 
@@ -83,5 +88,10 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     version: 3,
     description: 'fired alerts and the alert outbox',
     statements: alertTablesDdl('BIGINT'),
+  },
+  {
+    version: 4,
+    description: 'the operation each log record served',
+    statements: addedLogColumns(4, 'postgres'),
   },
 ];

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { systemClock, type Clock } from '../core/clock.js';
 import { openEmbeddedStore } from './embedded.js';
-import type { StoreLog } from './journal.js';
+import type { JournalOptions, StoreLog } from './journal.js';
 import type { LeaseOptions } from './leases.js';
 import { openPostgresStore } from './postgres.js';
 import type { Store } from './store.js';
@@ -18,6 +18,10 @@ export interface OpenStoreOptions {
   readonly log?: StoreLog;
   readonly snapshotIntervalMs?: number;
   readonly snapshotEveryEntries?: number;
+  /** The embedded store's journal: fdatasync interval and write observer. */
+  readonly journal?: JournalOptions;
+  /** logging.max_records for the embedded store, read on every apply; PostgreSQL keeps records by retention only. */
+  readonly maxLogRecords?: () => number;
   readonly lease?: Partial<LeaseOptions>;
 }
 
@@ -44,5 +48,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     log,
     snapshotIntervalMs: opts.snapshotIntervalMs,
     snapshotEveryEntries: opts.snapshotEveryEntries,
+    journal: opts.journal,
+    maxLogRecords: opts.maxLogRecords,
   });
 }

@@ -2,6 +2,7 @@
 import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
 import type { TierKind } from '../config/types.js';
 import type { JournalEntry } from './journal.js';
+import { COUNT_DROPPED, MOVE_DROP_BOUNDARY } from './log-cap.js';
 import { LOG_COLUMN_LIST, LOG_COLUMNS, logRecordValues } from './log-columns.js';
 import { RollupBatch, rollupDay, SQLITE_ROLLUP_PRUNE, SQLITE_ROLLUP_UPSERT } from './log-rollup.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
@@ -25,7 +26,12 @@ function sqliteValue(v: unknown): SqlValue {
 }
 
 export class SqliteDatabase {
-  private constructor(private readonly db: Database) {}
+  /** Rows in `logs`, kept by every insert and delete so the record cap costs no count per batch. */
+  private logRows: number;
+
+  private constructor(private readonly db: Database) {
+    this.logRows = 0;
+  }
 
   /** Open a snapshot (or an empty database) and bring its schema up to date. */
   static open(SQL: SqlJsStatic, snapshot: Uint8Array | undefined): SqliteDatabase {
@@ -36,6 +42,7 @@ export class SqliteDatabase {
     db.exec('PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF');
     const store = new SqliteDatabase(db);
     store.migrate();
+    store.logRows = store.rows<{ n: number }>('SELECT COUNT(*) AS n FROM logs', [])[0].n;
     return store;
   }
 
@@ -61,10 +68,13 @@ export class SqliteDatabase {
    * Apply entries in one transaction (all or none), advancing the journal position. Returns rows pruned. The log
    * rollup gets the sums of the records actually inserted (a replayed id is skipped), once per key, before a prune
    * recounts what is left. An alert entry queues its deliveries only when its key is new (`fired` counts those).
+   * With `maxLogRecords`, the oldest records beyond it are dropped in the same transaction (the rollup keeps
+   * counting them).
    */
-  apply(entries: readonly JournalEntry[]): { pruned: number; fired: number } {
+  apply(entries: readonly JournalEntry[], maxLogRecords?: number): { pruned: number; fired: number } {
     let pruned = 0;
     let fired = 0;
+    let rows = this.logRows;
     this.transaction(() => {
       const insertLog = this.db.prepare(INSERT_LOG);
       const addSpend = this.db.prepare(ADD_SPEND);
@@ -79,6 +89,7 @@ export class SqliteDatabase {
             flushRollup();
             this.db.run('DELETE FROM logs WHERE "timestamp" < ?', [e.pruneBefore]);
             pruned += this.db.getRowsModified();
+            rows -= this.db.getRowsModified();
             for (const sql of SQLITE_ROLLUP_PRUNE) this.db.run(sql, [rollupDay(e.pruneBefore)]);
             continue;
           }
@@ -98,7 +109,10 @@ export class SqliteDatabase {
           for (const c of e.charges) addSpend.run([c.tier, c.id, c.periodStart, c.micros]);
           for (const r of e.logs) {
             insertLog.run(logRecordValues(r).map(sqliteValue));
-            if (this.db.getRowsModified() > 0) rollup.add(r);
+            if (this.db.getRowsModified() > 0) {
+              rollup.add(r);
+              rows++;
+            }
           }
         }
         flushRollup();
@@ -107,10 +121,28 @@ export class SqliteDatabase {
         addSpend.free();
         addRollup.free();
       }
+      if (maxLogRecords !== undefined && rows > maxLogRecords) rows -= this.dropOldestLogs(rows - maxLogRecords);
       const last = entries[entries.length - 1];
       if (last !== undefined) this.db.run(`UPDATE store_meta SET value = ? WHERE key = 'journal_seq'`, [last.seq]);
     });
+    this.logRows = rows;
     return { pruned, fired };
+  }
+
+  /**
+   * Delete about `excess` of the oldest log records: every record older than the time of the (excess + 1)-th oldest,
+   * so every record at or after the boundary is kept (records sharing the boundary's millisecond stay together), and
+   * remember the boundary and how many were dropped for `GET /api/logs`. The rollup is left alone: totals stay exact.
+   */
+  private dropOldestLogs(excess: number): number {
+    const [boundary] = this.rows<{ t: number }>(`SELECT "timestamp" AS t FROM logs ORDER BY "timestamp" LIMIT 1 OFFSET $1`, [excess]);
+    if (boundary === undefined) return 0;
+    this.db.run('DELETE FROM logs WHERE "timestamp" < ?', [boundary.t]);
+    const dropped = this.db.getRowsModified();
+    if (dropped === 0) return 0;
+    this.db.run(COUNT_DROPPED, [dropped]);
+    this.db.run(MOVE_DROP_BOUNDARY, [boundary.t]);
+    return dropped;
   }
 
   loadSpend(): SpendRow[] {

@@ -2,13 +2,16 @@
 import type { JournalEntry } from './journal.js';
 import type { SpendRow } from './store.js';
 
-/** What the store asks of the database thread. Requests with an `id` are answered; `apply_lines` is not. */
+/**
+ * What the store asks of the database thread. Requests with an `id` are answered; `apply_lines` is not.
+ * `maxLogRecords` is logging.max_records at the time of sending: the oldest records beyond it are dropped.
+ */
 export type DatabaseRequest =
   | { readonly op: 'open'; readonly id: number; readonly snapshot: Uint8Array | undefined }
   /** Journal lines (newline-terminated JSON entries) to apply in one transaction, in order. */
-  | { readonly op: 'apply_lines'; readonly lines: Uint8Array }
+  | { readonly op: 'apply_lines'; readonly lines: Uint8Array; readonly maxLogRecords?: number }
   /** Entries to apply one by one (start-up replay, prunes); answered with what happened. */
-  | { readonly op: 'apply_entries'; readonly id: number; readonly entries: readonly JournalEntry[] }
+  | { readonly op: 'apply_entries'; readonly id: number; readonly entries: readonly JournalEntry[]; readonly maxLogRecords?: number }
   | { readonly op: 'query'; readonly id: number; readonly sql: string; readonly params: readonly unknown[] }
   /** Like `query`, but the rows arrive as `rows` messages of at most `batchRows` each before the (null) result. */
   | { readonly op: 'query_batches'; readonly id: number; readonly sql: string; readonly params: readonly unknown[]; readonly batchRows: number }

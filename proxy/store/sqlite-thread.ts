@@ -53,14 +53,14 @@ export class DatabaseThread {
   }
 
   /** Apply journal lines in order, without waiting; a later request's answer implies they were applied. */
-  applyLines(lines: Uint8Array): void {
+  applyLines(lines: Uint8Array, maxLogRecords?: number): void {
     if (this.failure !== undefined) return;
-    this.worker.postMessage({ op: 'apply_lines', lines } satisfies DatabaseRequest, [lines.buffer as ArrayBuffer]);
+    this.worker.postMessage({ op: 'apply_lines', lines, maxLogRecords } satisfies DatabaseRequest, [lines.buffer as ArrayBuffer]);
   }
 
   /** Apply the entries the database does not hold yet (seq above its position), one transaction when possible. */
-  applyEntries(entries: readonly JournalEntry[]): Promise<AppliedEntries> {
-    return this.request('apply_entries', { entries });
+  applyEntries(entries: readonly JournalEntry[], maxLogRecords?: number): Promise<AppliedEntries> {
+    return this.request('apply_entries', { entries, maxLogRecords });
   }
 
   query<T>(sql: string, params: readonly unknown[]): Promise<T[]> {

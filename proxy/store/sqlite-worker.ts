@@ -22,17 +22,17 @@ function database(): SqliteDatabase {
 }
 
 /** Apply entries in one transaction; when the database refuses the batch, apply one by one and report the refused. */
-function applyBatch(entries: readonly JournalEntry[]): AppliedEntries {
+function applyBatch(entries: readonly JournalEntry[], maxLogRecords: number | undefined): AppliedEntries {
   const target = database();
   try {
-    return { applied: entries.length, ...target.apply(entries) };
+    return { applied: entries.length, ...target.apply(entries, maxLogRecords) };
   } catch {
     let applied = 0;
     let pruned = 0;
     let fired = 0;
     for (const entry of entries) {
       try {
-        const result = target.apply([entry]);
+        const result = target.apply([entry], maxLogRecords);
         pruned += result.pruned;
         fired += result.fired;
         applied++;
@@ -62,13 +62,13 @@ async function handle(req: DatabaseRequest): Promise<void> {
       return send({ kind: 'result', id: req.id, value: { appliedSeq: db.appliedSeq() } });
     }
     case 'apply_lines': {
-      applyBatch(parseLines(req.lines));
+      applyBatch(parseLines(req.lines), req.maxLogRecords);
       return;
     }
     case 'apply_entries': {
       const from = database().appliedSeq();
       const fresh = req.entries.filter((e) => e.seq > from);
-      return send({ kind: 'result', id: req.id, value: fresh.length === 0 ? { applied: 0, pruned: 0, fired: 0 } : applyBatch(fresh) });
+      return send({ kind: 'result', id: req.id, value: fresh.length === 0 ? { applied: 0, pruned: 0, fired: 0 } : applyBatch(fresh, req.maxLogRecords) });
     }
     case 'query':
       return send({ kind: 'result', id: req.id, value: database().query(req.sql, req.params) });

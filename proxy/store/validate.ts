@@ -1,7 +1,7 @@
 // What a commit must look like before it is journaled: whole micro-dollars, known tiers, identifiable records.
 import type { TierKind } from '../config/types.js';
 import type { CommitEntry } from './store.js';
-import type { GroupCommit } from './group-commit.js';
+import type { CommitQueue } from './turn-commit.js';
 
 const TIERS: readonly TierKind[] = ['customer', 'team', 'virtual_key', 'provider_config'];
 
@@ -23,7 +23,7 @@ export function validateEntry(entry: CommitEntry): void {
 }
 
 /** The commit path both stores share: refuse after close, validate before anything is written, skip empty entries. */
-export function submitEntry(writer: GroupCommit<CommitEntry>, closed: boolean, entry: CommitEntry): Promise<void> {
+export function submitEntry(writer: CommitQueue<CommitEntry>, closed: boolean, entry: CommitEntry): Promise<void> {
   if (closed) return Promise.reject(new Error('the store is closed'));
   try {
     validateEntry(entry);

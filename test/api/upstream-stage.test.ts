@@ -74,7 +74,7 @@ test('internal errors reach each protocol as a 500 in its own shape', () => {
   assert.deepEqual(JSON.parse(anthropic.body), { type: 'error', error: { type: 'api_error', message: 'internal error: boom' } });
   const openai = toWireError('openai', err);
   assert.equal(openai.status, 500);
-  assert.deepEqual(JSON.parse(openai.body), { error: { message: 'internal error: boom', type: 'server_error', code: 'internal_error' } });
+  assert.deepEqual(JSON.parse(openai.body), { error: { message: 'internal error: boom', type: 'server_error', param: null, code: 'internal_error' } });
   const bedrock = toWireError('bedrock', err);
   assert.equal(bedrock.status, 500);
   assert.equal(bedrock.headers['x-amzn-errortype'], 'InternalServerException');

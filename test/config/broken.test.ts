@@ -152,6 +152,20 @@ const cases: readonly BrokenCase[] = [
     message: /requests\.limit: expected a positive whole number, got number 2\.5/,
   },
   {
+    name: 'a journal fsync interval that is neither off nor milliseconds',
+    text: `${fixture}\nstore:\n  journal_fsync: sometimes\n`,
+    line: fixtureLines + 2,
+    col: 18,
+    message: /store\.journal_fsync: expected off or a positive whole number of milliseconds, got string "sometimes"/,
+  },
+  {
+    name: 'a log record cap of zero',
+    text: `${fixture}\nlogging:\n  max_records: 0\n`,
+    line: fixtureLines + 2,
+    col: 16,
+    message: /logging\.max_records: expected a positive whole number, got number 0/,
+  },
+  {
     name: 'a file that is a list, not a mapping',
     text: '- accounts\n- budgets\n',
     line: 1,

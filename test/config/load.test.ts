@@ -85,9 +85,9 @@ test('an empty file is valid, warns that nothing is routable, and takes every de
     breaker: { failures: 5, cooldownMs: 30_000 },
     timeouts: { connectMs: 10_000, firstByteMs: 120_000, idleMs: 120_000 },
   });
-  assert.deepEqual(config.logging, { retentionDays: 30, captureBodies: false, maxBodyCaptureBytes: 262_144 });
+  assert.deepEqual(config.logging, { retentionDays: 30, maxRecords: 50_000, captureBodies: false, maxBodyCaptureBytes: 262_144 });
   assert.deepEqual(config.pricing, { models: {}, unknownModel: 'serve' });
-  assert.deepEqual(config.store, {});
+  assert.deepEqual(config.store, { journalFsync: 1000 });
   assert.deepEqual(config.virtualKeys, []);
   assert.deepEqual(config.guards, []);
 });
@@ -119,8 +119,8 @@ pricing:
   unknown_model: reject
   my-model: {input: 3, output: 15, cache_read: 0.3, cache_write_5m: 3.75}
 pricing_file: prices/litellm.json
-store: {url: "postgres://postgres@127.0.0.1:5432/test"}
-logging: {retention_days: 7, capture_bodies: true}
+store: {url: "postgres://postgres@127.0.0.1:5432/test", journal_fsync: off}
+logging: {retention_days: 7, max_records: 5000, capture_bodies: true}
 routing:
   retries: 0
   fallback: false
@@ -162,8 +162,8 @@ guards:
     file: '/srv/team/prices/litellm.json',
     unknownModel: 'reject',
   });
-  assert.deepEqual(config.store, { url: 'postgres://postgres@127.0.0.1:5432/test' });
-  assert.deepEqual(config.logging, { retentionDays: 7, captureBodies: true, maxBodyCaptureBytes: 262_144 });
+  assert.deepEqual(config.store, { url: 'postgres://postgres@127.0.0.1:5432/test', journalFsync: 'off' });
+  assert.deepEqual(config.logging, { retentionDays: 7, maxRecords: 5000, captureBodies: true, maxBodyCaptureBytes: 262_144 });
   assert.equal(config.routing.retries, 0);
   assert.equal(config.routing.fallback, 'off');
   assert.deepEqual(config.routing.breaker, { failures: 3, cooldownMs: 30_000 });

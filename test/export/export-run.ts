@@ -33,8 +33,8 @@ export async function runSeededExport(store: 'sqlite' | 'postgres', count: numbe
   const t0 = performance.now();
   if (store === 'sqlite') await seedEmbedded(dir, count);
   const gw = await spawnGateway({
-    // Retention would prune a year-old seed at start-up.
-    config: fourTierConfig('http://127.0.0.1:9', { logging: { retention_days: 36500 } }),
+    // Retention would prune a year-old seed at start-up, and a record cap below the seed would drop most of it.
+    config: fourTierConfig('http://127.0.0.1:9', { logging: { retention_days: 36500, max_records: Math.max(count, 50_000) } }),
     dataDir: dir,
     args: schema ? ['--store', schema.url] : [],
     env: { TEST_ANTHROPIC_KEY: 'unused' },

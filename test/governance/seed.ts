@@ -43,8 +43,8 @@ export function seedConfig(overrides: Partial<Config> = {}): Config {
     },
     virtualKeys: [keyDef('staging-key')],
     pricing: { models: {}, unknownModel: 'serve' },
-    store: {},
-    logging: { retentionDays: 30, captureBodies: false, maxBodyCaptureBytes: 256 * 1024 },
+    store: { journalFsync: 1000 },
+    logging: { retentionDays: 30, maxRecords: 50_000, captureBodies: false, maxBodyCaptureBytes: 256 * 1024 },
     routing: {
       retries: 0,
       fallback: 'same_model',

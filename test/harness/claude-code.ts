@@ -1,8 +1,8 @@
 // Runs the real Claude Code CLI (the devDependency's native binary) once, non-interactively, isolated and offline.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { agentEnvironment, runAgentProcess } from './agent-process.js';
 
 /** The CLI the harness runs: `node_modules/.bin/claude` of this checkout. */
 export const CLAUDE_CODE_BIN = join(__dirname, '..', '..', 'node_modules', '.bin', 'claude');
@@ -67,9 +67,6 @@ const OFFLINE_ENV: Readonly<Record<string, string>> = {
   IS_SANDBOX: '1',
 };
 
-/** The only parts of the caller's environment passed on; proxies, tokens and cloud credentials never are. */
-const INHERITED = ['PATH', 'LANG', 'LC_ALL', 'TZ'] as const;
-
 export function claudeCodeInstalled(): boolean {
   return existsSync(CLAUDE_CODE_BIN);
 }
@@ -83,18 +80,15 @@ export function installedClaudeCodeVersion(): string {
 export async function runClaudeCode(options: ClaudeCodeRunOptions): Promise<ClaudeCodeRun> {
   const home = mkdtempSync(join(tmpdir(), 'spendgate-claude-home-'));
   const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'spendgate-claude-cwd-'));
-  const env: Record<string, string> = {};
-  for (const name of INHERITED) {
-    const value = process.env[name];
-    if (value !== undefined) env[name] = value;
-  }
-  Object.assign(env, OFFLINE_ENV, {
+  const env = agentEnvironment({
+    ...OFFLINE_ENV,
     HOME: home,
     CLAUDE_CONFIG_DIR: join(home, '.claude'),
     TMPDIR: tmpdir(),
     ANTHROPIC_BASE_URL: options.baseUrl,
     ANTHROPIC_API_KEY: options.apiKey,
-  }, options.env);
+    ...options.env,
+  });
   const args = [
     '-p', options.prompt,
     '--output-format', 'json',
@@ -104,49 +98,12 @@ export async function runClaudeCode(options: ClaudeCodeRunOptions): Promise<Clau
     ...(options.extraArgs ?? []),
   ];
   try {
-    return await spawnAndWait(args, cwd, env, options.timeoutMs ?? 60_000);
+    const run = await runAgentProcess(CLAUDE_CODE_BIN, args, cwd, env, options.timeoutMs ?? 60_000);
+    return { ...run, result: parseResult(run.stdout) };
   } finally {
     rmSync(home, { recursive: true, force: true });
     if (options.cwd === undefined) rmSync(cwd, { recursive: true, force: true });
   }
-}
-
-function spawnAndWait(args: readonly string[], cwd: string, env: Record<string, string>, timeoutMs: number): Promise<ClaudeCodeRun> {
-  return new Promise((resolve, reject) => {
-    // Its own process group, so the tools it starts (a Bash tool's shell) die with it.
-    const child = spawn(CLAUDE_CODE_BIN, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    const killGroup = () => {
-      if (child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // The group is already gone.
-      }
-    };
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup();
-    }, timeoutMs);
-    // A test runner dying mid-run must not orphan the CLI.
-    process.once('exit', killGroup);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      process.off('exit', killGroup);
-      reject(error);
-    });
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      process.off('exit', killGroup);
-      killGroup();
-      const stdout = Buffer.concat(out).toString('utf8');
-      resolve({ result: parseResult(stdout), stdout, stderr: Buffer.concat(err).toString('utf8'), exitCode: code, timedOut });
-    });
-  });
 }
 
 /** The last line of stdout that parses as a `type: "result"` object. */

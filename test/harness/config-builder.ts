@@ -140,8 +140,13 @@ export interface BifrostFile {
   readonly virtual_keys?: readonly VirtualKeyEntry[];
   readonly pricing?: PricingSection;
   readonly pricing_file?: string;
-  readonly store?: { readonly url?: string };
-  readonly logging?: { readonly retention_days?: number; readonly capture_bodies?: boolean; readonly max_body_capture_bytes?: number };
+  readonly store?: { readonly url?: string; readonly journal_fsync?: number | 'off' };
+  readonly logging?: {
+    readonly retention_days?: number;
+    readonly max_records?: number;
+    readonly capture_bodies?: boolean;
+    readonly max_body_capture_bytes?: number;
+  };
   readonly routing?: RoutingSection;
   readonly guards?: readonly GuardEntry[];
   readonly alerts?: AlertsSection;

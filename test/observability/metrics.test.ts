@@ -153,6 +153,15 @@ describe('Prometheus /metrics', () => {
     assert.equal(Math.round(dollars * 1_000_000), micros);
   });
 
+  test('spendgate_journal_write_seconds counts the journal writes, at most one per request answered', () => {
+    const writes = family(metrics, 'spendgate_journal_write_seconds');
+    assert.equal(writes.type, 'HISTOGRAM');
+    const count = Number(writes.metrics[0].count);
+    const answered = Number(family(metrics, 'spendgate_journal_wait_seconds').metrics[0].count);
+    assert.ok(count >= 1, 'the charges were written');
+    assert.ok(count <= answered, `${count} writes for ${answered} answers: one write carries every answer of its turn`);
+  });
+
   test('spendgate_in_flight is 0 at rest', () => {
     const inFlight = family(metrics, 'spendgate_in_flight');
     assert.equal(inFlight.type, 'GAUGE');

@@ -35,6 +35,8 @@ const BEDROCK_OPS: Readonly<Record<string, Operation>> = {
 function route(path: string): { protocol: ClientProtocol; operation: Operation; pathModel?: string } | undefined {
   if (path === '/anthropic/v1/messages') return { protocol: 'anthropic', operation: 'messages' };
   if (path === '/openai/v1/chat/completions') return { protocol: 'openai', operation: 'chat_completions' };
+  if (path === '/openai/v1/responses') return { protocol: 'openai', operation: 'responses' };
+  if (path === '/openai/v1/responses/compact') return { protocol: 'openai', operation: 'responses_compact' };
   const bedrock = /^\/bedrock\/model\/([^/]+)\/([a-z-]+)$/.exec(path);
   const operation = bedrock ? BEDROCK_OPS[bedrock[2]] : undefined;
   if (bedrock && operation) return { protocol: 'bedrock', operation, pathModel: decodeURIComponent(bedrock[1]) };

@@ -8,7 +8,7 @@ import { queryLogs } from '../../proxy/logs/query.js';
 import { logPageJson } from '../../proxy/api/log-json.js';
 import type { LogRecord } from '../../proxy/logs/record.js';
 import { DATABASE_FILE } from '../../proxy/store/embedded.js';
-import { LOG_COLUMN_LIST, LOG_COLUMNS, logRecordValues, rowToLogRecord } from '../../proxy/store/log-columns.js';
+import { LOG_COLUMNS, logRecordValues, rowToLogRecord } from '../../proxy/store/log-columns.js';
 import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from '../../proxy/store/migrations.js';
 import { openStore } from '../../proxy/store/open.js';
 import { sqlJs } from '../../proxy/store/sqljs-runtime.js';
@@ -18,8 +18,11 @@ import { referenceRollup, storedRollup } from '../logs/rollup-reference.js';
 import { createSchema } from './pg-schema.js';
 
 const RECORDS = generateRecords(300, 2024);
-const LATER = generateRecords(40, 2025).map((r) => ({ ...r, id: `later-${r.id}` }));
-const INSERT = `INSERT INTO logs (${LOG_COLUMN_LIST}) VALUES (${LOG_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`;
+const LATER = generateRecords(40, 2025).map((r): LogRecord => ({ ...r, id: `later-${r.id}`, operation: 'responses' }));
+/** The columns the first release wrote: later versions add theirs by migration. */
+const V1_COLUMNS = LOG_COLUMNS.filter((c) => c.since === undefined);
+const INSERT = `INSERT INTO logs (${V1_COLUMNS.map((c) => `"${c.name}"`).join(', ')}) VALUES (${V1_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`;
+const v1Values = (r: LogRecord) => logRecordValues(r).filter((_, i) => LOG_COLUMNS[i].since === undefined);
 
 /** What a store written by the first release must answer once the current one has opened it. */
 async function assertMigrated(store: Store, indexes: string[]): Promise<void> {
@@ -35,6 +38,11 @@ async function assertMigrated(store: Store, indexes: string[]): Promise<void> {
     assert.deepEqual(page.logs.map((l) => l.id), referencePage(all, q).map((r) => r.id), qs);
     assert.deepEqual(page.stats, referenceSummary(all, q), qs);
   }
+  const [before, after] = await Promise.all(
+    [RECORDS[0].id, LATER[0].id].map(async (id) => (await queryLogs(store, parseLogQuery(new URLSearchParams({ request_id: RECORDS.concat(LATER).find((r) => r.id === id)!.requestId })), rowToLogRecord)).records.find((l) => l.id === id)),
+  );
+  assert.equal(before?.operation, undefined, 'a record from before version 4 has no operation');
+  assert.equal(after?.operation, 'responses', 'a later record keeps its operation');
 }
 
 test('an embedded store of schema version 1 migrates forward on open: new indexes, the rollup filled', async (t) => {
@@ -45,7 +53,7 @@ test('an embedded store of schema version 1 migrates forward on open: new indexe
   for (const sql of SQLITE_MIGRATIONS[0].statements) v1.run(sql);
   v1.run('INSERT INTO schema_migrations (version, applied_at) VALUES (1, 0)');
   for (const r of RECORDS) {
-    v1.run(INSERT, Object.fromEntries(logRecordValues(r).map((v, i) => [`$${i + 1}`, typeof v === 'boolean' ? Number(v) : v])));
+    v1.run(INSERT, Object.fromEntries(v1Values(r).map((v, i) => [`$${i + 1}`, typeof v === 'boolean' ? Number(v) : v])));
   }
   await writeFile(join(dir, DATABASE_FILE), v1.export());
   v1.close();
@@ -66,7 +74,7 @@ test('a PostgreSQL ledger of schema version 1 migrates forward: new indexes, the
   await schema.sql('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
   for (const sql of POSTGRES_MIGRATIONS[0].statements) await schema.sql(sql);
   await schema.sql('INSERT INTO schema_migrations (version) VALUES (1)');
-  for (const r of RECORDS) await schema.sql(INSERT, logRecordValues(r));
+  for (const r of RECORDS) await schema.sql(INSERT, v1Values(r));
 
   const store = await openStore({ url: schema.url, dataDir: '/unused' });
   t.after(async () => {

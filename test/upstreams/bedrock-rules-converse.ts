@@ -13,6 +13,12 @@ const ALTERNATE = 'A conversation must alternate between user and assistant role
 const TOOL_CONFIG_REQUIRED = 'The toolConfig field must be defined when using toolUse and toolResult content blocks.';
 const NO_STREAMING_TOOLS = "This model doesn't support tool use in streaming mode.";
 const TOOL_USE_ID = /^[a-zA-Z0-9_-]+$/;
+/** Tool names: AWS ToolSpecification and ToolUseBlock `name`, pattern ^[a-zA-Z0-9_-]{1,64}$. */
+const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+const MODEL_PREFIX = 'The model returned the following errors: ';
+
+/** The signature the loopback Bedrock signs its thinking with; Claude refuses a thinking block signed otherwise. */
+export const STANDIN_THINKING = { text: 'Thinking it over.', signature: 'c2lnbmF0dXJlLWJlZHJvY2stdGVzdA==' } as const;
 
 /** "This model doesn't support the toolConfig.toolChoice.any field. Remove toolConfig.toolChoice.any and try again." */
 const unsupportedField = (field: string): string => `This model doesn't support the ${field} field. Remove ${field} and try again.`;
@@ -26,7 +32,7 @@ function roleError(messages: readonly Json[]): string | undefined {
 }
 
 /** Smithy's field validation: 1-based `member` paths, all violations counted in one message. */
-function toolUseIdError(messages: readonly Json[]): string | undefined {
+function fieldError(body: Json, messages: readonly Json[]): string | undefined {
   const violations: string[] = [];
   messages.forEach((message, i) => {
     objects(message.content).forEach((block, j) => {
@@ -38,6 +44,23 @@ function toolUseIdError(messages: readonly Json[]): string | undefined {
         const at = `Value at 'messages.${i + 1}.member.content.${j + 1}.member.${kind}.toolUseId' failed to satisfy constraint: `;
         if (!TOOL_USE_ID.test(inner.toolUseId)) violations.push(`${at}Member must satisfy regular expression pattern: [a-zA-Z0-9_-]+`);
         if (inner.toolUseId.length > 64) violations.push(`${at}Member must have length less than or equal to 64`);
+      }
+    });
+  });
+  const tools = isObject(body.toolConfig) ? objects(body.toolConfig.tools) : [];
+  tools.forEach((tool, i) => {
+    const name = isObject(tool.toolSpec) ? tool.toolSpec.name : undefined;
+    // Smithy's pattern refusal, as for toolUse.name ("Value at 'messages.10.member.content.1.member.toolUse.name'
+    // failed to satisfy constraint: …", Bedrock, verbatim), at the tool spec's own path.
+    if (typeof name === 'string' && !TOOL_NAME.test(name)) {
+      violations.push(`Value at 'toolConfig.tools.${i + 1}.member.toolSpec.name' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_-]+`);
+    }
+  });
+  messages.forEach((message, i) => {
+    objects(message.content).forEach((block, j) => {
+      const name = isObject(block.toolUse) ? block.toolUse.name : undefined;
+      if (typeof name === 'string' && !TOOL_NAME.test(name)) {
+        violations.push(`Value at 'messages.${i + 1}.member.content.${j + 1}.member.toolUse.name' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_-]+`);
       }
     });
   });
@@ -88,6 +111,38 @@ function additionalFieldsError(body: Json, model: ConverseTraits): string | unde
   return `Malformed input request: ${extra.map((k) => `#: extraneous key [${k}] is not permitted`).join('')}, please reformat your input and try again.`;
 }
 
+/**
+ * Claude's own checks of extended thinking, which Converse passes through from `additionalModelRequestFields`:
+ * the budget (the InvokeModel wording), no forced tool use, a genuine signature on every thinking block, and a
+ * thinking block leading the last assistant turn of a tool loop (Anthropic's extended-thinking documentation).
+ */
+function thinkingError(body: Json, messages: readonly Json[], model: ConverseTraits): string | undefined {
+  const fields = isObject(body.additionalModelRequestFields) ? body.additionalModelRequestFields : undefined;
+  const thinking = fields !== undefined && isObject(fields.thinking) ? fields.thinking : undefined;
+  if (!model.reasoning || thinking?.type !== 'enabled') return undefined;
+  const budget = thinking.budget_tokens;
+  if (typeof budget !== 'number' || budget < 1024) return `${MODEL_PREFIX}thinking.enabled.budget_tokens: Input should be greater than or equal to 1024`;
+  const maxTokens = isObject(body.inferenceConfig) ? body.inferenceConfig.maxTokens : undefined;
+  if (typeof maxTokens === 'number' && budget >= maxTokens) return `${MODEL_PREFIX}\`max_tokens\` must be greater than \`thinking.budget_tokens\`.`;
+  const choice = isObject(body.toolConfig) && isObject(body.toolConfig.toolChoice) ? body.toolConfig.toolChoice : undefined;
+  if (choice !== undefined && ('any' in choice || 'tool' in choice)) return `${MODEL_PREFIX}Thinking may not be enabled when tool_choice forces tool use.`;
+  for (const [i, message] of messages.entries()) {
+    for (const [j, block] of objects(message.content).entries()) {
+      const text = isObject(block.reasoningContent) && isObject(block.reasoningContent.reasoningText) ? block.reasoningContent.reasoningText : undefined;
+      if (text !== undefined && text.signature !== STANDIN_THINKING.signature) return `${MODEL_PREFIX}messages.${i}.content.${j}: Invalid \`signature\` in \`thinking\` block`;
+    }
+  }
+  const lastAssistant = messages.map((m, i) => ({ m, i })).filter(({ m }) => m.role === 'assistant').at(-1);
+  if (lastAssistant === undefined) return undefined;
+  const content = objects(lastAssistant.m.content);
+  if (!content.some((b) => 'toolUse' in b) || 'reasoningContent' in (content[0] ?? {})) return undefined;
+  const found = 'toolUse' in (content[0] ?? {}) ? 'tool_use' : 'text';
+  return `${MODEL_PREFIX}messages.${lastAssistant.i}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${found}\`. `
+    + 'When `thinking` is enabled, a final `assistant` message must start with a thinking block (preceeding the lastmost set of `tool_use` and `tool_result` blocks). '
+    + 'We recommend you include thinking blocks from previous turns. To avoid this requirement, disable `thinking`. '
+    + 'Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking';
+}
+
 function hasToolBlocks(messages: readonly Json[]): boolean {
   return messages.some((m) => objects(m.content).some((b) => 'toolUse' in b || 'toolResult' in b));
 }
@@ -105,9 +160,10 @@ export function converseRefusal(streaming: boolean, body: unknown, model: Conver
   const toolConfig = isObject(body.toolConfig) ? body.toolConfig : undefined;
   return roleError(messages)
     ?? (toolConfig === undefined && hasToolBlocks(messages) ? TOOL_CONFIG_REQUIRED : undefined)
-    ?? toolUseIdError(messages)
+    ?? fieldError(body, messages)
     ?? (streaming && toolConfig !== undefined && !model.streamingToolUse ? NO_STREAMING_TOOLS : undefined)
     ?? (toolConfig === undefined ? undefined : toolChoiceError(toolConfig, model))
     ?? contentError(body, model)
-    ?? additionalFieldsError(body, model);
+    ?? additionalFieldsError(body, model)
+    ?? thinkingError(body, messages, model);
 }

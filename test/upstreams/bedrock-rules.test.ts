@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { refusal, type BedrockOperation } from './bedrock-rules.js';
 import { baseModelId } from './bedrock-models.js';
+import { STANDIN_THINKING } from './bedrock-rules-converse.js';
 
 const SONNET_4 = 'anthropic.claude-sonnet-4-20250514-v1:0';
 const SONNET_45 = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
@@ -22,6 +23,7 @@ const claude = (extra: Body = {}): Body => ({
 });
 const converse = (extra: Body = {}): Body => ({ messages: [user([{ text: 'hi' }])], inferenceConfig: { maxTokens: 512 }, ...extra });
 const toolConfig = { tools: [{ toolSpec: { name: 'get_time', inputSchema: { json: { type: 'object' } } } }] };
+const thinkingOn = { thinking: { type: 'enabled', budget_tokens: 2048 } };
 const toolTurns = (id: string, result: Body = {}): Body[] => [
   user([{ text: 'time?' }]),
   { role: 'assistant', content: [{ toolUse: { toolUseId: id, name: 'get_time', input: {} } }] },
@@ -125,6 +127,19 @@ const ROWS: readonly Row[] = [
     message: "This model doesn't support the reasoningContent field. Remove reasoningContent and try again." },
   { rule: 'a cache point on a model without prompt caching', operation: 'converse', model: MISTRAL, body: converse({ system: [{ text: 'rules' }, { cachePoint: { type: 'default' } }] }),
     message: "This model doesn't support the cachePoint field. Remove cachePoint and try again." },
+  { rule: 'a tool name outside [a-zA-Z0-9_-]', operation: 'converse', model: NOVA_PRO,
+    body: converse({ toolConfig: { tools: [{ toolSpec: { name: 'crm.lookup', inputSchema: { json: { type: 'object' } } } }] } }),
+    message: "1 validation error detected: Value at 'toolConfig.tools.1.member.toolSpec.name' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_-]+" },
+  { rule: 'thinking with a last tool turn that does not start with thinking', operation: 'converse', model: SONNET_4,
+    body: converse({ toolConfig, messages: toolTurns('call_1'), inferenceConfig: { maxTokens: 4096 }, additionalModelRequestFields: thinkingOn }),
+    message: `${MODEL}messages.1.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`tool_use\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block (preceeding the lastmost set of \`tool_use\` and \`tool_result\` blocks). We recommend you include thinking blocks from previous turns. To avoid this requirement, disable \`thinking\`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking` },
+  { rule: 'thinking with a thinking block signed elsewhere', operation: 'converse-stream', model: SONNET_4,
+    body: converse({ inferenceConfig: { maxTokens: 4096 }, additionalModelRequestFields: thinkingOn,
+      messages: [user([{ text: 'a' }]), { role: 'assistant', content: [{ reasoningContent: { reasoningText: { text: 'hm', signature: 'forged' } } }, { text: 'b' }] }, user([{ text: 'c' }])] }),
+    message: `${MODEL}messages.1.content.0: Invalid \`signature\` in \`thinking\` block` },
+  { rule: 'thinking with a forced tool choice', operation: 'converse', model: SONNET_4,
+    body: converse({ toolConfig: { ...toolConfig, toolChoice: { any: {} } }, inferenceConfig: { maxTokens: 4096 }, additionalModelRequestFields: thinkingOn }),
+    message: `${MODEL}Thinking may not be enabled when tool_choice forces tool use.` },
   { rule: 'a Claude-only additional field on Mistral', operation: 'converse', model: MISTRAL, body: converse({ additionalModelRequestFields: { thinking: { type: 'enabled', budget_tokens: 1024 } } }),
     message: 'Malformed input request: #: extraneous key [thinking] is not permitted, please reformat your input and try again.' },
 ];
@@ -156,6 +171,9 @@ describe('well-formed bodies pass', () => {
       messages: toolTurns('tooluse_abc-1', { status: 'success' }), inferenceConfig: { maxTokens: 64000 } })],
     ['Mistral Large 2407 with tools, not streaming', 'converse', MISTRAL, converse({ toolConfig: { ...toolConfig, toolChoice: { any: {} } }, messages: toolTurns('call_1'), inferenceConfig: { maxTokens: 8192 } })],
     ['Mistral Large 2407 streaming text', 'converse-stream', MISTRAL, converse()],
+    ['Claude thinking on Converse across a tool turn it signed', 'converse-stream', SONNET_4, converse({ toolConfig, inferenceConfig: { maxTokens: 4096 },
+      additionalModelRequestFields: thinkingOn, messages: toolTurns('call_1').map((m, i) => (i === 1 ? { ...m, content: [
+        { reasoningContent: { reasoningText: STANDIN_THINKING } }, ...(m.content as Body[])] } : m)) })],
     ['Nova Pro with an image, a status and a cache point', 'converse-stream', NOVA_PRO, converse({ toolConfig,
       messages: [user([{ text: 'look' }, { image: { format: 'png', source: { bytes: 'x' } } }, { cachePoint: { type: 'default' } }]), ...toolTurns('call_1', { status: 'error' }).slice(1)] })],
   ];

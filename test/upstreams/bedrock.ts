@@ -10,6 +10,7 @@ import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { delay } from './common.js';
 import { applicationProfileModel } from './bedrock-models.js';
 import { refusal, type BedrockOperation } from './bedrock-rules.js';
+import { STANDIN_THINKING } from './bedrock-rules-converse.js';
 import type { CloudWatchStandIn } from './cloudwatch.js';
 
 export type { BedrockOperation } from './bedrock-rules.js';
@@ -94,6 +95,8 @@ export interface BedrockReply {
   readonly outputTokens?: number;
   readonly cacheReadTokens?: number;
   readonly cacheWriteTokens?: number;
+  /** Converse only: end with this stop reason instead of end_turn / tool_use (e.g. max_tokens). */
+  readonly stopReason?: string;
 }
 
 export interface BedrockUpstreamOptions {
@@ -185,6 +188,7 @@ export function words(text: string): string[] {
 
 interface Plan {
   readonly text: string;
+  readonly stopReason?: string;
   readonly tool?: { readonly id: string; readonly name: string; readonly input: Readonly<Record<string, unknown>> };
   readonly usage: { input: number; output: number; cacheRead: number; cacheWrite: number };
 }
@@ -195,6 +199,7 @@ function plan(request: BedrockRecordedRequest, reply: BedrockReply): Plan {
   return {
     text,
     tool,
+    ...(reply.stopReason === undefined ? {} : { stopReason: reply.stopReason }),
     usage: {
       input: reply.inputTokens ?? Math.max(1, Math.ceil(request.body.length / 4)),
       output: reply.outputTokens ?? words(text).length,
@@ -205,7 +210,7 @@ function plan(request: BedrockRecordedRequest, reply: BedrockReply): Plan {
 }
 
 /** Claude asked to think answers with a signed thinking block first (Anthropic's extended-thinking response shape). */
-const THINKING = { text: 'Thinking it over.', signature: 'c2lnbmF0dXJlLWJlZHJvY2stdGVzdA==' };
+const THINKING = STANDIN_THINKING;
 
 function thinks(request: BedrockRecordedRequest): boolean {
   const thinking = request.json?.thinking as { type?: unknown } | undefined;
@@ -267,30 +272,50 @@ function converseUsage(p: Plan): Record<string, number> {
   };
 }
 
-function converseEvents(p: Plan): [string, Record<string, unknown>][] {
-  const events: [string, Record<string, unknown>][] = [
-    ['messageStart', { role: 'assistant' }],
-    ...words(p.text).map((w): [string, Record<string, unknown>] => ['contentBlockDelta', { contentBlockIndex: 0, delta: { text: w } }]),
-    ['contentBlockStop', { contentBlockIndex: 0 }],
-  ];
+/** Claude on Converse asked to think (`additionalModelRequestFields.thinking`) answers with a signed reasoning block first. */
+function converseThinks(request: BedrockRecordedRequest): boolean {
+  const fields = request.json?.additionalModelRequestFields as { thinking?: { type?: unknown } } | undefined;
+  return fields?.thinking?.type === 'enabled';
+}
+
+function converseStop(p: Plan): string {
+  return p.stopReason ?? (p.tool ? 'tool_use' : 'end_turn');
+}
+
+function converseEvents(p: Plan, thinking: boolean): [string, Record<string, unknown>][] {
+  const events: [string, Record<string, unknown>][] = [['messageStart', { role: 'assistant' }]];
+  if (thinking) {
+    events.push(
+      ['contentBlockDelta', { contentBlockIndex: 0, delta: { reasoningContent: { text: THINKING.text } } }],
+      ['contentBlockDelta', { contentBlockIndex: 0, delta: { reasoningContent: { signature: THINKING.signature } } }],
+      ['contentBlockStop', { contentBlockIndex: 0 }],
+    );
+  }
+  const text = thinking ? 1 : 0;
+  events.push(
+    ...words(p.text).map((w): [string, Record<string, unknown>] => ['contentBlockDelta', { contentBlockIndex: text, delta: { text: w } }]),
+    ['contentBlockStop', { contentBlockIndex: text }],
+  );
   if (p.tool) {
     const json = JSON.stringify(p.tool.input);
     const half = Math.ceil(json.length / 2);
+    const index = text + 1;
     events.push(
-      ['contentBlockStart', { contentBlockIndex: 1, start: { toolUse: { toolUseId: p.tool.id, name: p.tool.name } } }],
-      ['contentBlockDelta', { contentBlockIndex: 1, delta: { toolUse: { input: json.slice(0, half) } } }],
-      ['contentBlockDelta', { contentBlockIndex: 1, delta: { toolUse: { input: json.slice(half) } } }],
-      ['contentBlockStop', { contentBlockIndex: 1 }],
+      ['contentBlockStart', { contentBlockIndex: index, start: { toolUse: { toolUseId: p.tool.id, name: p.tool.name } } }],
+      ['contentBlockDelta', { contentBlockIndex: index, delta: { toolUse: { input: json.slice(0, half) } } }],
+      ['contentBlockDelta', { contentBlockIndex: index, delta: { toolUse: { input: json.slice(half) } } }],
+      ['contentBlockStop', { contentBlockIndex: index }],
     );
   }
-  events.push(['messageStop', { stopReason: p.tool ? 'tool_use' : 'end_turn' }], ['metadata', { usage: converseUsage(p), metrics: { latencyMs: 5 } }]);
+  events.push(['messageStop', { stopReason: converseStop(p) }], ['metadata', { usage: converseUsage(p), metrics: { latencyMs: 5 } }]);
   return events;
 }
 
-function converseAnswer(p: Plan): Record<string, unknown> {
+function converseAnswer(p: Plan, thinking: boolean): Record<string, unknown> {
   const content: Record<string, unknown>[] = [{ text: p.text }];
+  if (thinking) content.unshift({ reasoningContent: { reasoningText: { text: THINKING.text, signature: THINKING.signature } } });
   if (p.tool) content.push({ toolUse: { toolUseId: p.tool.id, name: p.tool.name, input: p.tool.input } });
-  return { output: { message: { role: 'assistant', content } }, stopReason: p.tool ? 'tool_use' : 'end_turn', usage: converseUsage(p), metrics: { latencyMs: 5 } };
+  return { output: { message: { role: 'assistant', content } }, stopReason: converseStop(p), usage: converseUsage(p), metrics: { latencyMs: 5 } };
 }
 
 async function stream(res: Response, frames: Uint8Array[], reply: BedrockReply): Promise<void> {
@@ -326,13 +351,13 @@ async function answer(request: BedrockRecordedRequest, reply: BedrockReply, opti
   }
   switch (request.operation) {
     case 'converse': {
-      const body = JSON.stringify(converseAnswer(p));
+      const body = JSON.stringify(converseAnswer(p, converseThinks(request)));
       res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': 'req-converse' });
       res.end(body);
       return;
     }
     case 'converse-stream':
-      return stream(res, converseEvents(p).map(([type, payload]) => frame(type, payload)), reply);
+      return stream(res, converseEvents(p, converseThinks(request)).map(([type, payload]) => frame(type, payload)), reply);
     case 'invoke': {
       const body = claude ? anthropicMessage(p, request.modelId, thinks(request)) : { outputs: [{ text: p.text, stop_reason: 'stop' }] };
       res.writeHead(200, {

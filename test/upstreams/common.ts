@@ -50,6 +50,8 @@ export interface ReplyScript {
   readonly cacheReadTokens?: number;
   readonly cacheWrite5mTokens?: number;
   readonly cacheWrite1hTokens?: number;
+  /** OpenAI Responses only: how many of the output tokens were reasoning (reported in `output_tokens_details`). */
+  readonly reasoningTokens?: number;
   /** Also answer with a tool call. */
   readonly toolUse?: { readonly name: string; readonly input: Readonly<Record<string, unknown>> };
   /**

@@ -1,4 +1,5 @@
-// A loopback OpenAI Chat Completions API: JSON and SSE (`data:` chunks, `[DONE]`, usage chunk on request), errors, models.
+// A loopback OpenAI API: Chat Completions as JSON and SSE (`data:` chunks, `[DONE]`, usage chunk on request), the
+// Responses API and its compaction (openai-responses.ts), errors, models.
 import type http from 'node:http';
 import {
   beforeHeaders,
@@ -14,6 +15,7 @@ import {
   type ReplyScript,
   type TestUpstream,
 } from './common.js';
+import { answerCompaction, answerResponse } from './openai-responses.js';
 
 export type { RecordedRequest, ReplyScript, TestUpstream } from './common.js';
 
@@ -68,6 +70,8 @@ export function startOpenAIUpstream(options: OpenAIUpstreamOptions = {}): Promis
     }
     const route = `${request.method} ${request.path}`;
     if (route === 'POST /v1/chat/completions') return answerCompletion(request, reply, res, serial);
+    if (route === 'POST /v1/responses') return answerResponse(request, reply, res, serial);
+    if (route === 'POST /v1/responses/compact') return answerCompaction(request, reply, res, serial);
     if (route === 'GET /v1/models') {
       sendJson(res, 200, { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 1_715_367_049, owned_by: 'system' })) });
       return;

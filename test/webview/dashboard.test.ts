@@ -159,8 +159,13 @@ describe('dashboard in a browser', () => {
     const detail = page.locator('.log-detail');
     await detail.locator('.routing-decision').waitFor();
     assert.match((await detail.textContent()) ?? '', /Candidates: bedrock-claude, bedrock-mistral/);
+    assert.match((await detail.textContent()) ?? '', /Routeanthropic messages \(stream\)/, 'the route names the operation');
     assert.equal(await detail.locator('.excluded li').textContent(), 'bedrock-mistral: rate limit: 60 requests per 1m reached (Bedrock ThrottlingException)');
     await shoot('live');
+  });
+
+  test('the live tab says nothing about dropped records while none were dropped', async () => {
+    assert.equal(await page.locator('.live-dropped').isVisible(), false);
   });
 
   test('the filter box narrows the table', async () => {
@@ -259,5 +264,33 @@ describe('dashboard in a browser without a session', () => {
       await browser.close();
       await server.close();
     }
+  });
+});
+
+describe('dashboard when the record cap has dropped older requests', () => {
+  let browser: Browser;
+  let server: FixtureServer;
+
+  before(async () => {
+    const dropped = { count: 1_234_567, before: '2025-11-20T08:15:00.000Z' };
+    server = await startFixtureServer({ ...fixture, logs: { ...fixture.logs, dropped } }, await buildDashboardBundle());
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('the live tab says how many older requests were dropped and from when, and that totals still count them', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${server.url}/ui#token=${LOGIN_TOKEN}`);
+    await page.locator('vscode-tab-header', { hasText: 'Live requests' }).click();
+    const note = page.locator('.live-dropped');
+    await note.waitFor();
+    assert.equal(
+      await note.textContent(),
+      '1,234,567 older requests were dropped from the log (logging.max_records); records before 2025-11-20 08:15 UTC are no longer listed. Totals and budgets still count them.',
+    );
   });
 });

@@ -10,7 +10,7 @@ const DEFAULT_MAX_OUTPUT = 4096;
 
 function maxOutputTokens(request: ClientRequest): number {
   const body = request.body;
-  const candidates = [body.max_tokens, body.max_completion_tokens, (body.inferenceConfig as { maxTokens?: unknown } | undefined)?.maxTokens];
+  const candidates = [body.max_tokens, body.max_completion_tokens, body.max_output_tokens, (body.inferenceConfig as { maxTokens?: unknown } | undefined)?.maxTokens];
   // Routes that pass bodies through unvalidated (Bedrock invoke) may carry absurd values: cap them so
   // the exact estimate cannot overflow.
   for (const value of candidates) {

@@ -60,6 +60,7 @@ function buildRecord(ctx: RequestContext, attempt: Attempt | undefined, number: 
     attempt: number,
     timestamp: attempt?.startedAt ?? ctx.receivedAt,
     route: ctx.request.protocol,
+    operation: ctx.route.operation,
     providerType: target?.type,
     providerConfigId: target?.id,
     accountId: target?.accountId ?? ctx.plan?.account.id,

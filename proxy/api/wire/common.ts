@@ -6,6 +6,19 @@ export type TierKind = 'customer' | 'team' | 'virtual_key' | 'provider_config';
 /** The client protocol a request used (its route prefix). */
 export type ClientProtocol = 'anthropic' | 'openai' | 'bedrock';
 
+/** What a request asked for on its route: `messages`, `count_tokens` (Anthropic); `chat_completions`,
+ * `responses`, `responses_compact` (OpenAI); `converse`, `converse_stream`, `invoke`, `invoke_stream` (Bedrock). */
+export type ClientOperation =
+  | 'messages'
+  | 'count_tokens'
+  | 'chat_completions'
+  | 'responses'
+  | 'responses_compact'
+  | 'converse'
+  | 'converse_stream'
+  | 'invoke'
+  | 'invoke_stream';
+
 /** A provider config's upstream. */
 export type ProviderType = 'bedrock' | 'anthropic' | 'openai';
 

@@ -3,7 +3,7 @@
 // It imports nothing from the engine (the layering lint enforces it): api/ converts domain values to these shapes,
 // and the extension, the dashboard and the CLI read them. One convention: snake_case keys, money in decimal US
 // dollars exact to the micro-dollar, instants as ISO 8601 UTC.
-export type { CacheStatus, ClientProtocol, Dollars, IsoTime, ProviderType, TierKind } from './common.js';
+export type { CacheStatus, ClientOperation, ClientProtocol, Dollars, IsoTime, ProviderType, TierKind } from './common.js';
 export type { BudgetsJson, BudgetTierJson, PaceBasis, RunwayJson } from './budgets.js';
 export type { ApiErrorJson } from './errors.js';
 export type { GuardPauseJson, GuardResumeJson, GuardsJson } from './guards.js';

@@ -1,5 +1,5 @@
 // GET /api/logs, GET /api/logs/stats and the WebSocket `log` message: request log records and their totals.
-import type { CacheStatus, ClientProtocol, Dollars, IsoTime, ProviderType } from './common.js';
+import type { CacheStatus, ClientOperation, ClientProtocol, Dollars, IsoTime, ProviderType } from './common.js';
 
 /** Itemised cost; `cache_write` is the 5-minute plus the 1-hour writes. */
 export interface CostJson {
@@ -19,6 +19,8 @@ export interface LogJson {
   readonly attempt: number;
   readonly timestamp: IsoTime;
   readonly route: ClientProtocol;
+  /** What the client asked for on that route; null on records written before it was kept. */
+  readonly operation: ClientOperation | null;
   readonly provider_type: ProviderType | null;
   readonly provider_config_id: string | null;
   readonly account_id: string | null;
@@ -78,6 +80,8 @@ export interface LogPageJson {
   readonly logs: readonly LogJson[];
   readonly pagination: { readonly total_count: number; readonly limit: number; readonly offset: number };
   readonly stats: LogSummaryJson;
+  /** Records the embedded store's logging.max_records dropped: how many, and the instant before which none are listed. */
+  readonly dropped?: { readonly count: number; readonly before: IsoTime };
 }
 
 export type StatsInterval = 'minute' | 'hour' | 'day';

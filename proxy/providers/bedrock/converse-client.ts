@@ -1,4 +1,5 @@
-// Anthropic and OpenAI clients served through Converse: translate the request, call, translate the answer or stream.
+// Anthropic and OpenAI (chat and Responses) clients served through Converse: translate the request, call, translate the
+// answer or stream.
 import { randomUUID } from 'node:crypto';
 import {
   ConverseCommand,
@@ -19,6 +20,10 @@ import { AnthropicStreamTranslator } from './stream-anthropic.js';
 import { OpenAIStreamTranslator } from './stream-openai.js';
 import { anthropicToConverse, converseToAnthropic } from './translate-anthropic.js';
 import { converseToOpenAI, openaiToConverse } from './translate-openai.js';
+import { converseToResponses, itemId } from './responses-output.js';
+import { ToolNames } from './responses-tools.js';
+import { ResponsesStreamTranslator } from './stream-responses.js';
+import { responsesToConverse } from './translate-responses.js';
 
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
 
@@ -37,10 +42,30 @@ interface StreamTranslator {
   readonly complete: boolean;
   push(event: ConverseStreamOutput): string;
   finish(): string;
+  /** The protocol's own terminal event for a stream that broke after it started (Responses: response.failed). */
+  fail?(message: string, code: string): string;
+}
+
+/** The Responses error code for a failed call. */
+function responsesErrorCode(status: number): string {
+  return status === 429 ? 'rate_limit_exceeded' : 'server_error';
 }
 
 function dialect(exchange: BedrockExchange): ClientDialect {
   const created = Math.floor(exchange.now / 1000);
+  if (exchange.request.protocol === 'openai' && exchange.request.operation === 'responses') {
+    // Tool names are mapped per request: the translation learns them and the answer names them back.
+    const names = new ToolNames();
+    const envelope = { id: itemId('resp'), createdAt: created, body: exchange.request.body };
+    return {
+      id: envelope.id,
+      toConverse: (body, modelId, adapt) => responsesToConverse(body, modelId, adapt, names),
+      answer: (output, model) => converseToResponses(output, envelope, model, names),
+      translator: (model) => new ResponsesStreamTranslator(envelope, model, names),
+      // Unused in practice: the translator ends a broken stream with its own response.failed event.
+      errorEvent: openaiStreamErrorEvent,
+    };
+  }
   if (exchange.request.protocol === 'openai') {
     const id = `chatcmpl-${randomUUID().replace(/-/g, '')}`;
     const includeUsage = (exchange.request.body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
@@ -133,7 +158,7 @@ export async function converseForClient(exchange: BedrockExchange): Promise<Upst
   } catch (err) {
     const failure = exchange.signal.failure(err, { ...exchange.call, modelId: servedModel });
     const type = anthropicTypeFor(failure);
-    await sink.write(d.errorEvent(failure.message, type));
+    await sink.write(translator.fail?.(failure.message, responsesErrorCode(failure.status)) ?? d.errorEvent(failure.message, type));
     sink.end();
     return { status: 200, usage: translator.usage, servedModel, stopReason: translator.stopReason, error: { type, message: failure.message }, adaptations };
   }

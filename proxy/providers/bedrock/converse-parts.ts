@@ -1,6 +1,6 @@
 // Converse building blocks shared by the Anthropic and OpenAI translations: images, documents, tools, stop reasons.
 import type { DocumentType } from '@smithy/types';
-import type { ContentBlock, DocumentFormat, ImageFormat, StopReason, Tool } from '@aws-sdk/client-bedrock-runtime';
+import type { ContentBlock, DocumentFormat, ImageFormat, Message, StopReason, Tool } from '@aws-sdk/client-bedrock-runtime';
 import { GatewayError } from '../../core/errors.js';
 
 /** A request the translation cannot express in Converse: 400 naming what and why. */
@@ -10,6 +10,23 @@ export function untranslatable(what: string, why: string): GatewayError {
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A string field of the client's body, or a 400 naming where it was expected. */
+export function stringAt(value: unknown, where: string): string {
+  if (typeof value !== 'string') throw untranslatable(where, 'it is not a string');
+  return value;
+}
+
+/** An inline `data:<media type>;base64,<data>` URL, the only way Converse takes client images and files. */
+export const DATA_URL = /^data:([^;,]+);base64,(.*)$/s;
+
+/** Appends content to the conversation, merging into the previous message when the role repeats (Converse alternates). */
+export function appendTurn(messages: Message[], role: 'user' | 'assistant', content: ContentBlock[]): void {
+  if (content.length === 0) return;
+  const last = messages[messages.length - 1];
+  if (last !== undefined && last.role === role) last.content = [...(last.content ?? []), ...content];
+  else messages.push({ role, content });
 }
 
 const IMAGE_FORMATS: Readonly<Record<string, ImageFormat>> = {

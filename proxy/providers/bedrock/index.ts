@@ -1,10 +1,12 @@
-// The Bedrock provider: Claude via InvokeModel for Anthropic clients, Converse for everything translated, native pass-through.
+// The Bedrock provider: Claude via InvokeModel for Anthropic clients, Converse for everything translated (chat, Responses
+// and its compaction), native pass-through.
 import type { ProviderConfig } from '../../config/types.js';
 import type { Clock } from '../../core/clock.js';
 import { systemClock } from '../../core/clock.js';
 import type { ClientRequest, LearnedChange, Provider, ProviderTarget, ResponseSink, SendOptions, UpstreamOutcome } from '../types.js';
 import { CallSignal, InferenceProfiles, type BedrockExchange, type ProviderLog } from './call.js';
 import { BedrockClientPool } from './client.js';
+import { compactConversation } from './compact.js';
 import { converseForClient } from './converse-client.js';
 import { callSettings, credentialProblem } from './credentials.js';
 import { bedrockGatewayError } from './errors.js';
@@ -26,6 +28,7 @@ export interface BedrockProviderOptions {
 }
 
 const BEDROCK_OPERATIONS = new Set(['converse', 'converse_stream', 'invoke', 'invoke_stream']);
+const OPENAI_OPERATIONS = new Set(['chat_completions', 'responses', 'responses_compact']);
 
 export class BedrockProvider implements Provider {
   private readonly env: NodeJS.ProcessEnv;
@@ -51,7 +54,7 @@ export class BedrockProvider implements Provider {
       case 'anthropic':
         return request.operation === 'messages' ? null : `provider config ${target.id} (bedrock) does not serve ${request.operation}`;
       case 'openai':
-        return request.operation === 'chat_completions' ? null : `provider config ${target.id} (bedrock) does not serve ${request.operation}`;
+        return OPENAI_OPERATIONS.has(request.operation) ? null : `provider config ${target.id} (bedrock) does not serve ${request.operation}`;
       case 'bedrock':
         if (!BEDROCK_OPERATIONS.has(request.operation)) return `provider config ${target.id} (bedrock) does not serve ${request.operation}`;
         // InvokeModel bodies are model-specific: only a model of the same family understands the client's body.
@@ -84,6 +87,7 @@ export class BedrockProvider implements Provider {
     try {
       if (request.protocol === 'bedrock') return await bedrockNative(exchange);
       if (request.protocol === 'anthropic' && isClaudeModel(target.model)) return await invokeClaude(exchange);
+      if (request.operation === 'responses_compact') return await compactConversation(exchange);
       return await converseForClient(exchange);
     } finally {
       signal.dispose();

@@ -11,7 +11,7 @@ import type {
 } from '@aws-sdk/client-bedrock-runtime';
 import type { Usage } from '../../core/usage.js';
 import { ZERO_USAGE } from '../../core/usage.js';
-import { imageBlock, isRecord, openaiFinishReason, toolSpec, untranslatable } from './converse-parts.js';
+import { appendTurn as append, DATA_URL, imageBlock, isRecord, openaiFinishReason, stringAt as text, toolSpec, untranslatable } from './converse-parts.js';
 import type { ConverseAnswer } from './translate-anthropic.js';
 import { converseUsage, openaiUsageObject } from './usage.js';
 
@@ -19,11 +19,6 @@ import { converseUsage, openaiUsageObject } from './usage.js';
 const IGNORED_FIELDS = new Set(['model', 'stream', 'stream_options', 'messages', 'tools', 'tool_choice', 'temperature',
   'top_p', 'max_tokens', 'max_completion_tokens', 'stop', 'n', 'user', 'parallel_tool_calls', 'store', 'metadata',
   'service_tier']);
-
-function text(value: unknown, where: string): string {
-  if (typeof value !== 'string') throw untranslatable(where, 'it is not a string');
-  return value;
-}
 
 /** Text of a system/developer/tool message: a string or a list of text parts. */
 function plainText(content: unknown, where: string): string {
@@ -36,8 +31,6 @@ function plainText(content: unknown, where: string): string {
     })
     .join('');
 }
-
-const DATA_URL = /^data:([^;,]+);base64,(.*)$/s;
 
 function userPart(part: unknown): ContentBlock {
   if (!isRecord(part)) throw untranslatable('a content part', 'it is not an object');
@@ -65,14 +58,6 @@ function toolCalls(raw: unknown): ContentBlock[] {
     }
     return { toolUse: { toolUseId: text(call.id, 'a tool call id'), name: text(call.function.name, 'a tool call name'), input: input as DocumentType } };
   });
-}
-
-/** Appends content to the conversation, merging into the previous message when the role repeats (Converse alternates). */
-function append(messages: Message[], role: 'user' | 'assistant', content: ContentBlock[]): void {
-  if (content.length === 0) return;
-  const last = messages[messages.length - 1];
-  if (last !== undefined && last.role === role) last.content = [...(last.content ?? []), ...content];
-  else messages.push({ role, content });
 }
 
 function tools(raw: unknown): Tool[] | undefined {

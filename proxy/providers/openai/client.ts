@@ -1,4 +1,4 @@
-// The connection to OpenAI Chat Completions upstreams (keep-alive pools per origin).
+// The connection to OpenAI upstreams (Chat Completions and Responses) (keep-alive pools per origin).
 import { HttpUpstreamClient } from '../http/client.js';
 
 /** What `base_url` defaults to, as in OpenAI's own SDK (it includes `/v1`). */

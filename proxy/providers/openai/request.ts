@@ -1,5 +1,5 @@
-// Builds the OpenAI upstream request from a client's Chat Completions request: path, headers, body bytes.
-import type { ClientRequest, ProviderTarget } from '../types.js';
+// Builds the OpenAI upstream request from a client's Chat Completions or Responses request: path, headers, body bytes.
+import type { ClientRequest, Operation, ProviderTarget } from '../types.js';
 import { upstreamBody } from '../http/body.js';
 import { upstreamPath, type Endpoint } from '../http/endpoint.js';
 import type { UpstreamCall } from '../http/forward.js';
@@ -7,6 +7,17 @@ import { forwardableHeaders } from '../http/headers.js';
 
 /** Headers tied to the client's own OpenAI credential; the target's key decides organisation and project. */
 const CLIENT_ACCOUNT_HEADERS: ReadonlySet<string> = new Set(['openai-organization', 'openai-project']);
+
+/** The path under `base_url` (which ends in `/v1`) of each operation the provider serves. */
+const PATHS: Partial<Record<Operation, string>> = {
+  chat_completions: '/chat/completions',
+  responses: '/responses',
+  responses_compact: '/responses/compact',
+};
+
+export function openaiPath(operation: Operation): string | undefined {
+  return PATHS[operation];
+}
 
 export interface OpenAICall extends UpstreamCall {
   /** True when the gateway added `stream_options.include_usage`: the usage chunk is then not the client's to see. */
@@ -20,14 +31,14 @@ export function clientWantsStreamUsage(body: Readonly<Record<string, unknown>>):
 }
 
 /**
- * Streams always ask for usage (the gateway bills from it); everything else in the body is the client's,
- * byte for byte when the model already matches and usage was already requested.
+ * Chat Completions streams always ask for usage (the gateway bills from it; Responses streams carry it in their
+ * final event unasked); everything else in the body is the client's, byte for byte when the model already matches
+ * and usage was already requested.
  */
 export function buildOpenAICall(request: ClientRequest, target: ProviderTarget, endpoint: Endpoint): OpenAICall {
-  if (request.operation !== 'chat_completions') {
-    throw new Error(`the openai provider cannot serve operation ${request.operation}`);
-  }
-  const usageInjected = request.stream && !clientWantsStreamUsage(request.body);
+  const path = openaiPath(request.operation);
+  if (path === undefined) throw new Error(`the openai provider cannot serve operation ${request.operation}`);
+  const usageInjected = request.operation === 'chat_completions' && request.stream && !clientWantsStreamUsage(request.body);
   const overrides: Record<string, unknown> = { model: target.model };
   if (usageInjected) {
     const existing = typeof request.body.stream_options === 'object' && request.body.stream_options !== null
@@ -40,7 +51,7 @@ export function buildOpenAICall(request: ClientRequest, target: ProviderTarget, 
   if (target.resolvedApiKey !== undefined) headers.authorization = `Bearer ${target.resolvedApiKey}`;
   return {
     origin: endpoint.origin,
-    path: upstreamPath(endpoint, '/chat/completions', request.query),
+    path: upstreamPath(endpoint, path, request.query),
     headers,
     body: upstreamBody(request.body, request.raw, overrides),
     model: target.model,

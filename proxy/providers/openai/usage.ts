@@ -8,7 +8,8 @@ export interface OpenAIUsageFields {
   readonly prompt_tokens_details?: { readonly cached_tokens?: number | null } | null;
 }
 
-function count(value: unknown): number {
+/** A token count from an upstream usage field: a non-negative integer, 0 for anything else. */
+export function tokenCount(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.trunc(value) : 0;
 }
 
@@ -16,11 +17,11 @@ function count(value: unknown): number {
 export function openaiUsage(raw: unknown): Usage | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const fields = raw as OpenAIUsageFields;
-  const prompt = count(fields.prompt_tokens);
-  const cached = Math.min(prompt, count(fields.prompt_tokens_details?.cached_tokens));
+  const prompt = tokenCount(fields.prompt_tokens);
+  const cached = Math.min(prompt, tokenCount(fields.prompt_tokens_details?.cached_tokens));
   return {
     inputTokens: prompt - cached,
-    outputTokens: count(fields.completion_tokens),
+    outputTokens: tokenCount(fields.completion_tokens),
     cacheReadTokens: cached,
     cacheWrite5mTokens: 0,
     cacheWrite1hTokens: 0,

@@ -53,9 +53,20 @@ export async function run(): Promise<void> {
     assert.equal(env.ANTHROPIC_API_KEY, undefined, 'no key is set yet');
   });
 
-  await test('all six commands are registered', async () => {
+  await test('all seven commands are registered', async () => {
     const all = new Set(await vscode.commands.getCommands(true));
-    for (const c of ['spendgate.openDashboard', 'spendgate.restartGateway', 'spendgate.showLogs', 'spendgate.setVirtualKey', 'spendgate.copyClientEnv', 'spendgate.createConfig']) assert.ok(all.has(c), c);
+    for (const c of ['spendgate.openDashboard', 'spendgate.restartGateway', 'spendgate.showLogs', 'spendgate.setVirtualKey', 'spendgate.copyClientEnv', 'spendgate.copyCodexConfig', 'spendgate.createConfig']) assert.ok(all.has(c), c);
+  });
+
+  await test('"Copy Codex Config" puts a Codex provider block for this gateway on the clipboard', async () => {
+    const block = await vscode.commands.executeCommand<string>('spendgate.copyCodexConfig');
+    assert.match(block, /^model_provider = "spendgate"$/m);
+    assert.match(block, /^\[model_providers\.spendgate\]$/m);
+    assert.ok(block.includes(`base_url = "http://127.0.0.1:${port}/openai/v1"`), block);
+    assert.match(block, /^wire_api = "responses"$/m);
+    // The variable terminals already carry the virtual key in.
+    assert.match(block, /^env_key = "OPENAI_API_KEY"$/m);
+    assert.equal(await vscode.env.clipboard.readText(), block);
   });
 
   await test('a broken bifrost.yaml is reported at its line and column, and fixing it clears the problem', async () => {
