@@ -1,5 +1,6 @@
 // Management routes under /api (admin token or dashboard session required; checked by the caller).
 import type { AlertStatus } from '../alerts/alerter.js';
+import type { ConfigStatus } from '../config/types.js';
 import { GatewayError } from '../core/errors.js';
 import { parseLogFilter, parseLogQuery, LogFilterError } from '../logs/filters.js';
 import { cacheReport } from '../insights/cache-report.js';
@@ -20,7 +21,6 @@ import { cacheReportJson } from './insights-view.js';
 import { logPageJson } from './log-json.js';
 import { rateLimitsJson } from './rate-limits-view.js';
 import { statsJson } from './stats-view.js';
-import type { ConfigStatus } from '../server/config-reloader.js';
 import { alertStatusJson, configStatusJson } from './status-view.js';
 import type { ApiPostResponses, ApiResponses, BudgetsJson } from './wire/index.js';
 

@@ -1,7 +1,7 @@
 // GET /api/status's config and alerts sections, the body of POST /api/config/reload and the WebSocket `config`
 // message: the reloader's and the alerter's state on the wire.
 import type { AlertStatus } from '../alerts/alerter.js';
-import type { ConfigStatus } from '../server/config-reloader.js';
+import type { ConfigStatus } from '../config/types.js';
 import type { AlertStatusJson, ConfigStatusJson } from './wire/index.js';
 
 export function configStatusJson(s: ConfigStatus): ConfigStatusJson {

@@ -212,6 +212,15 @@ export interface ConfigProblem {
   readonly message: string;
 }
 
+/** The outcome of the last load or reload of the served file (api/status-view.ts puts it on the wire). */
+export interface ConfigStatus {
+  readonly path: string;
+  /** When the served config was loaded, ms since the epoch (a rejected edit keeps the served config's time). */
+  readonly loadedAt: number;
+  readonly ok: boolean;
+  readonly problems: readonly ConfigProblem[];
+}
+
 export type LoadResult =
   | { readonly ok: true; readonly config: Config; readonly warnings: readonly ConfigProblem[] }
   | { readonly ok: false; readonly problems: readonly ConfigProblem[] };

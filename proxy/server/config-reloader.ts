@@ -1,21 +1,12 @@
 // The served config's lifecycle after start: a valid edit swaps in whole (counters kept), an invalid one is reported
 // and the previous config keeps serving; either way live clients hear the new status.
-import type { Config, ConfigProblem, LoadResult } from '../config/types.js';
+import type { Config, ConfigProblem, ConfigStatus, LoadResult } from '../config/types.js';
 import { loadConfigFile } from '../config/load.js';
 import { KeyRing } from '../governance/keys.js';
 import { buildPriceBook, type PriceBook } from '../pricing/catalog.js';
 import type { EventLog } from '../api/services.js';
 import type { BudgetsPush } from './budgets-push.js';
 import type { Engine } from './engine.js';
-
-/** The outcome of the last config (re)load (api/status-view.ts puts it on the wire). */
-export interface ConfigStatus {
-  readonly path: string;
-  /** When the served config was loaded, ms since the epoch (a rejected edit keeps the served config's time). */
-  readonly loadedAt: number;
-  readonly ok: boolean;
-  readonly problems: readonly ConfigProblem[];
-}
 
 /** The config a gateway starts with; an invalid one stops the start with every problem at its line. */
 export async function loadFirstConfig(path: string, log: EventLog): Promise<{ config: Config; status: ConfigStatus }> {

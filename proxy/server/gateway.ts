@@ -1,4 +1,5 @@
 // The composition root: opens the store, builds the engine for the config, serves it, reloads, shuts down in order.
+import type { ConfigStatus } from '../config/types.js';
 import type { ConfigWatcher } from '../config/watch.js';
 import { watchConfig } from '../config/watch.js';
 import { systemClock } from '../core/clock.js';
@@ -13,7 +14,7 @@ import type { BudgetsPayload, Services } from '../api/services.js';
 import { AdminAuth, DASHBOARD_PROTOCOL } from './admin-auth.js';
 import { ensureDataDir, loadOrCreateAdminToken } from './admin-token.js';
 import { BudgetsPush } from './budgets-push.js';
-import { ConfigReloader, loadFirstConfig, type ConfigStatus } from './config-reloader.js';
+import { ConfigReloader, loadFirstConfig } from './config-reloader.js';
 import { Dispatcher } from './dispatch.js';
 import { Engine, type GatewayDeps } from './engine.js';
 import { createDualServer, listenOn, type DualServer } from './listen.js';

@@ -10,7 +10,7 @@ import { seededRng } from '../../proxy/routing/weighted.js';
 import { startGateway, type RunningGateway } from '../../proxy/server/gateway.js';
 import { resolveServeOptions } from '../../proxy/server/options.js';
 import type { BudgetTierJson, LogPageJson, ProviderRoutingJson, RateLimitJson } from '../../proxy/api/wire/index.js';
-import type { ConfigStatus } from '../../proxy/server/config-reloader.js';
+import type { ConfigStatus } from '../../proxy/config/types.js';
 import { startAnthropicUpstream, type ReplyScript, type TestUpstream } from '../upstreams/anthropic.js';
 
 export const CLAUDE_MODEL = 'claude-e2e-sonnet';
