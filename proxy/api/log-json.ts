@@ -3,6 +3,7 @@ import { recordTotalTokens } from '../logs/filters.js';
 import type { LogPage } from '../logs/query.js';
 import type { LogRecord } from '../logs/record.js';
 import { microsToDollars } from '../pricing/money.js';
+import { logSummaryJson } from './stats-view.js';
 import type { LogJson, LogPageJson } from './wire/index.js';
 
 export interface JsonOptions {
@@ -73,7 +74,7 @@ export function logPageJson(page: LogPage): LogPageJson {
   return {
     logs: page.records.map((r) => logRecordToJson(r)),
     pagination: { total_count: page.totalCount, limit: page.limit, offset: page.offset },
-    stats: page.stats,
+    stats: logSummaryJson(page.stats),
     ...(page.dropped !== undefined && { dropped: { count: page.dropped.count, before: new Date(page.dropped.beforeMs).toISOString() } }),
   };
 }

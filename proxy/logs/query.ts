@@ -3,10 +3,10 @@ import type { LogFilter, LogQuery } from './filters.js';
 import type { LogRecord } from './record.js';
 import { fetchPage } from './page.js';
 import type { SqlDialect } from './sql.js';
-import { filteredTotals, type LogSummary } from './summary.js';
+import { filteredTotals, type LogSums } from './summary.js';
 import { DROPPED_LOGS, droppedLogs } from '../store/log-cap.js';
 
-export { summarizeLogs, type LogSummary } from './summary.js';
+export { summarizeLogs, type LogSums } from './summary.js';
 
 /** The part of the store the log API reads through (the store's `Store` satisfies it). */
 export interface LogSource {
@@ -23,7 +23,8 @@ export interface LogPage {
   readonly totalCount: number;
   readonly limit: number;
   readonly offset: number;
-  readonly stats: LogSummary;
+  /** Totals over the whole filtered set (records the cap dropped included, where the rollup can count them). */
+  readonly stats: LogSums;
   /**
    * Present once the embedded store's record cap (logging.max_records) has dropped records: how many, and the time
    * (epoch ms) before which records are no longer listed. `stats` still counts them; `totalCount` does not.
@@ -50,13 +51,13 @@ export async function queryLogs(store: LogSource, q: LogQuery, toRecord: LogRowM
   const reachesDropped = dropped !== undefined && (filter.startTime === undefined || filter.startTime < dropped.before);
   const listed = reachesDropped ? { ...q, startTime: dropped.before } : q;
   const kept = reachesDropped ? await filteredTotals(store, filterOf(listed)) : totals;
-  const rows = await fetchPage(store, listed, kept.summary.total_requests, kept.slices);
+  const rows = await fetchPage(store, listed, kept.sums.requests, kept.slices);
   return {
     records: rows.map(toRecord),
-    totalCount: kept.summary.total_requests,
+    totalCount: kept.sums.requests,
     limit: q.limit,
     offset: q.offset,
-    stats: totals.summary,
+    stats: totals.sums,
     ...(dropped !== undefined && { dropped: { count: dropped.count, beforeMs: dropped.before } }),
   };
 }

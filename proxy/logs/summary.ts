@@ -2,7 +2,6 @@
 // daily rollup when the filter only names what the rollup groups by, the rest from the log through its indexes.
 import type { LogFilter } from './filters.js';
 import type { LogSource } from './query.js';
-import { microsToDollars } from '../pricing/money.js';
 import { ROLLUP_DAY_MS, ROLLUP_TABLE, rollupDay } from '../store/log-rollup.js';
 import { filterConditions, SqlParams, sqlNumber, whereClause } from './sql.js';
 
@@ -15,21 +14,6 @@ export interface LogSums {
   readonly tokens: number;
   /** Over the records that have a cost. */
   readonly costMicros: number;
-}
-
-/**
- * The `stats` of the GET /api/logs page in its wire form (LogSummaryJson), built here because logs/query.ts returns
- * the page with it; the stats endpoint returns LogSums and api/stats-view.ts converts.
- */
-export interface LogSummary {
-  readonly total_requests: number;
-  /** Percentage (0–100) of records with a 2xx/3xx status; 0 when there are none. */
-  readonly success_rate: number;
-  /** Mean latency in milliseconds; 0 when there are none. */
-  readonly average_latency: number;
-  readonly total_tokens: number;
-  /** Decimal US dollars over the records that have a cost. */
-  readonly total_cost: number;
 }
 
 interface SummaryRow {
@@ -71,17 +55,6 @@ export function sumsFromRow(row: SummaryRow | undefined): LogSums {
   };
 }
 
-function summaryOf(sums: LogSums): LogSummary {
-  const { requests: n, successes, latencySumMs, tokens, costMicros } = sums;
-  return {
-    total_requests: n,
-    success_rate: n === 0 ? 0 : (successes / n) * 100,
-    average_latency: n === 0 ? 0 : latencySumMs / n,
-    total_tokens: tokens,
-    total_cost: microsToDollars(costMicros),
-  };
-}
-
 /** A stretch of time, [from, to) in ms since the epoch, and how many of the filtered records fall in it. */
 export interface TimeSlice {
   readonly from: number;
@@ -91,8 +64,6 @@ export interface TimeSlice {
 
 export interface FilteredTotals {
   readonly sums: LogSums;
-  /** The same totals as the /api/logs page states them. */
-  readonly summary: LogSummary;
   /** Present when the totals were counted by time: consecutive slices, oldest first, covering every record. */
   readonly slices?: readonly TimeSlice[];
 }
@@ -118,13 +89,9 @@ export function rollupAnswers(filter: LogFilter): boolean {
   return Object.entries(filter).every(([field, value]) => value === undefined || ROLLUP_FIELDS.has(field));
 }
 
-function totalsOf(sums: LogSums): Pick<FilteredTotals, 'sums' | 'summary'> {
-  return { sums, summary: summaryOf(sums) };
-}
-
 /** Totals over every record the filter selects. */
-export async function summarizeLogs(store: LogSource, filter: LogFilter): Promise<LogSummary> {
-  return (await filteredTotals(store, filter)).summary;
+export async function summarizeLogs(store: LogSource, filter: LogFilter): Promise<LogSums> {
+  return (await filteredTotals(store, filter)).sums;
 }
 
 /**
@@ -137,7 +104,7 @@ export async function filteredTotals(store: LogSource, filter: LogFilter): Promi
   const firstDay = start === undefined ? undefined : rollupDay(start + ROLLUP_DAY_MS - 1);
   const pastLastDay = end === undefined ? undefined : rollupDay(end + 1);
   const noWholeDay = firstDay !== undefined && pastLastDay !== undefined && firstDay >= pastLastDay;
-  if (!rollupAnswers(filter) || noWholeDay) return totalsOf(sumsFromRow(await logSums(store, filter)));
+  if (!rollupAnswers(filter) || noWholeDay) return { sums: sumsFromRow(await logSums(store, filter)) };
   const low = start !== undefined && firstDay !== undefined && start < firstDay ? { from: start, to: firstDay } : undefined;
   const high = end !== undefined && pastLastDay !== undefined && pastLastDay <= end ? { from: pastLastDay, to: end + 1 } : undefined;
   const edge = async (range: { from: number; to: number } | undefined) =>
@@ -149,7 +116,7 @@ export async function filteredTotals(store: LogSource, filter: LogFilter): Promi
     for (const k of Object.keys(total) as (keyof typeof total)[]) total[k] += sqlNumber(row?.[k]);
   }
   return {
-    ...totalsOf(sumsFromRow(total)),
+    sums: sumsFromRow(total),
     slices: parts.map(({ from, to, row }) => ({ from, to, count: sqlNumber(row?.n) })),
   };
 }

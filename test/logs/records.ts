@@ -1,6 +1,6 @@
 // Seeded generators of log records and filters for the log API tests.
 import { isSuccessStatus, matches, recordTotalTokens, type LogFilter, type LogQuery, type StatusMatch } from '../../proxy/logs/filters.js';
-import type { LogSummary } from '../../proxy/logs/summary.js';
+import type { LogSummaryJson } from '../../proxy/api/wire/index.js';
 import type { CacheStatus, LogRecord } from '../../proxy/logs/record.js';
 import type { ProviderType } from '../../proxy/config/types.js';
 import { seededRng } from '../../proxy/routing/weighted.js';
@@ -133,7 +133,7 @@ export function referencePage(records: readonly LogRecord[], q: LogQuery): LogRe
 }
 
 /** The reference stats: sums over every record the filter selects, divided as the API divides them. */
-export function referenceSummary(records: readonly LogRecord[], f: LogFilter): LogSummary {
+export function referenceSummary(records: readonly LogRecord[], f: LogFilter): LogSummaryJson {
   const set = records.filter((r) => matches(f, r));
   const n = set.length;
   const sum = (value: (r: LogRecord) => number) => set.reduce((a, r) => a + value(r), 0);

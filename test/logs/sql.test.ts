@@ -15,6 +15,7 @@ import type { LogRecord } from '../../proxy/logs/record.js';
 import { rowToLogRecord } from '../../proxy/store/log-columns.js';
 import { generateFilter, generateRecords, referencePage, seededRandom } from './records.js';
 import { postgresSource, sqliteSource, type TestLogSource } from './sql-fixture.js';
+import { logSummaryJson } from '../../proxy/api/stats-view.js';
 
 const RECORDS = generateRecords(400, 20250601);
 
@@ -110,14 +111,14 @@ for (const [name, open] of [['sql.js', sqliteSource], ['PostgreSQL', postgresSou
       const filters: LogFilter[] = [{}, parseLogQuery({ virtual_key_ids: 'vk-alice' }), parseLogQuery({ status: 'error', stream: 'true' })];
       for (const f of filters) {
         const set = RECORDS.filter((r) => matches(f, r));
-        const stats = await summarizeLogs(source, f);
+        const stats = logSummaryJson(await summarizeLogs(source, f));
         assert.equal(stats.total_requests, set.length);
         assert.equal(stats.success_rate, (set.filter((r) => isSuccessStatus(r.status)).length / set.length) * 100);
         assert.equal(stats.average_latency, set.reduce((a, r) => a + r.latencyMs, 0) / set.length);
         assert.equal(stats.total_tokens, set.reduce((a, r) => a + recordTotalTokens(r), 0));
         assert.equal(stats.total_cost, set.reduce((a, r) => a + (r.cost?.total ?? 0), 0) / 1e6);
       }
-      const none = await summarizeLogs(source, { requestId: 'no-such-request' });
+      const none = logSummaryJson(await summarizeLogs(source, { requestId: 'no-such-request' }));
       assert.deepEqual(none, { total_requests: 0, success_rate: 0, average_latency: 0, total_tokens: 0, total_cost: 0 });
     });
 
@@ -128,7 +129,7 @@ for (const [name, open] of [['sql.js', sqliteSource], ['PostgreSQL', postgresSou
       const expected = referencePage(RECORDS, q).map((r) => logRecordToJson(r));
       assert.deepEqual(page.logs, expected);
       assert.deepEqual(page.pagination, { total_count: set.length, limit: 10, offset: 5 });
-      assert.deepEqual(page.stats, await summarizeLogs(source, q));
+      assert.deepEqual(page.stats, logSummaryJson(await summarizeLogs(source, q)));
       const first = page.logs[0];
       assert.match(first.timestamp, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
       const source0 = RECORDS.find((r) => r.id === first.id)!;
