@@ -1,23 +1,9 @@
 // Group commit per event-loop turn, the way Redis writes its append-only file: everything submitted during one turn
 // is written with one synchronous write at the end of that turn (the check phase, after the turn's I/O callbacks),
 // and only then are its submitters answered.
+import { BatchQueue } from './commit-queue.js';
 
-interface Pending<T> {
-  readonly kind: 'item';
-  readonly item: T;
-  readonly resolve: () => void;
-  readonly reject: (err: unknown) => void;
-}
-
-interface Exclusive {
-  readonly kind: 'task';
-  readonly run: () => Promise<void>;
-}
-
-/** What a store's commit path needs from its writer (GroupCommit and TurnCommit both provide it). */
-export interface CommitQueue<T> {
-  submit(item: T): Promise<void>;
-}
+export type { CommitQueue } from './commit-queue.js';
 
 /**
  * `submit` resolves once the turn's batch holding the item has been written; a failed write rejects every item of
@@ -26,25 +12,12 @@ export interface CommitQueue<T> {
  * `exclusive` runs an asynchronous task with nothing written meanwhile (journal compaction); items submitted while
  * it runs go out together in the turn after it ends.
  */
-export class TurnCommit<T> implements CommitQueue<T> {
-  private readonly queue: (Pending<T> | Exclusive)[] = [];
+export class TurnCommit<T> extends BatchQueue<T> {
   private scheduled: NodeJS.Immediate | undefined;
   private task: Promise<void> | undefined;
 
-  constructor(private readonly write: (batch: readonly T[]) => void) {}
-
-  submit(item: T): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ kind: 'item', item, resolve, reject });
-      this.schedule();
-    });
-  }
-
-  exclusive<R>(task: () => Promise<R>): Promise<R> {
-    return new Promise<R>((resolve, reject) => {
-      this.queue.push({ kind: 'task', run: () => task().then(resolve, reject) });
-      this.schedule();
-    });
+  constructor(private readonly write: (batch: readonly T[]) => void) {
+    super();
   }
 
   /** Resolves once everything submitted so far has been written or has failed. */
@@ -54,32 +27,27 @@ export class TurnCommit<T> implements CommitQueue<T> {
     }
   }
 
-  private schedule(): void {
+  protected kick(): void {
     if (this.scheduled === undefined && this.task === undefined) this.scheduled = setImmediate(() => this.flush());
   }
 
   private flush(): void {
     this.scheduled = undefined;
-    while (this.queue.length > 0) {
-      const head = this.queue[0];
-      if (head.kind === 'task') {
-        this.queue.shift();
-        this.task = head.run().finally(() => {
+    for (let work = this.next(); work !== undefined; work = this.next()) {
+      if ('task' in work) {
+        this.task = work.task().finally(() => {
           this.task = undefined;
-          if (this.queue.length > 0) this.schedule();
+          if (this.queued) this.kick();
         });
         return;
       }
-      let n = 0;
-      while (n < this.queue.length && this.queue[n].kind === 'item') n++;
-      const batch = this.queue.splice(0, n) as Pending<T>[];
       try {
-        this.write(batch.map((p) => p.item));
+        this.write(work.batch.map((p) => p.item));
       } catch (err) {
-        for (const p of batch) p.reject(err);
+        for (const p of work.batch) p.reject(err);
         continue;
       }
-      for (const p of batch) p.resolve();
+      for (const p of work.batch) p.resolve();
     }
   }
 }

@@ -1,7 +1,7 @@
 // What a commit must look like before it is journaled: whole micro-dollars, known tiers, identifiable records.
 import type { TierKind } from '../config/types.js';
 import type { CommitEntry } from './store.js';
-import type { CommitQueue } from './turn-commit.js';
+import type { CommitQueue } from './commit-queue.js';
 
 const TIERS: readonly TierKind[] = ['customer', 'team', 'virtual_key', 'provider_config'];
 
