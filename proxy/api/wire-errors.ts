@@ -74,8 +74,21 @@ function openaiErrorType(err: GatewayError): string {
   return err.kind === 'internal' ? 'server_error' : anthropicErrorType(err);
 }
 
+/**
+ * An upstream's refusal of a prompt longer than the model's context, in the words Bedrock (Converse: "Input is too
+ * long for requested model."; Claude: "prompt is too long: N tokens > M maximum") and Anthropic use. OpenAI clients
+ * know it by the code `context_length_exceeded` (Codex stops the turn and tells the user to compact).
+ */
+const CONTEXT_TOO_LONG = /\b(input is too long|prompt is too long|too many (input )?tokens|context (length|window))\b/i;
+
 export function errorCode(err: GatewayError): string {
   return CODE[err.kind];
+}
+
+/** The `code` of OpenAI's error body: spendgate's code, or OpenAI's own where the client acts on it. */
+function openaiErrorCode(err: GatewayError): string {
+  if (err.kind === 'upstream' && err.status === 400 && CONTEXT_TOO_LONG.test(err.message)) return 'context_length_exceeded';
+  return errorCode(err);
 }
 
 function bedrockErrorType(err: GatewayError): string {
@@ -102,7 +115,7 @@ export function toWireError(protocol: ClientProtocol, err: GatewayError): WireEr
       body = { type: 'error', error: { type: anthropicErrorType(err), message: err.message } };
       break;
     case 'openai':
-      body = { error: { message: err.message, type: openaiErrorType(err), param: err.param ?? null, code: errorCode(err) } };
+      body = { error: { message: err.message, type: openaiErrorType(err), param: err.param ?? null, code: openaiErrorCode(err) } };
       break;
     case 'bedrock':
       headers['x-amzn-errortype'] = bedrockErrorType(err);

@@ -63,4 +63,16 @@ describe('POST /openai/v1/responses and /responses/compact at the edge', () => {
     assert.equal(parse('/openai/v1/responses', { model: 'm', input: 'x', previous_response_id: null, conversation: null }).model, 'm');
     assert.equal(parse('/openai/v1/responses', { model: 'm', input: 'x', previous_response_id: '' }).model, 'm');
   });
+
+  test("Bedrock's refusal of a prompt longer than the model's context reaches OpenAI clients as context_length_exceeded", () => {
+    for (const message of ['Input is too long for requested model.', 'prompt is too long: 212345 tokens > 200000 maximum']) {
+      const wire = toWireError('openai', new GatewayError('upstream', message, { status: 400, upstreamType: 'ValidationException' }));
+      const body = JSON.parse(wire.body) as { error: { code: string; type: string; message: string } };
+      assert.deepEqual([wire.status, body.error.code, body.error.type, body.error.message], [400, 'context_length_exceeded', 'invalid_request_error', message]);
+      // The gateway's own header keeps spendgate's code for every protocol.
+      assert.equal(wire.headers['x-spendgate-error-code'], 'upstream_error');
+    }
+    const other = toWireError('openai', new GatewayError('upstream', 'The provided model identifier is invalid.', { status: 400 }));
+    assert.equal((JSON.parse(other.body) as { error: { code: string } }).error.code, 'upstream_error');
+  });
 });
