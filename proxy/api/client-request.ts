@@ -79,18 +79,7 @@ const openaiChat = z
 /** Responses API input: a string, or a list of items (messages, function calls and their outputs, reasoning…). */
 const responsesInput = z.union([z.string(), z.array(z.record(z.string(), z.unknown()))]);
 
-const openaiResponses = z
-  .object({
-    model: z.string().min(1),
-    input: responsesInput.nullish(),
-    instructions: z.string().nullish(),
-    stream: z.boolean().nullish(),
-    max_output_tokens: maxTokens.nullish(),
-    tools: z.array(z.object({ type: z.string() }).passthrough()).nullish(),
-    previous_response_id: z.string().nullish(),
-  })
-  .passthrough();
-
+/** What a compaction request holds: the conversation and the instructions to summarise it with. */
 const openaiResponsesCompact = z
   .object({
     model: z.string().min(1),
@@ -99,6 +88,12 @@ const openaiResponsesCompact = z
     previous_response_id: z.string().nullish(),
   })
   .passthrough();
+
+const openaiResponses = openaiResponsesCompact.extend({
+  stream: z.boolean().nullish(),
+  max_output_tokens: maxTokens.nullish(),
+  tools: z.array(z.object({ type: z.string() }).passthrough()).nullish(),
+});
 
 const bedrockConverse = z
   .object({
