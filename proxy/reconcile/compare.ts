@@ -1,5 +1,6 @@
 // The reconciliation itself, pure: spendgate's logged counts beside CloudWatch's per (UTC day, region, ModelId),
 // the drift in tokens and in dollars at spendgate's own prices, and what the drift means (docs/reconcile.md).
+import { isApplicationProfileArn } from '../core/model-id.js';
 import type { PriceBook } from '../pricing/catalog.js';
 import { costAtRates } from '../pricing/cost.js';
 import { formatUsd } from '../pricing/money.js';
@@ -147,7 +148,7 @@ export function compare(logged: readonly LoggedDay[], meters: BedrockMeters, ser
     row.spendgate = combine(row.spendgate, l.meter, 1);
     row.write1h += l.cacheWrite1hTokens;
     row.providerConfigIds.add(l.providerConfigId);
-    if (l.modelId !== config.model && !pricedAs.has(modelKey(config.region, l.modelId)) && /:application-inference-profile\//.test(l.modelId)) {
+    if (l.modelId !== config.model && !pricedAs.has(modelKey(config.region, l.modelId)) && isApplicationProfileArn(l.modelId)) {
       pricedAs.set(modelKey(config.region, l.modelId), config.model);
     }
   }
