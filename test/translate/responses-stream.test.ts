@@ -40,7 +40,7 @@ async function read(sse: string): Promise<{ events: StreamEvent[]; snapshot: Ope
 function translate(events: readonly ConverseStreamOutput[], end: 'finish' | { fail: string } = 'finish'): string {
   const t = new ResponsesStreamTranslator(ENVELOPE, MODEL, names());
   let out = events.map((e) => t.push(e)).join('');
-  out += end === 'finish' ? t.finish() : t.fail(end.fail, 'server_error');
+  out += end === 'finish' ? t.finish() : t.fail({ message: end.fail, type: 'api_error', status: 502 });
   return out;
 }
 

@@ -8,8 +8,6 @@ import {
   type ConverseStreamOutput,
 } from '@aws-sdk/client-bedrock-runtime';
 import type { Usage } from '../../core/usage.js';
-import { anthropicStreamErrorEvent } from '../anthropic/errors.js';
-import { openaiStreamErrorEvent } from '../openai/errors.js';
 import type { UpstreamOutcome } from '../types.js';
 import { Adaptations } from './adaptations.js';
 import { anthropicTypeFor, attemptHealing, sdkOptions, type BedrockExchange, type BuiltRequest, openEventStream } from './call.js';
@@ -17,6 +15,7 @@ import { modelCapabilities } from './capabilities.js';
 import { fitConverse } from './converse-fit.js';
 import { converseAsStream, replay } from './converse-replay.js';
 import { AnthropicStreamTranslator } from './stream-anthropic.js';
+import type { StreamFailure } from './stream-failure.js';
 import { OpenAIStreamTranslator } from './stream-openai.js';
 import { anthropicToConverse, converseToAnthropic } from './translate-anthropic.js';
 import { converseToOpenAI, openaiToConverse } from './translate-openai.js';
@@ -33,7 +32,6 @@ interface ClientDialect {
   toConverse(body: Readonly<Record<string, unknown>>, modelId: string, adapt: Adaptations): ConverseCommandInput;
   answer(output: Parameters<typeof converseToAnthropic>[0], servedModel: string): { body: Record<string, unknown>; usage: Usage | null; stopReason: string };
   translator(servedModel: string): StreamTranslator;
-  errorEvent(message: string, type: string): string;
 }
 
 interface StreamTranslator {
@@ -42,13 +40,8 @@ interface StreamTranslator {
   readonly complete: boolean;
   push(event: ConverseStreamOutput): string;
   finish(): string;
-  /** The protocol's own terminal event for a stream that broke after it started (Responses: response.failed). */
-  fail?(message: string, code: string): string;
-}
-
-/** The Responses error code for a failed call. */
-function responsesErrorCode(status: number): string {
-  return status === 429 ? 'rate_limit_exceeded' : 'server_error';
+  /** The protocol's own last event for a stream that broke after it started. */
+  fail(failure: StreamFailure): string;
 }
 
 function dialect(exchange: BedrockExchange): ClientDialect {
@@ -62,8 +55,6 @@ function dialect(exchange: BedrockExchange): ClientDialect {
       toConverse: (body, modelId, adapt) => responsesToConverse(body, modelId, adapt, names),
       answer: (output, model) => converseToResponses(output, envelope, model, names),
       translator: (model) => new ResponsesStreamTranslator(envelope, model, names),
-      // Unused in practice: the translator ends a broken stream with its own response.failed event.
-      errorEvent: openaiStreamErrorEvent,
     };
   }
   if (exchange.request.protocol === 'openai') {
@@ -77,7 +68,6 @@ function dialect(exchange: BedrockExchange): ClientDialect {
         return { body: a.completion, usage: a.usage, stopReason: a.stopReason };
       },
       translator: (model) => new OpenAIStreamTranslator(id, model, created, includeUsage),
-      errorEvent: openaiStreamErrorEvent,
     };
   }
   const id = `msg_bdrk_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
@@ -89,7 +79,6 @@ function dialect(exchange: BedrockExchange): ClientDialect {
       return { body: a.message, usage: a.usage, stopReason: a.stopReason };
     },
     translator: (model) => new AnthropicStreamTranslator(id, model),
-    errorEvent: anthropicStreamErrorEvent,
   };
 }
 
@@ -158,7 +147,7 @@ export async function converseForClient(exchange: BedrockExchange): Promise<Upst
   } catch (err) {
     const failure = exchange.signal.failure(err, { ...exchange.call, modelId: servedModel });
     const type = anthropicTypeFor(failure);
-    await sink.write(translator.fail?.(failure.message, responsesErrorCode(failure.status)) ?? d.errorEvent(failure.message, type));
+    await sink.write(translator.fail({ message: failure.message, type, status: failure.status }));
     sink.end();
     return { status: 200, usage: translator.usage, servedModel, stopReason: translator.stopReason, error: { type, message: failure.message }, adaptations };
   }

@@ -2,7 +2,9 @@
 import type { ConverseStreamOutput, StopReason } from '@aws-sdk/client-bedrock-runtime';
 import type { Usage } from '../../core/usage.js';
 import { ZERO_USAGE } from '../../core/usage.js';
+import { anthropicStreamErrorEvent } from '../anthropic/errors.js';
 import { anthropicStopReason } from './converse-parts.js';
+import type { StreamFailure } from './stream-failure.js';
 import { anthropicUsageObject, converseUsage } from './usage.js';
 
 type BlockKind = 'text' | 'tool_use' | 'thinking';
@@ -70,6 +72,11 @@ export class AnthropicStreamTranslator {
       sseEvent('message_stop', {});
     this.finished = true;
     return out;
+  }
+
+  /** Anthropic's `error` event, which ends a stream that broke after it started. */
+  fail(failure: StreamFailure): string {
+    return anthropicStreamErrorEvent(failure.message, failure.type);
   }
 
   /** True once message_stop was emitted. */

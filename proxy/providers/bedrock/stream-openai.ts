@@ -1,7 +1,9 @@
 // Converse stream events → OpenAI chat.completion.chunk SSE: a small state machine fed one SDK event at a time.
 import type { ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
 import type { Usage } from '../../core/usage.js';
+import { openaiStreamErrorEvent } from '../openai/errors.js';
 import { openaiFinishReason } from './converse-parts.js';
+import type { StreamFailure } from './stream-failure.js';
 import { converseUsage, openaiUsageObject } from './usage.js';
 
 export class OpenAIStreamTranslator {
@@ -63,6 +65,11 @@ export class OpenAIStreamTranslator {
     }
     this.finished = true;
     return `${out}data: [DONE]\n\n`;
+  }
+
+  /** The error chunk OpenAI's chat stream ends with when it breaks after it started. */
+  fail(failure: StreamFailure): string {
+    return openaiStreamErrorEvent(failure.message, failure.type);
   }
 
   get complete(): boolean {

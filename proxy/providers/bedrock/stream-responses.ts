@@ -3,6 +3,7 @@
 import type { ConverseStreamOutput, ReasoningContentBlock } from '@aws-sdk/client-bedrock-runtime';
 import type { Usage } from '../../core/usage.js';
 import { ZERO_USAGE } from '../../core/usage.js';
+import type { StreamFailure } from './stream-failure.js';
 import { encodeReasoning } from './responses-reasoning.js';
 import { converseUsage } from './usage.js';
 import {
@@ -83,10 +84,11 @@ export class ResponsesStreamTranslator {
   }
 
   /** The terminal event of a stream that broke after it started: response.failed with the error and what was said. */
-  fail(message: string, code: string): string {
+  fail(failure: StreamFailure): string {
     if (this.finished) return '';
     this.finished = true;
-    const state: ResponseState = { status: 'failed', model: this.model, output: this.output, usage: this.usage, error: { code, message } };
+    const error = { code: failure.status === 429 ? 'rate_limit_exceeded' : 'server_error', message: failure.message };
+    const state: ResponseState = { status: 'failed', model: this.model, output: this.output, usage: this.usage, error };
     return this.start() + this.event('response.failed', { response: responseObject(this.envelope, state) });
   }
 
