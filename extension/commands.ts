@@ -1,7 +1,7 @@
 // The extension's commands, each a thin call into the parts activate() wired together.
 import * as vscode from 'vscode';
-import { codexBaseUrl, codexConfigBlock, CODEX_KEY_ENV } from './codex-config.js';
-import { exportLines, VIRTUAL_KEY_SECRET } from './terminal-env.js';
+import { codexConfigBlock, CODEX_KEY_ENV } from './codex-config.js';
+import { exportLines, openaiBaseUrl, VIRTUAL_KEY_SECRET } from './terminal-env.js';
 
 export interface CommandTargets {
   openDashboard(): void;
@@ -43,7 +43,7 @@ export function registerCommands(context: vscode.ExtensionContext, targets: Comm
       return lines;
     }),
     vscode.commands.registerCommand('spendgate.copyCodexConfig', async () => {
-      const block = codexConfigBlock(codexBaseUrl(targets.gatewayPort()));
+      const block = codexConfigBlock(openaiBaseUrl(targets.gatewayPort()));
       await vscode.env.clipboard.writeText(block);
       const key = await context.secrets.get(VIRTUAL_KEY_SECRET);
       void vscode.window.showInformationMessage(

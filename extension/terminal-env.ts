@@ -5,11 +5,16 @@ import { tagEnvironment, type WorkspaceTags } from './spend-tags.js';
 
 export const VIRTUAL_KEY_SECRET = 'spendgate.virtualKey';
 
+/** Where OpenAI clients (Chat Completions and the Responses API, Codex included) reach the gateway. */
+export function openaiBaseUrl(port: number): string {
+  return `http://127.0.0.1:${port}/openai/v1`;
+}
+
 /** The variables a client needs, as `NAME=value` pairs (shared by the terminal wiring and the copy command). */
 export function clientEnvironment(port: number, virtualKey: string | undefined, tags?: WorkspaceTags): Record<string, string> {
   return {
     ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}/anthropic`,
-    OPENAI_BASE_URL: `http://127.0.0.1:${port}/openai/v1`,
+    OPENAI_BASE_URL: openaiBaseUrl(port),
     ...(virtualKey ? { ANTHROPIC_API_KEY: virtualKey, OPENAI_API_KEY: virtualKey } : {}),
     ...tagEnvironment(tags),
   };
