@@ -1,4 +1,4 @@
-// The `spendgate` command (DESIGN §2): one table of commands, each a module in cli/ with its own help text.
+// The `spendgate` command (README "CLI"): one table of commands, each a module in cli/ with its own help text.
 import { checkCommand } from './cli/check.js';
 import { EXIT, EXIT_CODES_HELP, UsageError, isParseArgsError, type CliCommand } from './cli/command.js';
 import { diffCommand } from './cli/diff.js';

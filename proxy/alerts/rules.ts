@@ -9,7 +9,7 @@ import { microsToDollars } from '../pricing/money.js';
 import type { AlertKey, AlertType } from '../store/alert-outbox.js';
 
 /**
- * The JSON a webhook receives (DESIGN §3). Money in decimal dollars exact to the micro-dollar, as in /api/budgets;
+ * The JSON a webhook receives (docs/alerts.md). Money in decimal dollars exact to the micro-dollar, as in /api/budgets;
  * times ISO 8601 UTC. Budget fields are null for a `guard_paused` alert about a key without a budget.
  */
 export interface AlertEvent {

@@ -127,7 +127,7 @@ function schemaFor(route: ClientRoute): z.ZodType<Record<string, unknown>> {
 /** Headers that carry the client's credential or routing to spendgate, never forwarded upstream. */
 const CREDENTIAL_HEADERS = new Set(['x-api-key', 'authorization', 'x-bf-vk', 'x-amz-security-token', 'x-amz-date', 'x-amz-content-sha256']);
 
-/** The virtual key secret the client presented, from any of the header forms of DESIGN §4. */
+/** The virtual key secret the client presented, from any of the header forms the README lists ("Point Claude Code at it"). */
 export function presentedKey(headers: IncomingHttpHeaders): string | undefined {
   const direct = headers['x-bf-vk'] ?? headers['x-api-key'];
   if (typeof direct === 'string' && direct.length > 0) return direct;

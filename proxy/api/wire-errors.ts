@@ -1,4 +1,4 @@
-// The one place a GatewayError becomes bytes on the wire, in the client's own protocol (DESIGN §5).
+// The one place a GatewayError becomes bytes on the wire, in the client's own protocol (docs/errors.md).
 import type { GatewayError, GatewayErrorKind } from '../core/errors.js';
 import type { ClientProtocol } from '../providers/types.js';
 

@@ -1,4 +1,4 @@
-// Finds the config file per DESIGN §2: --config, else $SPENDGATE_CONFIG, else bifrost.yaml upwards from cwd.
+// Finds the config file (README "CLI"): --config, else $SPENDGATE_CONFIG, else bifrost.yaml upwards from cwd.
 import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 

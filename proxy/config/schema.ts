@@ -48,7 +48,7 @@ export const TOP_LEVEL_KEYS = [
   'telemetry',
 ] as const;
 
-/** The thresholds alerts fire at when the section does not list its own (DESIGN §3). */
+/** The thresholds alerts fire at when the section does not list its own (docs/alerts.md). */
 export const DEFAULT_ALERT_THRESHOLDS: readonly number[] = [50, 80, 95, 100];
 
 function orEmptyMap<S extends z.ZodType>(schema: S) {

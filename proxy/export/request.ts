@@ -1,7 +1,7 @@
 // What `GET /api/export` and `spendgate export` ask for: a UTC time range, the groups and the format, validated once for both.
 import { LogFilterError } from '../logs/filters.js';
 
-/** One grouping dimension of the export (DESIGN §2). */
+/** One grouping dimension of the export (docs/export.md). */
 export type ExportGroup =
   | { readonly kind: 'team' | 'virtual_key' | 'customer' | 'model' | 'provider_config' | 'provider' }
   | { readonly kind: 'tag'; readonly tag: string };

@@ -121,7 +121,7 @@ export class GatewayMetrics {
   );
   private readonly journalWait = new Histogram(
     'spendgate_journal_wait_seconds',
-    'Time a finished request waited for its charge to be written to the journal before its last byte was sent (DESIGN §6).',
+    'Time a finished request waited for its charge to be written to the journal before its last byte was sent (docs/configuration.md, store).',
     IN_PROCESS_BUCKETS,
   );
   private readonly journalWrite = new Histogram(

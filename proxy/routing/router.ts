@@ -1,4 +1,4 @@
-// Candidate selection and weighted choice with exclusion and fallback (DESIGN §4 "Model selection").
+// Candidate selection and weighted choice with exclusion and fallback (docs/configuration.md, routing).
 import type { Account, Config, FallbackPolicy, ProviderConfig } from '../config/types.js';
 import { compatibleModels, modelMatch } from '../core/model-id.js';
 import { pickWeighted, type Rng } from './weighted.js';
@@ -109,7 +109,7 @@ export class Router {
 }
 
 /**
- * The provider configs that serve `model` (DESIGN §4): the one it names by id, those serving the best
+ * The provider configs that serve `model` (docs/configuration.md, routing): the one it names by id, those serving the best
  * match of the name, or the whole pool for `auto` or an unmatched name. `reference` is the model a
  * fallback target must be compatible with.
  */

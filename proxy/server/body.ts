@@ -1,4 +1,4 @@
-// Reads a request body into memory with a hard size limit (DESIGN §8: 413 past the limit), only when asked to.
+// Reads a request body into memory with a hard size limit (413 past the limit: docs/errors.md), only when asked to.
 import type { Readable } from 'node:stream';
 import { GatewayError } from '../core/errors.js';
 

@@ -1,4 +1,4 @@
-// `spendgate serve` options with the defaults of DESIGN §2.
+// `spendgate serve` options with their defaults (README "CLI").
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { locateConfig } from '../config/locate.js';

@@ -1,4 +1,4 @@
-// DNS-rebinding and cross-origin defences (DESIGN §8): Host must be loopback or the configured host;
+// DNS-rebinding and cross-origin defences (SECURITY.md): Host must be loopback or the configured host;
 // a browser Origin must be this gateway's own.
 import type { IncomingHttpHeaders } from 'node:http';
 

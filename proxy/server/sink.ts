@@ -99,7 +99,7 @@ export class HttpSink implements ResponseSink {
     this.pendingEnd = { chunk };
   }
 
-  /** Send what end() held back. Called after the charge is journaled (DESIGN §6). */
+  /** Send what end() held back. Called after the charge is journaled (docs/configuration.md, store). */
   release(): void {
     if (this.finished) return;
     this.finished = true;

@@ -15,7 +15,7 @@ export function failureReason(err: GatewayError): string {
 /**
  * One error naming every target tried (its last failure, and how many attempts it took) and every target
  * excluded. Status, type and retry-after are the last failure's, so each protocol maps it as it would that
- * failure (DESIGN §5 "all providers failed").
+ * failure (docs/errors.md, "every provider failed").
  */
 export function allAttemptsFailed(
   attempts: readonly Attempt[],

@@ -1,4 +1,4 @@
-// Stage 2: the request body, read and validated only for a genuine key (DESIGN §8: 413 past the size limit,
+// Stage 2: the request body, read and validated only for a genuine key (docs/errors.md: 413 past the size limit,
 // 400 for a body that is not the route's JSON or nests deeper than the gateway walks).
 import { GatewayError, isGatewayError } from '../../core/errors.js';
 import { withBody } from '../client-request.js';

@@ -48,7 +48,7 @@ function capturedBodies(ctx: RequestContext): CapturedBodies {
 function buildRecord(ctx: RequestContext, attempt: Attempt | undefined, number: number, isLast: boolean): LogRecord {
   const usage = attempt?.usage ?? ZERO_USAGE;
   const error = attempt ? (attempt.error ?? attempt.outcome?.error) : ctx.error;
-  // The DESIGN §5 code (budget_exceeded, request_limited, upstream_error…), or the provider's own error type mid-stream.
+  // The docs/errors.md code (budget_exceeded, request_limited, upstream_error…), or the provider's own error type mid-stream.
   const gatewayError = attempt ? attempt.error : ctx.error;
   const errorType = gatewayError ? errorCode(gatewayError) : attempt?.outcome?.error?.type;
   const status = attempt?.outcome?.status ?? attempt?.error?.status ?? ctx.error?.status ?? ctx.reply?.status ?? 500;
