@@ -5,7 +5,7 @@ import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
 import { lockDataDir, type DirLock } from './dir-lock.js';
-import { Journal, type JournalEntry, type JournalOptions, type StoreLog } from './journal.js';
+import { Journal, prepareCommit, type JournalEntry, type JournalOptions, type PreparedCommit, type StoreLog } from './journal.js';
 import { pushedBatches } from './row-batches.js';
 import { DatabaseThread } from './sqlite-thread.js';
 import { EmbeddedAlerts, type AlertChange } from './embedded-alerts.js';
@@ -89,7 +89,7 @@ export async function openEmbeddedStore(opts: EmbeddedStoreOptions): Promise<Sto
 class EmbeddedStore implements Store {
   readonly dialect = 'sqlite' as const;
   readonly alerts: EmbeddedAlerts;
-  private readonly writer: TurnCommit<CommitEntry>;
+  private readonly writer: TurnCommit<PreparedCommit>;
   private sinceSnapshot = 0;
   private snapshotting: Promise<void> | undefined;
   private readonly timer: NodeJS.Timeout;
@@ -121,7 +121,7 @@ class EmbeddedStore implements Store {
   }
 
   commit(entry: CommitEntry): Promise<void> {
-    return submitEntry(this.writer, this.closed !== undefined, entry);
+    return submitEntry(this.writer, this.closed !== undefined, entry, (e) => prepareCommit(e.charges, e.logs));
   }
 
   loadSpend(): Promise<SpendRow[]> {
@@ -186,19 +186,18 @@ class EmbeddedStore implements Store {
     return this.snapshotting;
   }
 
-  /** The turn's commits, journaled in one write; runs in the check phase, before any of their last bytes go out. */
-  private write(batch: readonly CommitEntry[]): void {
-    const entries: JournalEntry[] = batch.map((e, i) => ({ seq: this.seq + i + 1, charges: e.charges, logs: e.logs }));
+  /** The turn's commits, journaled in one write at the end of the turn, before any of their last bytes go out. */
+  private write(batch: readonly PreparedCommit[]): void {
     let lines: Buffer;
     try {
-      lines = this.journal.appendSync(entries);
+      lines = this.journal.appendCommits(this.seq + 1, batch);
     } catch (err) {
       // Every commit of the batch is refused with this error; the log says it once, with how many were lost.
-      this.opts.log({ level: 'error', event: 'journal_write_failed', entries: entries.length, message: (err as Error).message });
+      this.opts.log({ level: 'error', event: 'journal_write_failed', entries: batch.length, message: (err as Error).message });
       throw err;
     }
-    this.seq += entries.length;
-    this.sinceSnapshot += entries.length;
+    this.seq += batch.length;
+    this.sinceSnapshot += batch.length;
     this.pending.push(lines);
     this.pendingBytes += lines.length;
     if (this.pendingBytes >= APPLY_BATCH_BYTES) this.applyPending();

@@ -95,6 +95,35 @@ function journalLines(entries: readonly JournalEntry[]): Buffer {
   return Buffer.from(entries.length === 1 ? `${JSON.stringify(entries[0])}\n` : entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
 }
 
+/**
+ * A commit's journal line without its sequence number: `{"charges":[…],"logs":[…]}` as UTF-8. Serialised when the
+ * commit is submitted, so the wait for the write carries only the write; the number is spliced in when the line
+ * is written, since only then is the commit's place in the journal known.
+ */
+export interface PreparedCommit {
+  readonly json: Buffer;
+}
+
+export function prepareCommit(charges: readonly Charge[], logs: readonly LogRecord[]): PreparedCommit {
+  return { json: Buffer.from(JSON.stringify({ charges, logs })) };
+}
+
+const NEWLINE = Buffer.from('\n');
+
+/** The prepared commits as journal lines numbered from `firstSeq`: `{"seq":N,"charges":…}`, one per line. */
+function commitLines(firstSeq: number, commits: readonly PreparedCommit[]): Buffer {
+  const parts: Buffer[] = [];
+  let bytes = 0;
+  commits.forEach((c, i) => {
+    const head = Buffer.from(`{"seq":${firstSeq + i},`);
+    // The prepared JSON without its opening brace: the members after "seq".
+    const members = c.json.subarray(1);
+    parts.push(head, members, NEWLINE);
+    bytes += head.length + members.length + 1;
+  });
+  return Buffer.concat(parts, bytes);
+}
+
 export class Journal {
   private constructor(
     private readonly path: string,
@@ -143,8 +172,16 @@ export class Journal {
    * Once this returns the lines are in the page cache: they survive kill -9 of this process.
    */
   appendSync(entries: readonly JournalEntry[]): Buffer {
+    return this.writeLines(journalLines(entries));
+  }
+
+  /** Append prepared commits numbered from `firstSeq` (see appendSync); returns the lines written. */
+  appendCommits(firstSeq: number, commits: readonly PreparedCommit[]): Buffer {
+    return this.writeLines(commitLines(firstSeq, commits));
+  }
+
+  private writeLines(data: Buffer): Buffer {
     if (this.broken !== undefined) throw this.broken;
-    const data = journalLines(entries);
     const started = performance.now();
     try {
       // The file is open for appending; a short write (a full disk, a signal) continues where it stopped.

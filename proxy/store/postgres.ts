@@ -108,7 +108,7 @@ class PostgresStore implements Store {
   }
 
   commit(entry: CommitEntry): Promise<void> {
-    return submitEntry(this.writer, this.closed !== undefined, entry);
+    return submitEntry(this.writer, this.closed !== undefined, entry, (e) => e);
   }
 
   async loadSpend(): Promise<SpendRow[]> {

@@ -43,7 +43,9 @@ export interface Store {
   readonly dialect: StoreDialect;
   /**
    * Durably record the charges and log records of finished requests. Resolves once they survive
-   * kill -9 of this process. Concurrent calls are group-committed in one write.
+   * kill -9 of this process. Concurrent calls are group-committed in one write. The entry is validated and
+   * made ready to write before this returns; the promise is only the wait for the write. Never throws: a
+   * refused entry is a rejected promise.
    */
   commit(entry: CommitEntry): Promise<void>;
   /** Every stored period total, to seed the budget ledger at start-up. */

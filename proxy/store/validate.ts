@@ -23,13 +23,19 @@ export function validateEntry(entry: CommitEntry): void {
 }
 
 /** The commit path both stores share: refuse after close, validate before anything is written, skip empty entries. */
-export function submitEntry(writer: CommitQueue<CommitEntry>, closed: boolean, entry: CommitEntry): Promise<void> {
+/**
+ * `prepare` turns the entry into what the writer queues: the embedded store serialises its journal line there, so
+ * the line is ready before the commit starts waiting for its write.
+ */
+export function submitEntry<T>(writer: CommitQueue<T>, closed: boolean, entry: CommitEntry, prepare: (entry: CommitEntry) => T): Promise<void> {
   if (closed) return Promise.reject(new Error('the store is closed'));
+  if (entry.charges.length === 0 && entry.logs.length === 0) return Promise.resolve();
+  let item: T;
   try {
     validateEntry(entry);
+    item = prepare(entry);
   } catch (err) {
     return Promise.reject(err);
   }
-  if (entry.charges.length === 0 && entry.logs.length === 0) return Promise.resolve();
-  return writer.submit(entry);
+  return writer.submit(item);
 }

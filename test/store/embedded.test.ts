@@ -172,12 +172,25 @@ test('a second store on the same data directory is refused while the first is op
   await next.close();
 });
 
-test('commits with money that is not whole micro-dollars are refused before they reach the journal', async (t) => {
+test('commits the journal could not replay (fractional money, an unserialisable record) are refused before they reach it', async (t) => {
   const { dir, own } = await scope(t);
   const store = await openStore({ dataDir: dir });
   own(store);
   await assert.rejects(store.commit({ charges: [charge('team', 'platform', 0.5)], logs: [] }), RangeError);
   assert.equal((await readFile(join(dir, 'journal.ndjson'), 'utf8')), '');
+  // A record the journal cannot serialise is refused the same way, and the commits around it still land.
+  const tags: Record<string, unknown> = {};
+  tags.self = tags;
+  const unwritable = { ...logRecord(2), tags: tags as Record<string, string> };
+  const [before, refused, after] = await Promise.allSettled([
+    store.commit({ charges: [charge('team', 'platform', 1)], logs: [logRecord(1)] }),
+    store.commit({ charges: [], logs: [unwritable] }),
+    store.commit({ charges: [charge('team', 'platform', 2)], logs: [logRecord(3)] }),
+  ]);
+  assert.deepEqual([before.status, refused.status, after.status], ['fulfilled', 'rejected', 'fulfilled']);
+  assert.match(((refused as PromiseRejectedResult).reason as Error).message, /circular/);
+  const lines = (await readFile(join(dir, 'journal.ndjson'), 'utf8')).trimEnd().split('\n');
+  assert.deepEqual(lines.map((l) => (JSON.parse(l) as { seq: number }).seq), [1, 2]);
   await store.close();
   await assert.rejects(store.commit({ charges: [charge('team', 'platform', 1)], logs: [] }), /closed/);
 });

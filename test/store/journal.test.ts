@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Journal, type JournalOptions } from '../../proxy/store/journal.js';
+import { Journal, prepareCommit, type JournalOptions } from '../../proxy/store/journal.js';
 import { charge, logRecord } from './records.js';
 
 type Event = Record<string, unknown>;
@@ -44,6 +44,19 @@ test('appendSync puts the lines in the file before it returns, each write observ
   assert.equal(writes.length, 1);
   assert.ok(writes[0] >= 0);
   await journal.close();
+});
+
+test('prepared commits are written as numbered lines that replay exactly like appended entries', async (t) => {
+  const { path, journal } = await journalIn(t, { sync: 'off' });
+  journal.appendSync([entry(1)]);
+  const prepared = [entry(2), entry(3)].map((e) => prepareCommit(e.charges, e.logs));
+  const lines = journal.appendCommits(2, prepared);
+  assert.equal(lines.toString('utf8').split('\n').length, 3, 'two lines, each ending in a newline');
+  await journal.close();
+  const { journal: reopened, entries } = await Journal.open(path, () => undefined, { sync: 'off' });
+  assert.deepEqual(entries, [entry(1), entry(2), entry(3)]);
+  assert.equal(reopened.length, (await readFile(path)).length);
+  await reopened.close();
 });
 
 test('with journal_fsync set, written lines are fdatasynced on the interval, and an idle journal is not', async (t) => {

@@ -13,6 +13,31 @@ test('everything submitted in one turn goes out in one write at the end of that 
   assert.deepEqual(batches, [[1, 2, 3, 4, 5]]);
 });
 
+test('items submitted from promise jobs of one turn, however deep, share one write', async () => {
+  const batches: number[][] = [];
+  const writer = new TurnCommit<number>((batch) => void batches.push([...batch]));
+  const deep = async (n: number, depth: number): Promise<void> => {
+    for (let i = 0; i < depth; i++) await Promise.resolve();
+    await writer.submit(n);
+  };
+  await Promise.all([writer.submit(1), deep(2, 1), deep(3, 5), deep(4, 20)]);
+  assert.deepEqual(batches, [[1, 2, 3, 4]]);
+});
+
+test('the write happens before the event loop moves on: no timer or I/O callback runs in between', async () => {
+  const order: string[] = [];
+  const writer = new TurnCommit<string>((batch) => void order.push(`write ${batch.join(',')}`));
+  setImmediate(() => order.push('next callback'));
+  setTimeout(() => order.push('timer'), 0);
+  const done = Promise.resolve().then(() => writer.submit('a'));
+  await done;
+  order.push('answered');
+  assert.deepEqual(order, ['write a', 'answered']);
+  await nextTurn();
+  await nextTurn();
+  assert.deepEqual(order.slice(0, 2), ['write a', 'answered']);
+});
+
 test('a submitter is answered only after the write that holds its item', async () => {
   const order: string[] = [];
   const writer = new TurnCommit<string>((batch) => void order.push(`write ${batch.join(',')}`));

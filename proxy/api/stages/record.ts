@@ -104,10 +104,13 @@ export async function record(ctx: RequestContext, s: Services): Promise<void> {
     ctx.attempts.length === 0
       ? [buildRecord(ctx, undefined, 1, true)]
       : ctx.attempts.map((a, i) => buildRecord(ctx, a, a.number, i === ctx.attempts.length - 1));
+  // commit() validates and serialises the entry before it returns (processing); the wait is what follows, until the
+  // journal line is written and the last byte may go out.
+  const committed = s.store.commit({ charges: ctx.charges, logs });
   const journalStart = performance.now();
   let journalMs = 0;
   try {
-    await s.store.commit({ charges: ctx.charges, logs });
+    await committed;
   } catch (err) {
     // The client's answer is complete; the journal failed. Say so loudly: this is money.
     s.log({ level: 'error', event: 'journal_failed', request_id: ctx.requestId, message: (err as Error).message, charges: ctx.charges });
