@@ -60,6 +60,9 @@ function nextNonAscii(bytes: Uint8Array, words: Uint32Array, wordBase: number, f
   if (i >= length) return length;
   for (; i < length && (i < wordBase || (i - wordBase) % 4 !== 0); i++) if (bytes[i] >= 0x80) return i;
   let w = (i - wordBase) / 4;
+  // Sixteen bytes a step through the long ASCII runs, then word by word up to the one with a high bit.
+  const lastBlock = words.length - 4;
+  while (w <= lastBlock && ((words[w] | words[w + 1] | words[w + 2] | words[w + 3]) & HIGH_BITS) === 0) w += 4;
   while (w < words.length && (words[w] & HIGH_BITS) === 0) w++;
   for (i = wordBase + w * 4; i < length; i++) if (bytes[i] >= 0x80) return i;
   return length;

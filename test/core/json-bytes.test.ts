@@ -39,6 +39,13 @@ test('parses to the value of the standard decode: ASCII, every UTF-8 width, surr
   same(Buffer.from('["é"]'));
 });
 
+test('a non-ASCII character at every position of the four-byte words and sixteen-byte blocks the scan steps by', () => {
+  for (let before = 0; before < 40; before++) {
+    same(Buffer.from(`{"a":"${'x'.repeat(before)}é${'y'.repeat(40)}"}`));
+    same(Buffer.from(`{"a":"${'x'.repeat(before)}🤖"}`));
+  }
+});
+
 test('bodies with more non-ASCII characters than the first buffer holds', () => {
   same(Buffer.from(JSON.stringify({ dashes: '—'.repeat(5_000), emoji: '🧪'.repeat(3_000), mixed: 'aé'.repeat(4_000) })));
 });
