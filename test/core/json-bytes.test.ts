@@ -50,6 +50,12 @@ test('bodies with more non-ASCII characters than the first buffer holds', () => 
   same(Buffer.from(JSON.stringify({ dashes: '—'.repeat(5_000), emoji: '🧪'.repeat(3_000), mixed: 'aé'.repeat(4_000) })));
 });
 
+test('texts dense with non-ASCII characters (decoded instead of escaped) parse to the same value', () => {
+  same(Buffer.from(JSON.stringify({ content: '日本語の文章です。'.repeat(2_000) })));
+  same(Buffer.from(JSON.stringify({ content: `${'ascii only '.repeat(5_000)}${'Ελληνικά κείμενα '.repeat(2_000)}` })));
+  same(Buffer.from('{"a":"\\—日本語の文章です。日本語の文章です。日本語の文章です。日本語の文章です。日本語の文章です。日本語の文章です。"}'));
+});
+
 test('the recorded Claude Code request (non-ASCII spread through 90 KB) parses to the same value', () => {
   const body = Buffer.from(JSON.stringify(loadClaudeCodeFixture('first-turn-sonnet4').requests[0].body));
   assert.ok(body.some((b) => b >= 0x80), 'the fixture has non-ASCII text');
