@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { IncomingHttpHeaders } from 'node:http';
 import { GatewayError } from '../core/errors.js';
 import { MAX_JSON_NESTING, nestsDeeperThan, tooDeeplyNested } from '../core/json-depth.js';
-import { decodeUtf8 } from '../core/decode-utf8.js';
+import { parseJsonBytes } from '../core/json-bytes.js';
 import type { ClientProtocol, ClientRequest, Operation } from '../providers/types.js';
 
 export interface ClientRoute {
@@ -213,7 +213,7 @@ export function withBody(envelope: ClientRequest, route: ClientRoute, raw: Buffe
   if (nestsDeeperThan(raw, MAX_JSON_NESTING)) throw tooDeeplyNested();
   let parsed: unknown;
   try {
-    parsed = JSON.parse(decodeUtf8(raw));
+    parsed = parseJsonBytes(raw);
   } catch (err) {
     throw new GatewayError('invalid_request', `request body is not valid JSON: ${(err as Error).message}`);
   }

@@ -1,5 +1,5 @@
 // Virtual keys: resolve a presented secret to the key it proves, with its team, customer and model allowance.
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { Config, KeySecret, VirtualKeyDef } from '../config/types.js';
 
 /** A virtual key as the pipeline sees it after authentication. Never carries the secret. */
@@ -13,9 +13,14 @@ export interface ResolvedKey {
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-function sha256Hex(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex');
-}
+/**
+ * SHA-256 of a string's UTF-8, in hex. Every request's key is hashed: `crypto.hash` (Node 20.12+) does it in one
+ * call without a Hash object, about a third of the cost; the Node 20 releases before it build one.
+ */
+const sha256Hex: (value: string) => string =
+  typeof crypto.hash === 'function'
+    ? (value) => crypto.hash('sha256', value, 'hex')
+    : (value) => crypto.createHash('sha256').update(value, 'utf8').digest('hex');
 
 /**
  * The digest a key's secret must hash to, or an explanation of why the key cannot be used.

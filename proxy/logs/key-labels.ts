@@ -14,8 +14,23 @@ export const idLabels: KeyLabeller = (id) => id;
  * salt. `GET /api/config` (admin token) shows each key's label, so a user can still tell which key a series is.
  */
 export function keyLabeller(presentsOwnId: (id: string) => boolean, salt: string): KeyLabeller {
-  return (id) => (id !== '' && presentsOwnId(id) ? pseudonym(id, salt) : id);
+  // Every record is labelled, and an HMAC per record cost more than the rest of its metrics together; a pseudonym
+  // depends only on the id and the salt, so each is computed once. Whether an id needs one is still asked each time
+  // (a reload can change a key's secret).
+  const pseudonyms = new Map<string, string>();
+  return (id) => {
+    if (id === '' || !presentsOwnId(id)) return id;
+    let label = pseudonyms.get(id);
+    if (label === undefined) {
+      // Ids come from the config, so this stays small; the bound only guards against a config reloaded forever.
+      if (pseudonyms.size >= MAX_CACHED_PSEUDONYMS) pseudonyms.clear();
+      pseudonyms.set(id, (label = pseudonym(id, salt)));
+    }
+    return label;
+  };
 }
+
+const MAX_CACHED_PSEUDONYMS = 10_000;
 
 function pseudonym(id: string, salt: string): string {
   return `key-${createHmac('sha256', salt).update(`spendgate metrics label\0${id}`).digest('hex').slice(0, 8)}`;

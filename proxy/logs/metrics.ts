@@ -22,12 +22,17 @@ export interface RequestTiming {
   readonly upstreamMs: number;
 }
 
+/** A character escapeLabelValue rewrites. */
+const NEEDS_ESCAPE = /[\\\n\r"]/;
+
 /**
  * Escapes a label value for the text exposition format: `\\`, `\"` and `\n` as the format defines, and `\r` too,
  * because a raw carriage return ends the line for many scrapers and would let a client-chosen model name forge
  * a sample line.
  */
 export function escapeLabelValue(v: string): string {
+  // Label values are ids and model names: almost never anything to escape, so one scan instead of four replaces.
+  if (!NEEDS_ESCAPE.test(v)) return v;
   return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/"/g, '\\"');
 }
 
@@ -46,27 +51,26 @@ const OVERFLOW = '_overflow';
 
 /** A monotonically increasing integer counter per label set. */
 class CounterFamily {
-  private readonly series = new Map<string, { labels: Labels; value: number }>();
-  constructor(readonly name: string, readonly help: string, private readonly labelNames: readonly string[]) {}
+  /** Value per label set, keyed by the set's exposition text (`{k="v",…}`), in first-seen order. */
+  private readonly series = new Map<string, number>();
+  private readonly overflowKey: string;
+  constructor(readonly name: string, readonly help: string, labelNames: readonly string[]) {
+    this.overflowKey = labelText(Object.fromEntries(labelNames.map((n) => [n, OVERFLOW])));
+  }
 
-  add(labels: Labels, by: number): void {
-    let key = labelText(labels);
-    let entry = this.series.get(key);
-    if (!entry && this.series.size >= MAX_SERIES) {
-      labels = Object.fromEntries(this.labelNames.map((n) => [n, OVERFLOW]));
-      key = labelText(labels);
-      entry = this.series.get(key);
+  /** Adds to the series whose label text is `key` (as labelText writes it, with every one of the family's labels). */
+  add(key: string, by: number): void {
+    let value = this.series.get(key);
+    if (value === undefined && this.series.size >= MAX_SERIES) {
+      key = this.overflowKey;
+      value = this.series.get(key);
     }
-    if (!entry) {
-      entry = { labels, value: 0 };
-      this.series.set(key, entry);
-    }
-    entry.value += by;
+    this.series.set(key, (value ?? 0) + by);
   }
 
   render(out: string[], format: (v: number) => string = String, name = this.name, help = this.help): void {
     out.push(`# HELP ${name} ${escapeHelp(help)}`, `# TYPE ${name} counter`);
-    for (const [key, { value }] of this.series) out.push(`${name}${key} ${format(value)}`);
+    for (const [key, value] of this.series) out.push(`${name}${key} ${format(value)}`);
   }
 }
 
@@ -95,6 +99,16 @@ class Histogram {
 const IN_PROCESS_BUCKETS = [0.0000025, 0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
 
 const REQUEST_LABELS = ['provider_config', 'model', 'virtual_key', 'status'] as const;
+
+/** A record's REQUEST_LABELS, in that order, as label text without the braces; each family's series key extends it. */
+function requestLabelPairs(record: LogRecord, keyLabels: KeyLabeller): string {
+  // The served model comes from the config; a client's requested name is only used before routing.
+  const model = record.modelServed ?? record.modelRequested;
+  // The key id, or a pseudonym when the id is the key's own secret (see key-labels.ts).
+  const key = keyLabels(record.virtualKeyId ?? '');
+  return `provider_config="${escapeLabelValue(record.providerConfigId ?? '')}",model="${escapeLabelValue(model)}",virtual_key="${escapeLabelValue(key)}",status="${record.status}"`;
+}
+
 const TOKEN_KINDS = [
   ['input', 'inputTokens'],
   ['output', 'outputTokens'],
@@ -174,21 +188,15 @@ export class GatewayMetrics {
    * of earlier attempts pass zeros for both.
    */
   observe(record: LogRecord, time: RequestTiming): void {
-    const labels: Labels = {
-      provider_config: record.providerConfigId ?? '',
-      // The served model comes from the config; a client's requested name is only used before routing.
-      model: record.modelServed ?? record.modelRequested,
-      // The key id, or a pseudonym when the id is the key's own secret (see key-labels.ts).
-      virtual_key: this.keyLabels(record.virtualKeyId ?? ''),
-      status: String(record.status),
-    };
-    this.requests.add(labels, 1);
-    if (record.errorType !== undefined) this.errors.add({ ...labels, error_type: record.errorType }, 1);
+    const pairs = requestLabelPairs(record, this.keyLabels);
+    const key = `{${pairs}}`;
+    this.requests.add(key, 1);
+    if (record.errorType !== undefined) this.errors.add(`{${pairs},error_type="${escapeLabelValue(record.errorType)}"}`, 1);
     for (const [kind, field] of TOKEN_KINDS) {
-      if (record[field] > 0) this.tokens.add({ ...labels, kind }, record[field]);
+      if (record[field] > 0) this.tokens.add(`{${pairs},kind="${kind}"}`, record[field]);
     }
-    if (record.cost !== null) this.cost.add(labels, record.cost.total);
-    if (record.missingCost) this.missingCost.add(labels, 1);
+    if (record.cost !== null) this.cost.add(key, record.cost.total);
+    if (record.missingCost) this.missingCost.add(key, 1);
     const overhead = Math.max(0, time.overheadMs);
     const journal = Math.max(0, Math.min(time.journalMs, overhead));
     this.overhead.observe(overhead / 1000);

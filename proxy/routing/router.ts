@@ -59,9 +59,26 @@ export function findAccount(accounts: readonly Account[], accountId: string | un
   return accounts.find((a) => a.id === accountId);
 }
 
+/** Plans kept per account; a client sending endless made-up model names gets them planned per request. */
+const MAX_CACHED_PLANS = 1_000;
+
+function planFor(account: Account, model: string, policy: FallbackPolicy): RoutePlan {
+  const { preferred, reference } = candidates(account.providers, model);
+  // `auto` and an unmatched model already span the whole pool: nothing is left to fall back to.
+  const { fallback, excluded } = fallbackPool(account.providers, preferred, reference, policy);
+  return Object.freeze({
+    account,
+    preferred: Object.freeze([...preferred]),
+    fallback: Object.freeze([...fallback]),
+    fallbackExcluded: Object.freeze(excluded.map((e) => Object.freeze({ ...e }))),
+  });
+}
+
 export class Router {
   private accounts: readonly Account[] = [];
   private fallbackPolicy: FallbackPolicy = 'same_model';
+  /** Plans by account (a reload brings new account objects, and with them new plans) and by policy and model. */
+  private readonly plans = new WeakMap<Account, Map<string, RoutePlan>>();
 
   constructor(private readonly rng: Rng) {}
 
@@ -81,10 +98,18 @@ export class Router {
   plan(accountId: string | undefined, model: string, from?: Pick<Config, 'accounts' | 'routing'>): RoutePlan | undefined {
     const account = findAccount(from?.accounts ?? this.accounts, accountId);
     if (!account) return undefined;
-    const { preferred, reference } = candidates(account.providers, model);
-    // `auto` and an unmatched model already span the whole pool: nothing is left to fall back to.
-    const { fallback, excluded } = fallbackPool(account.providers, preferred, reference, from?.routing.fallback ?? this.fallbackPolicy);
-    return { account, preferred, fallback, fallbackExcluded: excluded };
+    const policy = from?.routing.fallback ?? this.fallbackPolicy;
+    // A plan depends only on the account, the model and the policy: every request for a model shares one (frozen),
+    // instead of matching the model against each provider config (regular expressions) per request.
+    let plans = this.plans.get(account);
+    if (plans === undefined) this.plans.set(account, (plans = new Map()));
+    const key = `${policy}\u0000${model}`;
+    const known = plans.get(key);
+    if (known !== undefined) return known;
+    const plan = planFor(account, model, policy);
+    // Model names come from clients: past the bound a new name is planned without being kept.
+    if (plans.size < MAX_CACHED_PLANS) plans.set(key, plan);
+    return plan;
   }
 
   /**

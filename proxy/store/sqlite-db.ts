@@ -14,6 +14,7 @@ const FIRE_ALERT = `INSERT INTO alert_fired (type, tier, id, period_start, thres
 const QUEUE_DELIVERY = `INSERT INTO alert_outbox (outbox_id, destination, payload, state, attempts, next_attempt_at, last_error, created_at, updated_at)
   VALUES (?, ?, ?, 'pending', 0, ?, NULL, ?, ?) ON CONFLICT (outbox_id) DO NOTHING`;
 const SETTLE_DELIVERY = `UPDATE alert_outbox SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE outbox_id = ?`;
+const SET_JOURNAL_SEQ = `UPDATE store_meta SET value = ? WHERE key = 'journal_seq'`;
 const ADD_SPEND = `INSERT INTO spend (tier, id, period_start, spent_micros) VALUES (?, ?, ?, ?)
   ON CONFLICT (tier, id, period_start) DO UPDATE SET spent_micros = spent_micros + excluded.spent_micros`;
 
@@ -28,6 +29,11 @@ function sqliteValue(v: unknown): SqlValue {
 export class SqliteDatabase {
   /** Rows in `logs`, kept by every insert and delete so the record cap costs no count per batch. */
   private logRows: number;
+  /**
+   * The statements every applied batch runs, compiled once: compiling the 40-column log INSERT and the rollup
+   * upsert per batch cost more than binding a row. Freed by close.
+   */
+  private readonly prepared = new Map<string, Statement>();
 
   private constructor(private readonly db: Database) {
     this.logRows = 0;
@@ -76,54 +82,48 @@ export class SqliteDatabase {
     let fired = 0;
     let rows = this.logRows;
     this.transaction(() => {
-      const insertLog = this.db.prepare(INSERT_LOG);
-      const addSpend = this.db.prepare(ADD_SPEND);
-      const addRollup = this.db.prepare(SQLITE_ROLLUP_UPSERT);
+      const insertLog = this.statement(INSERT_LOG);
+      const addSpend = this.statement(ADD_SPEND);
+      const addRollup = this.statement(SQLITE_ROLLUP_UPSERT);
       const rollup = new RollupBatch();
       const flushRollup = () => {
         for (const row of rollup.take()) addRollup.run(row.map(sqliteValue));
       };
-      try {
-        for (const e of entries) {
-          if ('pruneBefore' in e) {
-            flushRollup();
-            this.db.run('DELETE FROM logs WHERE "timestamp" < ?', [e.pruneBefore]);
-            pruned += this.db.getRowsModified();
-            rows -= this.db.getRowsModified();
-            for (const sql of SQLITE_ROLLUP_PRUNE) this.db.run(sql, [rollupDay(e.pruneBefore)]);
-            continue;
-          }
-          if ('alertFired' in e) {
-            const { key, deliveries, at } = e.alertFired;
-            this.db.run(FIRE_ALERT, [key.type, key.tier, key.id, key.periodStart, key.threshold, at]);
-            if (this.db.getRowsModified() === 0) continue;
-            fired++;
-            for (const d of deliveries) this.db.run(QUEUE_DELIVERY, [d.outboxId, d.destination, d.payload, at, at, at]);
-            continue;
-          }
-          if ('alertSettled' in e) {
-            const { outboxId, outcome, at } = e.alertSettled;
-            this.db.run(SETTLE_DELIVERY, [outcome.state, outcome.attempts, outcome.nextAttemptAt, outcome.lastError, at, outboxId]);
-            continue;
-          }
-          for (const c of e.charges) addSpend.run([c.tier, c.id, c.periodStart, c.micros]);
-          for (const r of e.logs) {
-            insertLog.run(logRecordValues(r).map(sqliteValue));
-            if (this.db.getRowsModified() > 0) {
-              rollup.add(r);
-              rows++;
-            }
+      for (const e of entries) {
+        if ('pruneBefore' in e) {
+          flushRollup();
+          this.db.run('DELETE FROM logs WHERE "timestamp" < ?', [e.pruneBefore]);
+          pruned += this.db.getRowsModified();
+          rows -= this.db.getRowsModified();
+          for (const sql of SQLITE_ROLLUP_PRUNE) this.db.run(sql, [rollupDay(e.pruneBefore)]);
+          continue;
+        }
+        if ('alertFired' in e) {
+          const { key, deliveries, at } = e.alertFired;
+          this.db.run(FIRE_ALERT, [key.type, key.tier, key.id, key.periodStart, key.threshold, at]);
+          if (this.db.getRowsModified() === 0) continue;
+          fired++;
+          for (const d of deliveries) this.db.run(QUEUE_DELIVERY, [d.outboxId, d.destination, d.payload, at, at, at]);
+          continue;
+        }
+        if ('alertSettled' in e) {
+          const { outboxId, outcome, at } = e.alertSettled;
+          this.db.run(SETTLE_DELIVERY, [outcome.state, outcome.attempts, outcome.nextAttemptAt, outcome.lastError, at, outboxId]);
+          continue;
+        }
+        for (const c of e.charges) addSpend.run([c.tier, c.id, c.periodStart, c.micros]);
+        for (const r of e.logs) {
+          insertLog.run(logRecordValues(r).map(sqliteValue));
+          if (this.db.getRowsModified() > 0) {
+            rollup.add(r);
+            rows++;
           }
         }
-        flushRollup();
-      } finally {
-        insertLog.free();
-        addSpend.free();
-        addRollup.free();
       }
+      flushRollup();
       if (maxLogRecords !== undefined && rows > maxLogRecords) rows -= this.dropOldestLogs(rows - maxLogRecords);
       const last = entries[entries.length - 1];
-      if (last !== undefined) this.db.run(`UPDATE store_meta SET value = ? WHERE key = 'journal_seq'`, [last.seq]);
+      if (last !== undefined) this.statement(SET_JOURNAL_SEQ).run([last.seq]);
     });
     this.logRows = rows;
     return { pruned, fired };
@@ -192,7 +192,16 @@ export class SqliteDatabase {
   }
 
   close(): void {
+    for (const stmt of this.prepared.values()) stmt.free();
+    this.prepared.clear();
     this.db.close();
+  }
+
+  /** A statement of the write path, compiled on first use and kept (run() resets it after each row). */
+  private statement(sql: string): Statement {
+    let stmt = this.prepared.get(sql);
+    if (stmt === undefined) this.prepared.set(sql, (stmt = this.db.prepare(sql)));
+    return stmt;
   }
 
   private rows<T>(sql: string, params: readonly unknown[]): T[] {

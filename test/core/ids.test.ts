@@ -9,6 +9,12 @@ test('ids are version-7 UUIDs carrying their creation time', () => {
   const id = newId(at);
   assert.match(id, V7);
   assert.equal(parseInt(id.slice(0, 8) + id.slice(9, 13), 16), at);
+  // Leading zeros in either 24-bit half of the time, and its extremes.
+  for (const t of [0, 1, 0x000001000000, 0x123456000001, 0xabcdef00ffff, 2 ** 48 - 1]) {
+    const hex = newId(t);
+    assert.match(hex, V7);
+    assert.equal(parseInt(hex.slice(0, 8) + hex.slice(9, 13), 16), t);
+  }
 });
 
 test('ids sort by time across milliseconds and are unique within one', () => {

@@ -6,7 +6,7 @@ import { GatewayError } from '../../core/errors.js';
 import type { RequestContext, Routed } from '../context.js';
 import type { Services } from '../services.js';
 import { allAttemptsFailed } from './all-failed.js';
-import { toTarget } from './targets.js';
+import { toTarget, unsetKeyVariable } from './targets.js';
 
 /** What the eligibility check reads: each exclusion a target can have. */
 export type EligibilityServices = Pick<Services, 'env' | 'providers' | 'breakers' | 'limits' | 'ledger'>;
@@ -19,9 +19,10 @@ export function eligibility(ctx: Routed, s: EligibilityServices): Eligibility {
   return (p) => {
     // Calling the upstream without the key the config names would only come back as its 401, or worse
     // succeed on some other credential; the variable is named so the fix is obvious.
-    const unsetKey = unsetApiKeyVariable(p.apiKey, s.env);
+    const target = toTarget(p, s);
+    const unsetKey = unsetKeyVariable(target);
     if (unsetKey !== undefined) return `environment variable ${unsetKey} (api_key: env.${unsetKey}) is not set`;
-    const unsupported = s.providers[p.type].unsupported(ctx.request, toTarget(p, s));
+    const unsupported = s.providers[p.type].unsupported(ctx.request, target);
     if (unsupported) return unsupported;
     const breaker = s.breakers.excluded(p.id);
     if (breaker) return breaker;

@@ -19,6 +19,15 @@ export function toTarget(p: ProviderConfig, s: Pick<Services, 'env'>): ProviderT
   return target;
 }
 
+/**
+ * The variable an `api_key: env.NAME` names when it was unset or empty as the target resolved it (so the provider
+ * would be called keyless). Read from the resolved target rather than the environment: what is checked is the key
+ * the call would send, and eligibility asks for every attempt.
+ */
+export function unsetKeyVariable(target: ProviderTarget): string | undefined {
+  return target.apiKey !== undefined && 'env' in target.apiKey && target.resolvedApiKey === undefined ? target.apiKey.env : undefined;
+}
+
 export function timeoutsFor(p: ProviderConfig, snapshot: Pick<ConfigSnapshot, 'config'>): Timeouts {
   return { ...snapshot.config.routing.timeouts, ...p.timeouts };
 }

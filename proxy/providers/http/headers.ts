@@ -31,13 +31,15 @@ const NEVER_FORWARDED = new Set([
   'referer',
 ]);
 
+const NONE: ReadonlySet<string> = new Set();
+
 /**
  * The client's headers that should reach the upstream. `extraDropped` names provider-specific headers that
  * belong to the client's own credential (e.g. `openai-organization`).
  */
 export function forwardableHeaders(
   clientHeaders: Readonly<Record<string, string>>,
-  extraDropped: ReadonlySet<string> = new Set(),
+  extraDropped: ReadonlySet<string> = NONE,
 ): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(clientHeaders)) {
