@@ -34,8 +34,12 @@ export interface EmbeddedStoreOptions {
 const LARGE_IMAGE_BYTES = 16 * 1024 * 1024;
 const JOURNAL_SHARE_OF_LARGE_IMAGE = 0.25;
 
-/** Journaled lines wait at most this long before they go to the database thread, in one transaction. */
-const APPLY_DELAY_MS = 50;
+/**
+ * Journaled lines wait at most this long before they go to the database thread, in one transaction. Nothing reads
+ * the database without sending what is waiting first (queries, snapshots, prunes), so the delay is invisible to
+ * the API; a larger batch is cheaper per record (about 39 µs a record in batches of 5, 29 in 25, 23 in 100).
+ */
+const APPLY_DELAY_MS = 200;
 /** …or until this many bytes are waiting. */
 const APPLY_BATCH_BYTES = 256 * 1024;
 
