@@ -191,7 +191,7 @@ class EmbeddedStore implements Store {
     return this.snapshotting;
   }
 
-  /** The turn's commits, journaled in one write at the end of the turn, before any of their last bytes go out. */
+  /** The turn's commits, journaled in one write; runs in the check phase, before any of their last bytes go out. */
   private write(batch: readonly PreparedCommit[]): void {
     let lines: Buffer;
     try {

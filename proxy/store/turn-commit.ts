@@ -1,6 +1,6 @@
-// Group commit per JavaScript turn, the way Redis writes its append-only file once per loop iteration: everything
-// submitted while one event-loop callback and the promise jobs it started run is written with one synchronous
-// write at the end of that turn, and only then are its submitters answered (docs/configuration.md, store).
+// Group commit per event-loop turn, the way Redis writes its append-only file: everything submitted during one turn
+// is written with one synchronous write at the end of that turn (the check phase, after the turn's I/O callbacks),
+// and only then are its submitters answered.
 import { BatchQueue } from './commit-queue.js';
 
 export type { CommitQueue } from './commit-queue.js';
@@ -12,15 +12,16 @@ export type { CommitQueue } from './commit-queue.js';
  * `exclusive` runs an asynchronous task with nothing written meanwhile (journal compaction); items submitted while
  * it runs go out together in the turn after it ends.
  *
- * Where the turn ends: Node runs each I/O callback as its own turn (the callback, then every promise job it
- * queued) and sends a response's bytes from inside that turn. Redis can write once per whole loop iteration because
- * it also sends its replies only at the end of the iteration; here, holding a finished response until every other
- * callback of the iteration has run would make it wait for its neighbours' work, not for the journal. So the
- * batch goes out when the submitting turn's promise jobs have drained: the flush is a promise job that queues a
- * `process.nextTick`, and Node runs ticks only once the promise-job queue is empty.
+ * Why the end of the loop iteration and not the end of each callback: a commit then waits for the rest of its
+ * iteration (under load, other requests' callbacks), which is most of `spendgate_journal_wait_seconds`. Writing
+ * at the end of each callback instead (a promise job queueing a `process.nextTick`) brought the wait's p50 to
+ * about 16 µs and the time in the gateway from 518 to 102 µs at 500 requests/s, but cost a `write(2)` per request
+ * instead of one per turn, and measured worse for clients in the same interleaved run: added p50 +0.15 ms for a
+ * one-word prompt, +0.6 ms for Claude Code's 90 KB request, 4% less throughput (bench/findings.md). The requests
+ * a commit waits for would have held the event loop anyway.
  */
 export class TurnCommit<T> extends BatchQueue<T> {
-  private scheduled = false;
+  private scheduled: NodeJS.Immediate | undefined;
   private task: Promise<void> | undefined;
 
   constructor(private readonly write: (batch: readonly T[]) => void) {
@@ -29,21 +30,17 @@ export class TurnCommit<T> extends BatchQueue<T> {
 
   /** Resolves once everything submitted so far has been written or has failed. */
   async idle(): Promise<void> {
-    while (this.task !== undefined || this.scheduled) {
+    while (this.task !== undefined || this.scheduled !== undefined) {
       await (this.task ?? new Promise<void>((resolve) => setImmediate(resolve)));
     }
   }
 
   protected kick(): void {
-    if (this.scheduled || this.task !== undefined) return;
-    this.scheduled = true;
-    // From synchronous code the promise job runs when the callback returns; from a promise job it runs after the
-    // jobs queued before it. Either way the tick it queues runs once no promise job is left in this turn.
-    queueMicrotask(() => process.nextTick(() => this.flush()));
+    if (this.scheduled === undefined && this.task === undefined) this.scheduled = setImmediate(() => this.flush());
   }
 
   private flush(): void {
-    this.scheduled = false;
+    this.scheduled = undefined;
     for (let work = this.next(); work !== undefined; work = this.next()) {
       if ('task' in work) {
         this.task = work.task().finally(() => {

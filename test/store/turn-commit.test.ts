@@ -24,20 +24,6 @@ test('items submitted from promise jobs of one turn, however deep, share one wri
   assert.deepEqual(batches, [[1, 2, 3, 4]]);
 });
 
-test('the write happens before the event loop moves on: no timer or I/O callback runs in between', async () => {
-  const order: string[] = [];
-  const writer = new TurnCommit<string>((batch) => void order.push(`write ${batch.join(',')}`));
-  setImmediate(() => order.push('next callback'));
-  setTimeout(() => order.push('timer'), 0);
-  const done = Promise.resolve().then(() => writer.submit('a'));
-  await done;
-  order.push('answered');
-  assert.deepEqual(order, ['write a', 'answered']);
-  await nextTurn();
-  await nextTurn();
-  assert.deepEqual(order.slice(0, 2), ['write a', 'answered']);
-});
-
 test('a submitter is answered only after the write that holds its item', async () => {
   const order: string[] = [];
   const writer = new TurnCommit<string>((batch) => void order.push(`write ${batch.join(',')}`));
