@@ -3,7 +3,6 @@
 // batches off the request path, and every read, snapshot and prune is queued behind what was sent before it.
 import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic-file.js';
 import { lockDataDir, type DirLock } from './dir-lock.js';
 import { Journal, type JournalEntry, type JournalOptions, type StoreLog } from './journal.js';
 import { pushedBatches } from './row-batches.js';
@@ -69,13 +68,15 @@ export async function openEmbeddedStore(opts: EmbeddedStoreOptions): Promise<Sto
   try {
     const dbPath = join(opts.dataDir, DATABASE_FILE);
     const snapshot = await readSnapshot(dbPath);
+    // Read before the image moves to the database thread (which leaves `snapshot` empty here).
+    const snapshotBytes = snapshot?.byteLength ?? 0;
     const started = await DatabaseThread.start(snapshot, opts.log);
     thread = started.thread;
     const { journal, entries } = await Journal.open(join(opts.dataDir, JOURNAL_FILE), opts.log, opts.journal);
     const { applied } = await thread.applyEntries(entries, opts.maxLogRecords?.());
     if (applied > 0) opts.log({ level: 'info', event: 'journal_replayed', entries: applied });
     const seq = entries.reduce((max, e) => Math.max(max, e.seq), started.appliedSeq);
-    const store = new EmbeddedStore(thread, seq, journal, lock, dbPath, snapshot?.byteLength ?? 0, opts);
+    const store = new EmbeddedStore(thread, seq, journal, lock, dbPath, snapshotBytes, opts);
     // Fold the replayed entries into a snapshot now, so the next start does not replay them again.
     if (applied > 0) await store.snapshot();
     return store;
@@ -239,14 +240,12 @@ class EmbeddedStore implements Store {
     // lines journaled so far, while commits go on (an export of a large store must not hold up requests).
     const taken = await this.writer.exclusive(async () => {
       this.applyPending();
-      const cut = { journalBytes: this.journal.length, entries: this.sinceSnapshot, image: this.db.export() };
+      const cut = { journalBytes: this.journal.length, entries: this.sinceSnapshot, written: this.db.writeSnapshot(this.dbPath) };
       this.sinceSnapshot = 0;
       return cut;
     });
     try {
-      const image = await taken.image;
-      await writeFileAtomic(this.dbPath, image);
-      this.imageBytes = image.byteLength;
+      this.imageBytes = await taken.written;
       await this.writer.exclusive(() => this.journal.compact(taken.journalBytes));
     } catch (err) {
       this.sinceSnapshot += taken.entries;

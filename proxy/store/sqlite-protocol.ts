@@ -16,7 +16,8 @@ export type DatabaseRequest =
   /** Like `query`, but the rows arrive as `rows` messages of at most `batchRows` each before the (null) result. */
   | { readonly op: 'query_batches'; readonly id: number; readonly sql: string; readonly params: readonly unknown[]; readonly batchRows: number }
   | { readonly op: 'load_spend'; readonly id: number }
-  | { readonly op: 'export'; readonly id: number }
+  /** Export the database and write it atomically to `path` (the snapshot file); answered with the image's size. */
+  | { readonly op: 'write_snapshot'; readonly id: number; readonly path: string }
   | { readonly op: 'close'; readonly id: number };
 
 /** `applied`/`pruned` answer `apply_entries`; `open` answers with the journal position the snapshot holds. */
@@ -33,7 +34,7 @@ export interface ResultTypes {
   query: unknown[];
   query_batches: null;
   load_spend: SpendRow[];
-  export: Uint8Array;
+  write_snapshot: number;
   close: null;
 }
 

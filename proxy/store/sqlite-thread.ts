@@ -18,6 +18,11 @@ function startWorker(): Worker {
   return new Worker(`require('tsx/cjs'); require(${JSON.stringify(source)});`, { eval: true });
 }
 
+/** `bytes` as a view of a whole ArrayBuffer of its own, which can be transferred (a pooled Buffer is copied out). */
+function ownBuffer(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
+}
+
 type Pending = { resolve: (value: unknown) => void; reject: (err: Error) => void; onRows?: (rows: unknown[]) => void };
 type AnsweredRequest = Exclude<DatabaseRequest, { op: 'apply_lines' }>;
 type Op = AnsweredRequest['op'];
@@ -44,7 +49,9 @@ export class DatabaseThread {
   static async start(snapshot: Uint8Array | undefined, log: StoreLog): Promise<{ thread: DatabaseThread; appliedSeq: number }> {
     const thread = new DatabaseThread(startWorker(), log);
     try {
-      const { appliedSeq } = await thread.request('open', { snapshot });
+      // Moved, not copied: the image can be as large as the database, and the thread frees it once it is open.
+      const image = snapshot === undefined ? undefined : ownBuffer(snapshot);
+      const { appliedSeq } = await thread.request('open', { snapshot: image }, image === undefined ? [] : [image.buffer as ArrayBuffer]);
       return { thread, appliedSeq };
     } catch (err) {
       await thread.worker.terminate();
@@ -69,15 +76,16 @@ export class DatabaseThread {
 
   /** Runs a read-only statement; its rows reach `onRows` in batches, in order, before the promise resolves. */
   queryBatches(sql: string, params: readonly unknown[], batchRows: number, onRows: (rows: unknown[]) => void): Promise<void> {
-    return this.request('query_batches', { sql, params, batchRows }, onRows).then(() => undefined);
+    return this.request('query_batches', { sql, params, batchRows }, [], onRows).then(() => undefined);
   }
 
   loadSpend(): Promise<SpendRow[]> {
     return this.request('load_spend', {});
   }
 
-  export(): Promise<Uint8Array> {
-    return this.request('export', {});
+  /** Export the database and write it atomically to `path`; resolves with the image's size once it is durable. */
+  writeSnapshot(path: string): Promise<number> {
+    return this.request('write_snapshot', { path });
   }
 
   /** Close the database and end the thread. */
@@ -90,13 +98,13 @@ export class DatabaseThread {
     }
   }
 
-  private request<O extends Op>(op: O, body: RequestBody<O>, onRows?: (rows: unknown[]) => void): Promise<ResultTypes[O]> {
+  private request<O extends Op>(op: O, body: RequestBody<O>, transfer: ArrayBuffer[] = [], onRows?: (rows: unknown[]) => void): Promise<ResultTypes[O]> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise<ResultTypes[O]>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, onRows });
       this.worker.ref();
-      this.worker.postMessage({ ...body, op, id } as DatabaseRequest);
+      this.worker.postMessage({ ...body, op, id } as DatabaseRequest, transfer);
     });
   }
 

@@ -2,6 +2,8 @@
 // a million rows and snapshot exports use the other core instead of blocking the gateway's event loop. Requests
 // are handled strictly in arrival order: a query sees every entry the store sent before it.
 import { parentPort } from 'node:worker_threads';
+import { writeFileAtomicEagerly } from './atomic-file.js';
+import { releaseArrayBuffer } from './release-buffer.js';
 import type { JournalEntry } from './journal.js';
 import type { AppliedEntries, DatabaseMessage, DatabaseRequest } from './sqlite-protocol.js';
 import { SqliteDatabase } from './sqlite-db.js';
@@ -59,6 +61,8 @@ async function handle(req: DatabaseRequest): Promise<void> {
     case 'open': {
       const SQL = await sqlJs();
       db = SqliteDatabase.open(SQL, req.snapshot);
+      // sql.js copied the image into its file system; the transferred original is not needed any more.
+      if (req.snapshot !== undefined) releaseArrayBuffer(req.snapshot.buffer as ArrayBuffer);
       return send({ kind: 'result', id: req.id, value: { appliedSeq: db.appliedSeq() } });
     }
     case 'apply_lines': {
@@ -77,10 +81,24 @@ async function handle(req: DatabaseRequest): Promise<void> {
       return send({ kind: 'result', id: req.id, value: null });
     case 'load_spend':
       return send({ kind: 'result', id: req.id, value: database().loadSpend() });
-    case 'export': {
-      // sql.js exports into a fresh ArrayBuffer, so it can move to the store without a copy.
+    case 'write_snapshot': {
+      // The image is the whole database (tens of MB with a full log table). Written here and freed as soon as its
+      // bytes are in the file, it is resident only for the write: handed to the gateway's thread, it stayed there
+      // until that thread's next full GC, next to the images of later snapshots. The fsyncs and the rename finish
+      // while later requests are handled.
       const image = database().export();
-      return send({ kind: 'result', id: req.id, value: image }, [image.buffer as ArrayBuffer]);
+      const bytes = image.byteLength;
+      let durable: Promise<void>;
+      try {
+        durable = writeFileAtomicEagerly(req.path, image);
+      } finally {
+        releaseArrayBuffer(image.buffer as ArrayBuffer);
+      }
+      durable.then(
+        () => send({ kind: 'result', id: req.id, value: bytes }),
+        (err: unknown) => send({ kind: 'error', id: req.id, message: err instanceof Error ? err.message : String(err) }),
+      );
+      return;
     }
     case 'close':
       db?.close();
