@@ -7,15 +7,22 @@ import type { AppliedEntries, DatabaseMessage, DatabaseRequest, ResultTypes } fr
 import type { SpendRow } from './store.js';
 
 /**
+ * The thread's young generation is capped well below V8's default (which grows to 16-24 MB under a stream of journal
+ * batches): what it allocates is short-lived (parsed batches, bound values, result rows), and its scavenges run off
+ * the request path.
+ */
+const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 6 } as const;
+
+/**
  * The worker: bundled next to the CLI (dist/proxy/sqlite-worker.js), or the TypeScript source when the engine
  * itself runs from sources under tsx (tests, benchmarks), which the worker then loads with tsx too.
  */
 function startWorker(): Worker {
   const bundled = join(__dirname, 'sqlite-worker.js');
-  if (existsSync(bundled)) return new Worker(bundled);
+  if (existsSync(bundled)) return new Worker(bundled, { resourceLimits: RESOURCE_LIMITS });
   // Node 20 does not apply `--import tsx` hooks to a worker's own entry file, so register tsx's CommonJS hook first.
   const source = join(__dirname, 'sqlite-worker.ts');
-  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(source)});`, { eval: true });
+  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(source)});`, { eval: true, resourceLimits: RESOURCE_LIMITS });
 }
 
 /** `bytes` as a view of a whole ArrayBuffer of its own, which can be transferred (a pooled Buffer is copied out). */
