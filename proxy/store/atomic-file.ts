@@ -28,10 +28,9 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, m
 }
 
 /**
- * `writeFileAtomic` for a large buffer the caller wants to drop at once: the bytes are written to the temporary
- * sibling before this returns, so `data` is not referenced afterwards (a buffer that dies young is freed by the next
- * scavenge instead of lingering in the old generation until a full GC); the fsyncs and the rename follow in the
- * returned promise.
+ * `writeFileAtomic` for a large buffer the caller wants to free at once: the bytes are in the temporary sibling
+ * before this returns, so `data` is not referenced afterwards and may be released (release-buffer.ts); the fsyncs
+ * and the rename follow in the returned promise.
  */
 export function writeFileAtomicEagerly(path: string, data: Uint8Array, mode = 0o600): Promise<void> {
   const tmp = temporarySibling(path);
