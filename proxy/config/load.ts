@@ -183,6 +183,31 @@ export async function loadConfigFile(path: string): Promise<LoadResult> {
   return loadConfigBytes(bytes, path);
 }
 
+/**
+ * Reads and validates the file a running gateway is asked to switch to (the watcher, POST /api/config/reload).
+ * Like loadConfigFile, except that a file holding nothing but blanks is refused: an editor or `git checkout` that
+ * truncates before it writes leaves the file empty for a moment, and as a policy an empty file would drop every
+ * key and budget at once. The previous config keeps serving; the write that follows is seen as the next change.
+ */
+export async function loadReplacementConfigFile(path: string): Promise<LoadResult> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    return unreadableConfig(err);
+  }
+  return loadReplacementConfigBytes(bytes, path);
+}
+
+/** loadReplacementConfigFile for bytes already read. */
+export function loadReplacementConfigBytes(bytes: Buffer, path: string): LoadResult {
+  if (bytes.toString('utf8').trim() === '') {
+    const message = 'the file is empty: the gateway keeps serving the previous config (an empty policy would drop every key and budget)';
+    return { ok: false, problems: [{ severity: 'error', line: 1, col: 1, message }] };
+  }
+  return loadConfigBytes(bytes, path);
+}
+
 /** Validates config bytes, which must be UTF-8: a corrupted file is refused, not read with replacement characters. */
 export function loadConfigBytes(bytes: Buffer, path: string): LoadResult {
   const text = bytes.toString('utf8');

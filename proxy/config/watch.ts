@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, unwatchFile, watch, watchFile, type FSWatcher, type Stats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { loadConfigBytes, unreadableConfig } from './load.js';
+import { loadReplacementConfigBytes, unreadableConfig } from './load.js';
 import type { LoadResult } from './types.js';
 
 export interface WatchOptions {
@@ -71,7 +71,7 @@ export function watchConfig(path: string, onChange: (result: LoadResult) => void
       const hash = digest(bytes);
       if (hash === lastHash) return;
       lastHash = hash;
-      onChange(loadConfigBytes(bytes, file));
+      onChange(loadReplacementConfigBytes(bytes, file));
     } finally {
       reloading = false;
       if (again && !closed) {

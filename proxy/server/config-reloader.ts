@@ -1,7 +1,7 @@
 // The served config's lifecycle after start: a valid edit swaps in whole (counters kept), an invalid one is reported
 // and the previous config keeps serving; either way live clients hear the new status.
 import type { Config, ConfigProblem, ConfigStatus, LoadResult } from '../config/types.js';
-import { loadConfigFile } from '../config/load.js';
+import { loadConfigFile, loadReplacementConfigFile } from '../config/load.js';
 import { KeyRing } from '../governance/keys.js';
 import { buildPriceBook, type PriceBook } from '../pricing/catalog.js';
 import type { EventLog } from '../api/services.js';
@@ -40,7 +40,7 @@ export class ConfigReloader {
 
   /** Read the file again and apply it (POST /api/config/reload). */
   async reload(): Promise<ConfigStatus> {
-    return this.apply(await loadConfigFile(this.deps.path));
+    return this.apply(await loadReplacementConfigFile(this.deps.path));
   }
 
   /** Apply a load result: a valid config swaps in atomically (counters kept); an invalid one is reported and ignored. */

@@ -74,6 +74,17 @@ test('an invalid edit is reported with its line, then a fix is delivered', () =>
     assert.equal(customerLimit(await results.next()), 6_000_000_000);
   }));
 
+test('a file caught empty between truncate and write is refused, and the content written next is delivered', () =>
+  withWatchedFile(async (file, results) => {
+    // An editor or `git checkout` truncating first: the watcher may read the file in between.
+    writeFileSync(file, '');
+    const empty = await results.next();
+    assert.equal(empty.ok, false);
+    if (!empty.ok) assert.match(empty.problems[0].message, /the file is empty: the gateway keeps serving the previous config/);
+    writeFileSync(file, fixture.replace('limit: 5000\n', 'limit: 5100\n'));
+    assert.equal(customerLimit(await results.next()), 5_100_000_000);
+  }));
+
 test('an editor-style save (write a new file, rename it over the old) is seen', () =>
   withWatchedFile(async (file, results) => {
     const temp = `${file}.swp`;

@@ -25,6 +25,9 @@ budgets:
 }
 
 const HOSTILE_EDITS: Record<string, (valid: string) => string | Buffer> = {
+  // What an editor that truncates before writing leaves for a moment; as a policy it would drop every key.
+  'an empty file': () => '',
+  'a file of blank lines': () => '\n  \n\t\n',
   'a mapping nested 5000 levels deep': (valid) => `${Array.from({ length: 5000 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')}\n${valid}`,
   'a flow sequence nested 50000 levels deep': (valid) => `${valid}\nextra: ${'['.repeat(50_000)}${']'.repeat(50_000)}\n`,
   'an alias bomb': (valid) => {
