@@ -172,15 +172,20 @@ export function unreadableConfig(err: unknown): LoadResult {
   return { ok: false, problems: [{ severity: 'error', line: 1, col: 1, message: `cannot read config: ${reason}` }] };
 }
 
-/** Reads and validates a config file; an unreadable file is reported as a problem at 1:1. */
-export async function loadConfigFile(path: string): Promise<LoadResult> {
+/** Reads the file and hands its bytes to `load`; an unreadable file is reported as a problem at 1:1. */
+async function readAndLoad(path: string, load: (bytes: Buffer, path: string) => LoadResult): Promise<LoadResult> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
   } catch (err) {
     return unreadableConfig(err);
   }
-  return loadConfigBytes(bytes, path);
+  return load(bytes, path);
+}
+
+/** Reads and validates a config file; an unreadable file is reported as a problem at 1:1. */
+export function loadConfigFile(path: string): Promise<LoadResult> {
+  return readAndLoad(path, loadConfigBytes);
 }
 
 /**
@@ -189,14 +194,8 @@ export async function loadConfigFile(path: string): Promise<LoadResult> {
  * truncates before it writes leaves the file empty for a moment, and as a policy an empty file would drop every
  * key and budget at once. The previous config keeps serving; the write that follows is seen as the next change.
  */
-export async function loadReplacementConfigFile(path: string): Promise<LoadResult> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (err) {
-    return unreadableConfig(err);
-  }
-  return loadReplacementConfigBytes(bytes, path);
+export function loadReplacementConfigFile(path: string): Promise<LoadResult> {
+  return readAndLoad(path, loadReplacementConfigBytes);
 }
 
 /** loadReplacementConfigFile for bytes already read. */
