@@ -25,7 +25,7 @@ test('writeFileAtomicEagerly has the bytes in the file before it returns, then r
   assert.deepEqual(await readdir(dir), ['image'], 'no temporary file is left behind');
 });
 
-test('writeFileAtomicEagerly leaves the old file in place when the temporary file cannot be written', async (t) => {
+test('writeFileAtomicEagerly throws at once when its temporary file cannot be created', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'spendgate-atomic-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   assert.throws(() => writeFileAtomicEagerly(join(dir, 'missing-dir', 'image'), new Uint8Array(8)), { code: 'ENOENT' });
