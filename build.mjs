@@ -18,11 +18,23 @@ const telemetryApart = {
   },
 };
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** True when every non-ASCII character of `line` sits in a comment: after `//`, or on a block comment's line. */
+function nonAsciiOnlyInComment(line) {
+  const at = line.search(NON_ASCII);
+  const start = line.trimStart();
+  if (start.startsWith('*') || start.startsWith('/*')) return true;
+  const comment = line.indexOf('//');
+  return comment !== -1 && comment < at;
+}
+
 /**
  * V8 holds a script's source in memory for the life of the process, as a one-byte string only when every character
  * of it is Latin-1: one ’ in a dependency's comment (undici has dozens) made the CLI's 4.5 MB source a 9 MB two-byte
  * string. esbuild already escapes non-ASCII characters in code (its default `charset: 'ascii'`), so what is left is
- * in comments; each UTF-16 unit of it becomes `?`, which keeps every line and column the source map points at.
+ * in comments; each UTF-16 unit of it becomes `?`, which keeps every line and column the source map points at. A
+ * non-ASCII character that does not look like part of a comment fails the build rather than being rewritten.
  */
 const asciiOutput = {
   name: 'ascii-output',
@@ -31,7 +43,11 @@ const asciiOutput = {
       if (result.errors.length > 0) return;
       const file = b.initialOptions.outfile;
       const text = await readFile(file, 'utf8');
-      if (/[^\x00-\x7f]/.test(text)) await writeFile(file, text.replace(/[^\x00-\x7f]/g, '?'));
+      if (!NON_ASCII.test(text)) return;
+      const lines = text.split('\n');
+      const suspect = lines.findIndex((line) => NON_ASCII.test(line) && !nonAsciiOnlyInComment(line));
+      if (suspect !== -1) throw new Error(`${file}:${suspect + 1}: a non-ASCII character outside a comment; it would be rewritten to '?'`);
+      await writeFile(file, text.replace(/[^\x00-\x7f]/g, '?'));
     });
   },
 };
