@@ -159,7 +159,9 @@ describe('OTLP export to a collector', () => {
     assert.equal(a['http.response.status_code'], 200);
     assert.ok(requestIds.includes(String(a['spendgate.request.id'])), 'the span carries the log record request id');
     assert.ok(ok.startMs >= before0 - 5 && ok.startMs <= after0, 'starts when the request arrived');
-    assert.ok(ok.endMs >= ok.startMs && ok.endMs <= after0 + 5, 'ends when it finished');
+    // The gateway takes its end time just after handing over the last byte; on a busy machine the client can run,
+    // and take after0, before the gateway runs again. The slack only tolerates that; a wrong unit is off by far more.
+    assert.ok(ok.endMs >= ok.startMs && ok.endMs <= after0 + 250, `ends when it finished (${ok.endMs - after0} ms after the client saw the answer)`);
     assert.equal(ok.events.length, 1);
     assert.equal(ok.events[0].name, 'spendgate.attempt');
   });
