@@ -1,4 +1,6 @@
 // The seed config's two Bedrock provider configs, pointed at a loopback Bedrock upstream with static test credentials.
+import { after, before } from 'node:test';
+import OpenAI from 'openai';
 import { BedrockProvider } from '../../proxy/providers/bedrock/index.js';
 import type { ProviderTarget } from '../../proxy/providers/types.js';
 import { startBedrockUpstream, type BedrockUpstream, type BedrockUpstreamOptions } from '../upstreams/bedrock.js';
@@ -50,6 +52,26 @@ export async function startRig(
       await upstream.close();
     },
   };
+}
+
+/** A rig and an openai SDK client on its `/openai/v1`, set up by the hooks openAiRig registers. */
+export interface OpenAiRig {
+  rig: Rig;
+  client: OpenAI;
+}
+
+/**
+ * Registers, in the describe block it is called in, a rig on `makeTarget` started before its tests (with an openai
+ * SDK client that never retries) and closed after them; the returned object holds both once the tests run.
+ */
+export function openAiRig(makeTarget: (endpoint: string) => ProviderTarget): OpenAiRig {
+  const on = {} as OpenAiRig;
+  before(async () => {
+    on.rig = await startRig(makeTarget);
+    on.client = new OpenAI({ baseURL: `${on.rig.harness.url}/openai/v1`, apiKey: 'vk', maxRetries: 0 });
+  });
+  after(() => on.rig.close());
+  return on;
 }
 
 /** Waits until the harness recorded `count` finished sends (the response may reach the client first). */

@@ -1,20 +1,14 @@
 // OpenAI clients through the Bedrock provider: chat completions translated to Converse and back, read by the openai SDK.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
-import { MISTRAL_MODEL, mistralTarget, sendsSettled, startRig, type Rig } from './bedrock-fixture.js';
+import { MISTRAL_MODEL, mistralTarget, sendsSettled, openAiRig } from './bedrock-fixture.js';
 
 describe('Mistral on Bedrock for OpenAI clients', () => {
-  let rig: Rig;
-  let client: OpenAI;
-  before(async () => {
-    rig = await startRig(mistralTarget);
-    client = new OpenAI({ baseURL: `${rig.harness.url}/openai/v1`, apiKey: 'vk', maxRetries: 0 });
-  });
-  after(() => rig.close());
+  const on = openAiRig(mistralTarget);
 
   test('a JSON chat completion is translated to Converse and answered as chat.completion with usage', async () => {
-    const completion = await client.chat.completions.create({
+    const completion = await on.client.chat.completions.create({
       model: 'mistral-large',
       messages: [
         { role: 'system', content: 'Be brief.' },
@@ -28,7 +22,7 @@ describe('Mistral on Bedrock for OpenAI clients', () => {
     assert.equal(completion.object, 'chat.completion');
     assert.equal(completion.choices[0].message.content, `Reply from ${MISTRAL_MODEL}.`);
     assert.equal(completion.choices[0].finish_reason, 'stop');
-    const sent = rig.upstream.requests.at(-1)?.json;
+    const sent = on.rig.upstream.requests.at(-1)?.json;
     assert.deepEqual(sent?.system, [{ text: 'Be brief.' }]);
     assert.deepEqual(sent?.messages, [{ role: 'user', content: [{ text: 'Hello' }] }]);
     assert.deepEqual(sent?.inferenceConfig, { maxTokens: 50, temperature: 0.1, topP: 0.9, stopSequences: ['END'] });
@@ -37,8 +31,8 @@ describe('Mistral on Bedrock for OpenAI clients', () => {
   });
 
   test('a streamed completion arrives as chunks ending in [DONE], with a final usage chunk when asked', async () => {
-    const before = rig.harness.sends.length;
-    const stream = await client.chat.completions.create({
+    const before = on.rig.harness.sends.length;
+    const stream = await on.client.chat.completions.create({
       model: 'mistral-large',
       messages: [{ role: 'user', content: 'Hi' }],
       stream: true,
@@ -55,14 +49,14 @@ describe('Mistral on Bedrock for OpenAI clients', () => {
     assert.equal(text, `Reply from ${MISTRAL_MODEL}.`);
     assert.equal(finish, 'stop');
     assert.ok(usage);
-    await sendsSettled(rig.harness, before + 1);
-    assert.equal(rig.harness.sends[before].outcome?.usage?.outputTokens, usage.completion_tokens);
+    await sendsSettled(on.rig.harness, before + 1);
+    assert.equal(on.rig.harness.sends[before].outcome?.usage?.outputTokens, usage.completion_tokens);
   });
 
   test('tool calls stream as tool_calls deltas and tool messages go back as a toolResult turn', async () => {
     const tools: OpenAI.ChatCompletionTool[] = [{ type: 'function', function: { name: 'lookup', description: 'Look up', parameters: { type: 'object', properties: { q: { type: 'string' } } } } }];
-    rig.upstream.script({ text: 'Looking.', toolUse: { name: 'lookup', input: { q: 'spendgate' } } });
-    const stream = await client.chat.completions.create({ model: 'mistral-large', messages: [{ role: 'user', content: 'find it' }], tools, tool_choice: 'required', stream: true });
+    on.rig.upstream.script({ text: 'Looking.', toolUse: { name: 'lookup', input: { q: 'spendgate' } } });
+    const stream = await on.client.chat.completions.create({ model: 'mistral-large', messages: [{ role: 'user', content: 'find it' }], tools, tool_choice: 'required', stream: true });
     let args = '';
     let id = '';
     let name = '';
@@ -78,9 +72,9 @@ describe('Mistral on Bedrock for OpenAI clients', () => {
     assert.equal(name, 'lookup');
     assert.deepEqual(JSON.parse(args), { q: 'spendgate' });
     assert.equal(finish, 'tool_calls');
-    assert.deepEqual((rig.upstream.requests.at(-1)?.json?.toolConfig as { toolChoice: unknown }).toolChoice, { any: {} });
+    assert.deepEqual((on.rig.upstream.requests.at(-1)?.json?.toolConfig as { toolChoice: unknown }).toolChoice, { any: {} });
 
-    const answer = await client.chat.completions.create({
+    const answer = await on.client.chat.completions.create({
       model: 'mistral-large',
       tools,
       messages: [
@@ -90,14 +84,14 @@ describe('Mistral on Bedrock for OpenAI clients', () => {
       ],
     });
     assert.equal(answer.choices[0].message.content, 'The tool said: found: a gateway');
-    const history = rig.upstream.requests.at(-1)?.json?.messages as { role: string; content: Record<string, unknown>[] }[];
+    const history = on.rig.upstream.requests.at(-1)?.json?.messages as { role: string; content: Record<string, unknown>[] }[];
     assert.deepEqual(history[1], { role: 'assistant', content: [{ toolUse: { toolUseId: id, name: 'lookup', input: { q: 'spendgate' } } }] });
     assert.deepEqual(history[2], { role: 'user', content: [{ toolResult: { toolUseId: id, content: [{ text: 'found: a gateway' }] } }] });
   });
 
   test('a mid-stream exception becomes an error chunk the SDK raises', async () => {
-    rig.upstream.script({ streamException: { type: 'ThrottlingException', message: 'slow down mid-stream', afterEvents: 2 } });
-    const stream = await client.chat.completions.create({ model: 'mistral-large', messages: [{ role: 'user', content: 'Hi' }], stream: true });
+    on.rig.upstream.script({ streamException: { type: 'ThrottlingException', message: 'slow down mid-stream', afterEvents: 2 } });
+    const stream = await on.client.chat.completions.create({ model: 'mistral-large', messages: [{ role: 'user', content: 'Hi' }], stream: true });
     await assert.rejects(async () => {
       for await (const chunk of stream) void chunk;
     }, /slow down mid-stream/);

@@ -1,11 +1,11 @@
 // Responses conversations over several turns on Bedrock, as Codex holds them with store: false: Claude's thinking
 // carried across a tool call, a model that takes tools only without streaming, and compaction.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import { SUMMARY_PREFIX } from '../../proxy/providers/bedrock/compact.js';
 import { STANDIN_THINKING } from '../upstreams/bedrock-rules-converse.js';
-import { CLAUDE_MODEL, claudeTarget, mistralTarget, sendsSettled, startRig, type Rig } from './bedrock-fixture.js';
+import { CLAUDE_MODEL, claudeTarget, mistralTarget, sendsSettled, openAiRig, type Rig } from './bedrock-fixture.js';
 
 type StreamEvent = OpenAI.Responses.ResponseStreamEvent;
 type Item = OpenAI.Responses.ResponseOutputItem;
@@ -35,21 +35,15 @@ function sentTurns(rig: Rig): Turn[] {
 }
 
 describe("Claude's thinking across a tool turn", () => {
-  let rig: Rig;
-  let client: OpenAI;
-  before(async () => {
-    rig = await startRig(claudeTarget);
-    client = new OpenAI({ baseURL: `${rig.harness.url}/openai/v1`, apiKey: 'vk', maxRetries: 0 });
-  });
-  after(() => rig.close());
+  const on = openAiRig(claudeTarget);
 
   test('the reasoning item spendgate returns is sent back and restored as the signed thinking block Bedrock requires', async () => {
-    rig.upstream.script({ text: 'Checking.', toolUse: { name: 'shell', input: { command: ['ls'] } } });
-    const first = await finalItems(await client.responses.create({
+    on.rig.upstream.script({ text: 'Checking.', toolUse: { name: 'shell', input: { command: ['ls'] } } });
+    const first = await finalItems(await on.client.responses.create({
       model: 'claude', input: 'what is here?', tools: [SHELL], reasoning: { effort: 'low', summary: 'auto' },
       include: ['reasoning.encrypted_content'], store: false, stream: true,
     }));
-    assert.deepEqual((rig.upstream.requests.at(-1)?.json?.additionalModelRequestFields as Record<string, unknown>).thinking, { type: 'enabled', budget_tokens: 4_000 });
+    assert.deepEqual((on.rig.upstream.requests.at(-1)?.json?.additionalModelRequestFields as Record<string, unknown>).thinking, { type: 'enabled', budget_tokens: 4_000 });
     assert.deepEqual(first.items.map((i) => i.type), ['reasoning', 'message', 'function_call']);
     const reasoning = first.items[0];
     assert.ok(reasoning.type === 'reasoning');
@@ -61,20 +55,20 @@ describe("Claude's thinking across a tool turn", () => {
     // Codex sends the whole history back with the command's output; Bedrock refuses it unless the thinking leads the turn.
     const call = first.items[2];
     assert.ok(call.type === 'function_call');
-    const second = await client.responses.create({
+    const second = await on.client.responses.create({
       model: 'claude', tools: [SHELL], reasoning: { effort: 'low' }, store: false,
       input: [{ role: 'user', content: 'what is here?' }, ...first.items.filter(replayable), { type: 'function_call_output', call_id: call.call_id, output: 'README.md' }],
     });
     assert.equal(second.status, 'completed');
     assert.equal(second.output.find((i) => i.type === 'message')?.type, 'message');
-    const turns = sentTurns(rig);
+    const turns = sentTurns(on.rig);
     assert.deepEqual(turns[1].content[0], { reasoningContent: { reasoningText: { text: STANDIN_THINKING.text, signature: STANDIN_THINKING.signature } } });
     assert.ok('toolUse' in turns[1].content[2]);
-    assert.ok(rig.upstream.requests.at(-1)?.json?.additionalModelRequestFields, 'thinking stays on');
+    assert.ok(on.rig.upstream.requests.at(-1)?.json?.additionalModelRequestFields, 'thinking stays on');
   });
 
   test('a history whose tool turn has only foreign reasoning is answered with thinking off, not refused', async () => {
-    const response = await client.responses.create({
+    const response = await on.client.responses.create({
       model: 'claude', tools: [SHELL], reasoning: { effort: 'high' },
       input: [
         { role: 'user', content: 'what is here?' },
@@ -84,42 +78,30 @@ describe("Claude's thinking across a tool turn", () => {
       ],
     });
     assert.equal(response.output_text, 'The tool said: README.md');
-    assert.equal(rig.upstream.requests.at(-1)?.json?.additionalModelRequestFields, undefined);
+    assert.equal(on.rig.upstream.requests.at(-1)?.json?.additionalModelRequestFields, undefined);
   });
 });
 
 describe('Mistral on Bedrock (tools only without streaming) for Responses clients', () => {
-  let rig: Rig;
-  let client: OpenAI;
-  before(async () => {
-    rig = await startRig(mistralTarget);
-    client = new OpenAI({ baseURL: `${rig.harness.url}/openai/v1`, apiKey: 'vk', maxRetries: 0 });
-  });
-  after(() => rig.close());
+  const on = openAiRig(mistralTarget);
 
   test('a streamed request with tools is answered by one Converse call and still streamed as Responses events', async () => {
-    rig.upstream.script({ text: 'Running.', toolUse: { name: 'shell', input: { command: ['git', 'status'] } } });
-    const before = rig.harness.sends.length;
-    const { items, events } = await finalItems(await client.responses.create({ model: 'mistral', input: 'status?', tools: [SHELL], stream: true }));
-    assert.equal(rig.upstream.requests.at(-1)?.operation, 'converse');
+    on.rig.upstream.script({ text: 'Running.', toolUse: { name: 'shell', input: { command: ['git', 'status'] } } });
+    const before = on.rig.harness.sends.length;
+    const { items, events } = await finalItems(await on.client.responses.create({ model: 'mistral', input: 'status?', tools: [SHELL], stream: true }));
+    assert.equal(on.rig.upstream.requests.at(-1)?.operation, 'converse');
     assert.deepEqual(items.map((i) => i.type), ['message', 'function_call']);
     const done = events.find((e) => e.type === 'response.function_call_arguments.done');
     assert.ok(done?.type === 'response.function_call_arguments.done');
     assert.equal(done.arguments, '{"command":["git","status"]}');
     assert.equal(events.at(-1)?.type, 'response.completed');
-    await sendsSettled(rig.harness, before + 1);
-    assert.ok(rig.harness.sends[before].outcome?.adaptations?.some((a) => /does not stream tool use/.test(a)));
+    await sendsSettled(on.rig.harness, before + 1);
+    assert.ok(on.rig.harness.sends[before].outcome?.adaptations?.some((a) => /does not stream tool use/.test(a)));
   });
 });
 
 describe('compaction on Bedrock', () => {
-  let rig: Rig;
-  let client: OpenAI;
-  before(async () => {
-    rig = await startRig(claudeTarget);
-    client = new OpenAI({ baseURL: `${rig.harness.url}/openai/v1`, apiKey: 'vk', maxRetries: 0 });
-  });
-  after(() => rig.close());
+  const on = openAiRig(claudeTarget);
 
   const history: OpenAI.Responses.ResponseInputItem[] = [
     { type: 'message', role: 'developer', content: [{ type: 'input_text', text: 'sandbox: read-only' }] },
@@ -130,9 +112,9 @@ describe('compaction on Bedrock', () => {
   ];
 
   test('one model call summarises the conversation, billed like any request; the compacted items work as the next input', async () => {
-    rig.upstream.script({ text: 'The user wants the build fixed; npm test shows 1 failing test.', inputTokens: 300, outputTokens: 20 });
-    const before = rig.harness.sends.length;
-    const compacted = await client.responses.compact({ model: 'claude', input: history, instructions: 'You are Codex.' });
+    on.rig.upstream.script({ text: 'The user wants the build fixed; npm test shows 1 failing test.', inputTokens: 300, outputTokens: 20 });
+    const before = on.rig.harness.sends.length;
+    const compacted = await on.client.responses.compact({ model: 'claude', input: history, instructions: 'You are Codex.' });
     assert.equal(compacted.object, 'response.compaction');
     assert.match(compacted.id, /^resp_/);
     const texts = compacted.output.map((item) => JSON.stringify(item));
@@ -141,18 +123,18 @@ describe('compaction on Bedrock', () => {
     assert.ok(texts[1].includes(JSON.stringify(SUMMARY_PREFIX + 'The user wants the build fixed; npm test shows 1 failing test.').slice(1, -1)));
     assert.equal(compacted.usage.input_tokens, 300);
 
-    const sent = rig.upstream.requests.at(-1)?.json;
+    const sent = on.rig.upstream.requests.at(-1)?.json;
     assert.equal(sent?.toolConfig, undefined, 'tool calls are summarised as text, so no tool is offered');
     assert.deepEqual(sent?.system, [{ text: 'You are Codex.' }, { text: 'sandbox: read-only' }]);
     const turns = sent?.messages as Turn[];
     assert.match(JSON.stringify(turns.at(-1)), /Summarise the conversation above/);
     assert.match(JSON.stringify(turns), /called the tool shell.*returned: 1 failing/);
-    await sendsSettled(rig.harness, before + 1);
-    assert.deepEqual(rig.harness.sends[before].outcome?.usage, { inputTokens: 300, outputTokens: 20, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0 });
-    assert.equal(rig.harness.sends[before].outcome?.servedModel, CLAUDE_MODEL);
+    await sendsSettled(on.rig.harness, before + 1);
+    assert.deepEqual(on.rig.harness.sends[before].outcome?.usage, { inputTokens: 300, outputTokens: 20, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0 });
+    assert.equal(on.rig.harness.sends[before].outcome?.servedModel, CLAUDE_MODEL);
 
-    const next = await client.responses.create({ model: 'claude', input: [...compacted.output, { role: 'user', content: 'go on' }] as OpenAI.Responses.ResponseInput });
+    const next = await on.client.responses.create({ model: 'claude', input: [...compacted.output, { role: 'user', content: 'go on' }] as OpenAI.Responses.ResponseInput });
     assert.equal(next.status, 'completed');
-    assert.equal(sentTurns(rig).length, 1, 'the compacted window and the new message are one user turn');
+    assert.equal(sentTurns(on.rig).length, 1, 'the compacted window and the new message are one user turn');
   });
 });
