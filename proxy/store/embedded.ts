@@ -126,7 +126,7 @@ class EmbeddedStore implements Store {
   }
 
   commit(entry: CommitEntry): Promise<void> {
-    return submitEntry(this.writer, this.closed !== undefined, entry, (e) => prepareCommit(e.charges, e.logs));
+    return submitEntry(this.writer, this.closed !== undefined, entry, prepareCommit);
   }
 
   loadSpend(): Promise<SpendRow[]> {

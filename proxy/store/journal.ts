@@ -4,7 +4,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import type { LogRecord } from '../logs/record.js';
 import type { AlertKey, DeliveryOutcome, QueuedDelivery } from './alert-outbox.js';
 import { writeFileAtomic } from './atomic-file.js';
-import type { Charge } from './store.js';
+import type { Charge, CommitEntry } from './store.js';
 
 /** An alert that fired, with the deliveries to queue if its key is new (applying it twice changes nothing). */
 export interface FiredAlertChange {
@@ -104,7 +104,7 @@ export interface PreparedCommit {
   readonly json: Buffer;
 }
 
-export function prepareCommit(charges: readonly Charge[], logs: readonly LogRecord[]): PreparedCommit {
+export function prepareCommit({ charges, logs }: CommitEntry): PreparedCommit {
   return { json: Buffer.from(JSON.stringify({ charges, logs })) };
 }
 

@@ -49,7 +49,7 @@ test('appendSync puts the lines in the file before it returns, each write observ
 test('prepared commits are written as numbered lines that replay exactly like appended entries', async (t) => {
   const { path, journal } = await journalIn(t, { sync: 'off' });
   journal.appendSync([entry(1)]);
-  const prepared = [entry(2), entry(3)].map((e) => prepareCommit(e.charges, e.logs));
+  const prepared = [entry(2), entry(3)].map((e) => prepareCommit(e));
   const lines = journal.appendCommits(2, prepared);
   assert.equal(lines.toString('utf8').split('\n').length, 3, 'two lines, each ending in a newline');
   await journal.close();
