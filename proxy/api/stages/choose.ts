@@ -1,7 +1,7 @@
 // Choosing the target of the next attempt: the current one while it stays eligible, else a weighted choice among
 // the plan's untried eligible targets; when none is left, the error says what was tried and what was left out.
 import type { ProviderConfig } from '../../config/types.js';
-import { unsetApiKeyMessage, unsetApiKeyVariable } from '../../config/secrets.js';
+import { unsetApiKeyMessage } from '../../config/secrets.js';
 import { GatewayError } from '../../core/errors.js';
 import type { RequestContext, Routed } from '../context.js';
 import type { Services } from '../services.js';
@@ -70,7 +70,8 @@ function noProvider(ctx: RequestContext, s: Pick<Services, 'env'>, last: Gateway
   // Every candidate lacks its API key: a configuration fault of this gateway (502), not a busy upstream (503).
   const keyless = ctx.excluded.flatMap((e) => {
     const p = ctx.plan?.account.providers.find((q) => q.id === e.id);
-    const variable = p && unsetApiKeyVariable(p.apiKey, s.env);
+    // The same reading eligibility excluded it on: the key as the target resolved it.
+    const variable = p && unsetKeyVariable(toTarget(p, s));
     return variable ? [unsetApiKeyMessage(e.id, variable)] : [];
   });
   if (keyless.length > 0 && keyless.length === ctx.excluded.length) return new GatewayError('upstream', keyless.join('; '), { status: 502 });
