@@ -1,5 +1,6 @@
-// Drives one target with autocannon (programmatic API) for one round and keeps sub-millisecond latencies:
-// autocannon's own histogram rounds to whole milliseconds, so every 2xx response time is collected here.
+// Drives one target at maximum throughput with autocannon (programmatic API) for one round and keeps sub-millisecond
+// latencies: autocannon's own histogram rounds to whole milliseconds, so every 2xx response time is collected here.
+// Fixed rates go through bench/paced.ts.
 import autocannon from 'autocannon';
 import { sorted } from './stats.js';
 
@@ -10,8 +11,6 @@ export interface LoadSpec {
   readonly body: string;
   readonly connections: number;
   readonly durationS: number;
-  /** Requests per second across all connections; omitted for maximum throughput. */
-  readonly rate?: number;
 }
 
 export interface LoadResult {
@@ -39,7 +38,6 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
         body: spec.body,
         connections: spec.connections,
         duration: spec.durationS,
-        overallRate: spec.rate,
         pipelining: 1,
         timeout: 10,
       },

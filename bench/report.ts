@@ -77,8 +77,8 @@ function renderMain(r: BenchReport): string[] {
   out.push(`- Date: ${r.date}`, `- Command: \`${r.command}\``, `- Machine: ${machineLine(r.machine)}`);
   out.push(
     `- Method: ${r.settings.rounds} rounds × ${r.settings.durationS} s per (workload, target), targets interleaved (order rotates each round), ` +
-      `${r.settings.warmupS} s warm-up per target excluded. Latency is autocannon's per-response time (send → last byte) kept at sub-ms ` +
-      'resolution; first byte is an undici open-loop client. Values are medians over rounds; "added" is target − direct in the same round.',
+      `${r.settings.warmupS} s warm-up per target excluded. Fixed rates (\`@500\`…) are an open-loop undici client that spaces requests evenly ` +
+      '(a 1 ms schedule) and times each from dispatch to its first and last byte; `@max` is autocannon (32 connections, each sending its next request as its answer ends), latency send → last byte at sub-ms resolution. Values are medians over rounds; "added" is target − direct in the same round.',
     `- Everything (load generator, upstream, proxies) shares the same ${r.machine.nproc} cores, so absolute numbers are loopback-bound; compare columns.`,
     `- Requests: the \`json\`/\`sse\` workloads send a one-sentence prompt; the \`cc-\` workloads send the ~90 KB first request the real Claude Code CLI sends (test/fixtures/claude-code/first-turn-sonnet4.json: system prompt, tools, history), as JSON and as \`stream: true\`.`,
     ...(r.baseline === undefined

@@ -1,7 +1,7 @@
 // Runs the workloads against every target, interleaved (target order rotates each round) and repeated, after
 // an excluded warm-up; collects per-run latencies, throughput, spendgate's /metrics overhead and RSS.
-import { runFirstByte } from './first-byte.js';
 import { runLoad } from './load.js';
+import { runPaced } from './paced.js';
 import { difference, GATEWAY_HISTOGRAMS, scrapeOverhead, type GatewayHistogram, type HistogramSnapshot } from './overhead-metrics.js';
 import { requestBody, type Workload } from './plan.js';
 import { percentile } from './stats.js';
@@ -67,18 +67,19 @@ export async function probeStreaming(target: Target): Promise<StreamingProbe> {
 
 async function measure(target: Target, workload: Workload, durationS: number): Promise<Omit<RunSample, 'round' | 'workload' | 'target'>> {
   const body = requestBody(workload.stream, workload.request);
-  if (workload.kind === 'first-byte') {
-    const r = await runFirstByte({
-      url: target.messagesUrl,
-      headers: target.headers,
-      body,
-      rate: workload.rate ?? 500,
-      durationS,
-      connections: workload.connections,
-    });
-    return { p50: percentile(r.firstByteMs, 50), p99: percentile(r.firstByteMs, 99), throughput: r.ok / durationS, ok: r.ok, failed: r.failed + r.skipped };
+  if (workload.rate !== undefined) {
+    const r = await runPaced({ url: target.messagesUrl, headers: target.headers, body, rate: workload.rate, durationS, connections: workload.connections });
+    const times = workload.kind === 'first-byte' ? r.firstByteMs : r.lastByteMs;
+    return {
+      p50: percentile(times, 50),
+      p99: percentile(times, 99),
+      throughput: r.ok / durationS,
+      ok: r.ok,
+      failed: r.failed + r.skipped,
+      firstFailure: r.firstFailure,
+    };
   }
-  const r = await runLoad({ url: target.messagesUrl, headers: target.headers, body, connections: workload.connections, durationS, rate: workload.rate });
+  const r = await runLoad({ url: target.messagesUrl, headers: target.headers, body, connections: workload.connections, durationS });
   return {
     p50: percentile(r.latenciesMs, 50),
     p99: percentile(r.latenciesMs, 99),

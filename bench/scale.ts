@@ -14,6 +14,7 @@ import { requestOnce } from './http-once.js';
 import { runLoad } from './load.js';
 import { seededRandom, syntheticKeyId, syntheticLogs } from './log-rows.js';
 import { describeMachine } from './machine.js';
+import { runPaced } from './paced.js';
 import { loadWorkload, requestBody, type Workload } from './plan.js';
 import { RESULTS_DIR, SCALE_JSON, writeResultsMarkdown, type RssSample, type ScaleReport } from './report.js';
 import { median, percentile } from './stats.js';
@@ -22,7 +23,12 @@ import { directTarget, startSpendgate, startUpstream, type Target } from './targ
 const progress = (line: string): void => void process.stderr.write(`[scale] ${line}\n`);
 
 async function p50p99(target: Target, w: Workload, durationS: number): Promise<{ p50: number; p99: number; throughput: number }> {
-  const r = await runLoad({ url: target.messagesUrl, headers: target.headers, body: requestBody(w.stream), connections: w.connections, durationS, rate: w.rate });
+  const body = requestBody(w.stream);
+  if (w.rate !== undefined) {
+    const r = await runPaced({ url: target.messagesUrl, headers: target.headers, body, connections: w.connections, durationS, rate: w.rate });
+    return { p50: percentile(r.lastByteMs, 50), p99: percentile(r.lastByteMs, 99), throughput: r.ok / durationS };
+  }
+  const r = await runLoad({ url: target.messagesUrl, headers: target.headers, body, connections: w.connections, durationS });
   return { p50: percentile(r.latenciesMs, 50), p99: percentile(r.latenciesMs, 99), throughput: r.throughput };
 }
 
