@@ -140,7 +140,7 @@ export class GatewayMetrics {
   );
   private readonly journalWrite = new Histogram(
     'spendgate_journal_write_seconds',
-    'Duration of each journal write(2) of the embedded store (one per event-loop turn that finished requests); a stalled page cache shows here.',
+    'Duration of each journal write(2) of the embedded store (one per batch of finished requests, at most two per event-loop iteration); a stalled page cache shows here.',
     IN_PROCESS_BUCKETS,
   );
   private readonly processing = new Histogram(

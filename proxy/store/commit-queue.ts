@@ -1,5 +1,5 @@
 // The queue both commit writers share: items wait to go out in one batch, exclusive tasks run between batches.
-// How a batch is written and when (one write in flight, or one per event-loop turn) is the writer's own.
+// How a batch is written and when (one write in flight, or per callback and per event-loop iteration) is the writer's own.
 
 interface Pending<T> {
   readonly kind: 'item';

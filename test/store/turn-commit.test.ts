@@ -4,16 +4,16 @@ import { TurnCommit } from '../../proxy/store/turn-commit.js';
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
-test('everything submitted in one turn goes out in one write at the end of that turn', async () => {
+test('everything one callback submits goes out in one write once its promise jobs have run', async () => {
   const batches: number[][] = [];
   const writer = new TurnCommit<number>((batch) => void batches.push([...batch]));
   const waits = [1, 2, 3, 4, 5].map((n) => writer.submit(n));
-  assert.deepEqual(batches, [], 'nothing is written before the turn ends');
+  assert.deepEqual(batches, [], 'nothing is written while the callback still runs');
   await Promise.all(waits);
   assert.deepEqual(batches, [[1, 2, 3, 4, 5]]);
 });
 
-test('items submitted from promise jobs of one turn, however deep, share one write', async () => {
+test('items submitted from promise jobs of one callback, however deep, share one write', async () => {
   const batches: number[][] = [];
   const writer = new TurnCommit<number>((batch) => void batches.push([...batch]));
   const deep = async (n: number, depth: number): Promise<void> => {
@@ -22,6 +22,45 @@ test('items submitted from promise jobs of one turn, however deep, share one wri
   };
   await Promise.all([writer.submit(1), deep(2, 1), deep(3, 5), deep(4, 20)]);
   assert.deepEqual(batches, [[1, 2, 3, 4]]);
+});
+
+test('a callback committing alone in its loop iteration is written before the next callback of that iteration runs', async () => {
+  const order: string[] = [];
+  const writer = new TurnCommit<number>((batch) => void order.push(`write ${batch.join(',')}`));
+  await nextTurn();
+  const answered = new Promise<void>((resolve) => {
+    setImmediate(() => {
+      void writer.submit(1).then(resolve);
+    });
+    setImmediate(() => order.push('next callback'));
+  });
+  await answered;
+  await nextTurn();
+  assert.deepEqual(order, ['write 1', 'next callback']);
+});
+
+test('what later callbacks of the same iteration commit waits for the iteration to end and goes out in one write', async () => {
+  const batches: number[][] = [];
+  const writer = new TurnCommit<number>((batch) => void batches.push([...batch]));
+  await nextTurn();
+  const waits: Promise<void>[] = [];
+  const later: number[][] = [];
+  await new Promise<void>((resolve) => {
+    setImmediate(() => waits.push(writer.submit(1)));
+    setImmediate(() => waits.push(writer.submit(2)));
+    setImmediate(() => {
+      waits.push(writer.submit(3));
+      later.push(...batches.map((b) => [...b]));
+      resolve();
+    });
+  });
+  await Promise.all(waits);
+  assert.deepEqual(later, [[1]], 'the first callback was written at once, the later ones not yet');
+  assert.deepEqual(batches, [[1], [2, 3]]);
+  // The next iteration starts afresh: its first committing callback is written at once again.
+  await nextTurn();
+  await writer.submit(4);
+  assert.deepEqual(batches, [[1], [2, 3], [4]]);
 });
 
 test('a submitter is answered only after the write that holds its item', async () => {
