@@ -186,6 +186,12 @@ export class SqliteDatabase {
     }
   }
 
+  /** The database file's size in bytes (page count × page size). */
+  fileBytes(): number {
+    const [row] = this.rows<{ bytes: number }>('SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()', []);
+    return row.bytes;
+  }
+
   /** The whole database file, for a snapshot. */
   export(): Uint8Array {
     return this.db.export();

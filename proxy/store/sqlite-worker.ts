@@ -3,6 +3,7 @@
 // are handled strictly in arrival order: a query sees every entry the store sent before it.
 import { parentPort } from 'node:worker_threads';
 import { writeFileAtomicEagerly } from './atomic-file.js';
+import { fullGarbageCollector } from './collect-garbage.js';
 import { releaseArrayBuffer } from './release-buffer.js';
 import type { JournalEntry } from './journal.js';
 import type { AppliedEntries, DatabaseMessage, DatabaseRequest } from './sqlite-protocol.js';
@@ -17,6 +18,19 @@ let queue: Promise<void> = Promise.resolve();
 
 const send = (message: DatabaseMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
 const log = (event: Record<string, unknown>): void => send({ kind: 'log', event });
+
+const collectGarbage = fullGarbageCollector();
+/** How much the database file may grow before the copies sql.js left behind are collected. */
+const COLLECT_AFTER_GROWTH_BYTES = 4 * 1024 * 1024;
+let collectedAtBytes = 0;
+
+/** Collects the file's left-behind copies once it has grown by COLLECT_AFTER_GROWTH_BYTES since the last time. */
+function collectAfterGrowth(): void {
+  const bytes = database().fileBytes();
+  if (bytes - collectedAtBytes < COLLECT_AFTER_GROWTH_BYTES) return;
+  collectedAtBytes = bytes;
+  collectGarbage();
+}
 
 function database(): SqliteDatabase {
   if (db === undefined) throw new Error('the database is not open');
@@ -67,6 +81,7 @@ async function handle(req: DatabaseRequest): Promise<void> {
     }
     case 'apply_lines': {
       applyBatch(parseLines(req.lines), req.maxLogRecords);
+      collectAfterGrowth();
       return;
     }
     case 'apply_entries': {

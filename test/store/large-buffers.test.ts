@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { writeFileAtomicEagerly } from '../../proxy/store/atomic-file.js';
+import { fullGarbageCollector } from '../../proxy/store/collect-garbage.js';
 import { releaseArrayBuffer } from '../../proxy/store/release-buffer.js';
 
 const MIB = 1024 * 1024;
@@ -39,4 +40,20 @@ test('releaseArrayBuffer detaches the buffer and frees its memory within a turn,
   assert.equal(image.byteLength, 0, 'detached at once');
   for (let turn = 0; turn < 100 && process.memoryUsage().arrayBuffers - before >= 64 * MIB; turn++) await nextTurn();
   assert.ok(process.memoryUsage().arrayBuffers - before < 64 * MIB, 'the 64 MiB are freed');
+});
+
+test('fullGarbageCollector frees what a dropped copy of a database-sized buffer held, without a command-line flag', () => {
+  const collectGarbage = fullGarbageCollector();
+  collectGarbage();
+  const before = process.memoryUsage().arrayBuffers;
+  // What sql.js does as its file grows: a copy 1/8 larger replaces the array, and the old one is unreachable.
+  let file = new Uint8Array(32 * MIB).fill(1);
+  const grown = new Uint8Array(36 * MIB);
+  grown.set(file);
+  file = grown;
+  assert.ok(process.memoryUsage().arrayBuffers - before >= 68 * MIB, 'both generations are resident');
+  collectGarbage();
+  const resident = process.memoryUsage().arrayBuffers - before;
+  assert.ok(resident >= 36 * MIB && resident < 40 * MIB, `only the live copy is left (${(resident / MIB).toFixed(1)} MiB)`);
+  assert.equal(file[32 * MIB - 1], 1);
 });
