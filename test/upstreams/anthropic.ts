@@ -28,6 +28,10 @@ export interface AnthropicUpstreamOptions {
   readonly replyFor?: (request: RecordedRequest, queued: ReplyScript) => ReplyScript;
   /** The loopback port to listen on; a free one when absent (tests). `npm run demo` uses a fixed one. */
   readonly port?: number;
+  /** false: keep no requests in `requests` (the bench). */
+  readonly record?: boolean;
+  /** How a body is read as JSON; JSON.parse of its UTF-8 text when absent. */
+  readonly parseJson?: (body: Buffer) => unknown;
 }
 
 /** The usage an Anthropic reply reports, in the API's own field names. */
@@ -63,7 +67,7 @@ export function startAnthropicUpstream(options: AnthropicUpstreamOptions = {}): 
       return;
     }
     sendJson(res, 404, { type: 'error', error: { type: 'not_found_error', message: `no route ${route}` } });
-  }, options.port);
+  }, { port: options.port, record: options.record, parseJson: options.parseJson });
 }
 
 export function anthropicReplyUsage(request: RecordedRequest, reply: ReplyScript): AnthropicReplyUsage {
