@@ -110,7 +110,7 @@ function renderMain(r: BenchReport): string[] {
     ['spendgate_overhead_seconds', 'time in the gateway, excluding the upstream call', r.overhead],
     ['spendgate_processing_seconds', 'the same without the wait for the journal write', r.processing],
     ['spendgate_journal_wait_seconds', 'the wait for the journal write before the last byte (docs/configuration.md, store)', r.journalWait],
-    ['spendgate_journal_write_seconds', 'one journal write(2), carrying every request that finished in one event-loop turn', r.journalWrite],
+    ['spendgate_journal_write_seconds', 'one journal write(2): the first request to finish in an event-loop iteration, or every later one of that iteration', r.journalWrite],
   ];
   out.push('', '### spendgate in-process time (histograms from `/metrics`, measured runs only)', '');
   for (const [metric, meaning, estimates] of histograms) {
