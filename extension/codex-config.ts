@@ -6,8 +6,10 @@
  */
 export const CODEX_KEY_ENV = 'OPENAI_API_KEY';
 
-/** `~/.codex/config.toml` lines: a `spendgate` model provider on the Responses API, selected, with a model hint. */
-/** `baseUrl` is the gateway's OpenAI prefix (terminal-env.ts openaiBaseUrl), under which Codex posts `/responses`. */
+/**
+ * `~/.codex/config.toml` lines: a `spendgate` model provider on the Responses API, selected, with a model hint.
+ * `baseUrl` is the gateway's OpenAI prefix (terminal-env.ts openaiBaseUrl), under which Codex posts `/responses`.
+ */
 export function codexConfigBlock(baseUrl: string): string {
   return `# Codex CLI through spendgate: paste into ~/.codex/config.toml (top-level keys before any [table]).
 # The virtual key is read from $${CODEX_KEY_ENV}, which spendgate sets in VS Code's integrated terminals.

@@ -40,6 +40,7 @@ export function engineEnvironment(base: NodeJS.ProcessEnv, platform: NodeJS.Plat
   env.GLIBC_TUNABLES = tunables === '' ? MMAP_THRESHOLD : `${tunables}:${MMAP_THRESHOLD}`;
   return env;
 }
+
 const STOP_GRACE_MS = 5_000;
 
 export class EngineProcess {

@@ -22,8 +22,8 @@ export function validateEntry(entry: CommitEntry): void {
   }
 }
 
-/** The commit path both stores share: refuse after close, validate before anything is written, skip empty entries. */
 /**
+ * The commit path both stores share: refuse after close, skip empty entries, validate before anything is written.
  * `prepare` turns the entry into what the writer queues: the embedded store serialises its journal line there, so
  * the line is ready before the commit starts waiting for its write.
  */
