@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { exposeGarbageCollector } from './collect-garbage.js';
 import type { JournalEntry, StoreLog } from './journal.js';
 import type { AppliedEntries, DatabaseMessage, DatabaseRequest, ResultTypes } from './sqlite-protocol.js';
 import type { SpendRow } from './store.js';
@@ -18,6 +19,8 @@ const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 6 } as const;
  * itself runs from sources under tsx (tests, benchmarks), which the worker then loads with tsx too.
  */
 function startWorker(): Worker {
+  // The thread collects its garbage itself (sqlite-worker.ts); V8's flag for that is set here, before it runs.
+  exposeGarbageCollector();
   const bundled = join(__dirname, 'sqlite-worker.js');
   if (existsSync(bundled)) return new Worker(bundled, { resourceLimits: RESOURCE_LIMITS });
   // Node 20 does not apply `--import tsx` hooks to a worker's own entry file, so register tsx's CommonJS hook first.

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { writeFileAtomicEagerly } from '../../proxy/store/atomic-file.js';
-import { fullGarbageCollector } from '../../proxy/store/collect-garbage.js';
+import { exposeGarbageCollector, fullGarbageCollector } from '../../proxy/store/collect-garbage.js';
 import { releaseArrayBuffer } from '../../proxy/store/release-buffer.js';
 
 const MIB = 1024 * 1024;
@@ -43,6 +43,7 @@ test('releaseArrayBuffer detaches the buffer and frees its memory within a turn,
 });
 
 test('fullGarbageCollector frees what a dropped copy of a database-sized buffer held, without a command-line flag', () => {
+  exposeGarbageCollector();
   const collectGarbage = fullGarbageCollector();
   collectGarbage();
   const before = process.memoryUsage().arrayBuffers;
