@@ -2,8 +2,7 @@
 import { z } from 'zod';
 import type { IncomingHttpHeaders } from 'node:http';
 import { GatewayError } from '../core/errors.js';
-import { MAX_JSON_NESTING, nestsDeeperThan, tooDeeplyNested } from '../core/json-depth.js';
-import { parseJsonBytes } from '../core/json-bytes.js';
+import { JsonBody } from '../core/json-body.js';
 import type { ClientProtocol, ClientRequest, Operation } from '../providers/types.js';
 
 export interface ClientRoute {
@@ -49,6 +48,8 @@ export function matchClientRoute(path: string): ClientRoute | undefined {
   return undefined;
 }
 
+// Each schema reads at most three levels into the body (a member, its elements or members, and theirs) and checks
+// long strings for their type only: it judges the body's outline (JsonBody.outlineValue), not a whole parse.
 const message = z.object({ role: z.string(), content: z.unknown() }).passthrough();
 
 /** No model produces more than this; a larger value is a client bug, and would make the reservation meaningless. */
@@ -169,10 +170,10 @@ const STORED_STATE_FIELDS = ['previous_response_id', 'conversation'] as const;
  * OpenAI organisation, or Bedrock) than the one that answered before: a reference to stored state is refused for
  * every target alike rather than served by some and not others (docs/codex.md).
  */
-function refuseStoredState(route: ClientRoute, body: Readonly<Record<string, unknown>>): void {
+function refuseStoredState(route: ClientRoute, body: JsonBody): void {
   if (route.operation !== 'responses' && route.operation !== 'responses_compact') return;
   for (const field of STORED_STATE_FIELDS) {
-    const value = body[field];
+    const value = body.get(field);
     if (value === undefined || value === null || value === '') continue;
     throw new GatewayError(
       'invalid_request',
@@ -187,8 +188,6 @@ function isStreamOperation(operation: Operation): boolean {
   return operation === 'converse_stream' || operation === 'invoke_stream';
 }
 
-const NO_BODY = Buffer.alloc(0);
-
 /**
  * What is known of a request before its body is read: route, headers and query, with an empty body. The key is
  * checked against this, so a request with an unknown key never costs the gateway a read or a parse.
@@ -199,8 +198,7 @@ export function requestEnvelope(route: ClientRoute, headers: IncomingHttpHeaders
     operation: route.operation,
     model: route.pathModel ?? '',
     stream: isStreamOperation(route.operation),
-    body: {},
-    raw: NO_BODY,
+    body: JsonBody.EMPTY,
     headers: forwardableHeaders(headers),
     query,
   };
@@ -208,29 +206,19 @@ export function requestEnvelope(route: ClientRoute, headers: IncomingHttpHeaders
 
 /** The envelope completed with its body, validated. Throws `invalid_request` for anything the schema refuses. */
 export function withBody(envelope: ClientRequest, route: ClientRoute, raw: Buffer): ClientRequest {
-  // Checked on the bytes before parsing: JSON.parse of a pathologically nested body costs far more than its size,
-  // and everything after the edge (zod, body rewrites, the Bedrock translations) recurses per level.
-  if (nestsDeeperThan(raw, MAX_JSON_NESTING)) throw tooDeeplyNested();
-  let parsed: unknown;
-  try {
-    parsed = parseJsonBytes(raw);
-  } catch (err) {
-    throw new GatewayError('invalid_request', `request body is not valid JSON: ${(err as Error).message}`);
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new GatewayError('invalid_request', 'request body must be a JSON object');
-  }
-  const result = schemaFor(route).safeParse(parsed);
+  // JsonBody.read refuses a body nested past the limit before anything recurses over it (zod, body rewrites, the
+  // Bedrock translations), and text that is not a JSON object.
+  const body = JsonBody.read(raw);
+  // The schemas read no deeper than the outline (see outlineValue), which costs a fraction of the whole parse.
+  const result = schemaFor(route).safeParse(body.outlineValue());
   if (!result.success) {
     throw new GatewayError('invalid_request', `invalid request: ${describeIssues(result.error)}`, { param: issueParam(result.error) });
   }
-  const body = parsed as Record<string, unknown>;
   refuseStoredState(route, body);
   return {
     ...envelope,
-    model: route.pathModel ?? (body.model as string),
-    stream: envelope.stream || body.stream === true,
+    model: route.pathModel ?? (body.get('model') as string),
+    stream: envelope.stream || body.get('stream') === true,
     body,
-    raw,
   };
 }

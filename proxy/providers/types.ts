@@ -1,6 +1,7 @@
 // The contract every provider adapter implements: one inbound request, one target, one response sink.
 import type { ProviderConfig } from '../config/types.js';
 import type { Usage } from '../core/usage.js';
+import type { JsonBody } from '../core/json-body.js';
 
 import type { ClientOperation, ClientProtocol } from '../core/protocol.js';
 
@@ -16,10 +17,8 @@ export interface ClientRequest {
   /** The model the client asked for (body `model`, or the Bedrock path's model id). */
   readonly model: string;
   readonly stream: boolean;
-  /** The parsed JSON body (an object). Treat as read-only. */
-  readonly body: Readonly<Record<string, unknown>>;
-  /** The body bytes exactly as received, for pass-through without re-serialisation. */
-  readonly raw: Buffer;
+  /** The JSON body: its bytes as received (`body.raw`), members parsed as read, the whole parsed on demand. */
+  readonly body: JsonBody;
   /** Lower-cased request headers the client sent (credentials already removed). */
   readonly headers: Readonly<Record<string, string>>;
   /** Query string without the `?` ('' when none). */

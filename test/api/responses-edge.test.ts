@@ -32,7 +32,7 @@ describe('POST /openai/v1/responses and /responses/compact at the edge', () => {
   test('a request takes its model and stream from the body, keeps the raw bytes and drops the credential', () => {
     const request = parse('/openai/v1/responses', { model: 'gpt-4.1', input: 'hi', stream: true });
     assert.deepEqual([request.operation, request.model, request.stream], ['responses', 'gpt-4.1', true]);
-    assert.equal(request.raw.toString(), JSON.stringify({ model: 'gpt-4.1', input: 'hi', stream: true }));
+    assert.equal(request.body.raw.toString(), JSON.stringify({ model: 'gpt-4.1', input: 'hi', stream: true }));
     assert.equal(request.headers.authorization, undefined);
     assert.equal(parse('/openai/v1/responses/compact', { model: 'gpt-4.1', input: [] }).stream, false);
   });

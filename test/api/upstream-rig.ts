@@ -21,6 +21,7 @@ import { HttpSink } from '../../proxy/server/sink.js';
 import type { Routed } from '../../proxy/api/context.js';
 import type { ConfigSnapshot } from '../../proxy/api/snapshot.js';
 import type { UpstreamServices } from '../../proxy/api/stages/upstream.js';
+import { JsonBody } from '../../proxy/core/json-body.js';
 
 /** An anthropic provider whose send() does what the test says; every other provider type is never called. */
 function fakeProvider(send: (target: { id: string }) => Promise<UpstreamOutcome>): Provider {
@@ -84,8 +85,7 @@ export function routedRequest({ s, snapshot }: UpstreamRig, model = 'auto'): Rou
     operation: 'messages',
     model,
     stream: false,
-    body,
-    raw: Buffer.from(JSON.stringify(body)),
+    body: JsonBody.of(body),
     headers: {},
     query: '',
   };

@@ -5,11 +5,12 @@ import { buildAnthropicCall } from '../../proxy/providers/anthropic/request.js';
 import { AnthropicProvider } from '../../proxy/providers/anthropic/index.js';
 import { endpointOf } from '../../proxy/providers/http/endpoint.js';
 import type { ClientRequest, ProviderTarget } from '../../proxy/providers/types.js';
+import { JsonBody } from '../../proxy/core/json-body.js';
 
 const TARGET: ProviderTarget = { id: 'an', accountId: 'acct', type: 'anthropic', model: 'claude-sonnet-4-20250514', weight: 1, resolvedApiKey: 'sk-ant' };
 
 function messages(body: Record<string, unknown>, headers: Record<string, string> = {}, query = ''): ClientRequest {
-  return { protocol: 'anthropic', operation: 'messages', model: String(body.model), stream: false, body, raw: Buffer.from(JSON.stringify(body)), headers, query };
+  return { protocol: 'anthropic', operation: 'messages', model: String(body.model), stream: false, body: JsonBody.of(body), headers, query };
 }
 
 describe('anthropic request', () => {

@@ -8,6 +8,7 @@ import { AnthropicProvider } from '../../proxy/providers/anthropic/index.js';
 import type { ClientRequest, ProviderTarget, ResponseSink } from '../../proxy/providers/types.js';
 import { startAnthropicUpstream } from '../upstreams/anthropic.js';
 import type { TestUpstream } from '../upstreams/common.js';
+import { JsonBody } from '../../proxy/core/json-body.js';
 
 const MODEL = 'claude-sonnet-4-20250514';
 
@@ -40,8 +41,7 @@ function messagesRequest(stream: boolean): ClientRequest {
     operation: 'messages',
     model: MODEL,
     stream,
-    body,
-    raw: Buffer.from(JSON.stringify(body)),
+    body: JsonBody.of(body),
     headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
     query: '',
   };

@@ -7,6 +7,7 @@ import type { BedrockProvider } from '../../proxy/providers/bedrock/index.js';
 import type { ClientProtocol, ClientRequest, Operation, ProviderTarget, Timeouts, UpstreamOutcome } from '../../proxy/providers/types.js';
 import { HttpSink } from '../../proxy/server/sink.js';
 import { listenHttp1And2 } from '../upstreams/bedrock.js';
+import { JsonBody } from '../../proxy/core/json-body.js';
 
 export interface SendRecord {
   readonly request: ClientRequest;
@@ -74,8 +75,7 @@ export async function startBedrockHarness(
         operation: matched.operation,
         model: matched.pathModel ?? (typeof body.model === 'string' ? body.model : ''),
         stream: matched.operation === 'converse_stream' || matched.operation === 'invoke_stream' || body.stream === true,
-        body,
-        raw,
+        body: raw.length === 0 ? JsonBody.EMPTY : JsonBody.read(raw),
         headers,
         query: url.search.replace(/^\?/, ''),
       };

@@ -8,6 +8,7 @@ import { openaiModelList } from '../../proxy/providers/openai/index.js';
 import { endpointOf } from '../../proxy/providers/http/endpoint.js';
 import { SseParser } from '../../proxy/providers/http/sse.js';
 import type { ClientRequest, ProviderTarget } from '../../proxy/providers/types.js';
+import { JsonBody } from '../../proxy/core/json-body.js';
 
 const TARGET: ProviderTarget = { id: 'oa', accountId: 'acct', type: 'openai', model: 'gpt-4.1', weight: 1, resolvedApiKey: 'sk-up' };
 
@@ -17,8 +18,7 @@ function chatRequest(body: Record<string, unknown>, headers: Record<string, stri
     operation: 'chat_completions',
     model: String(body.model),
     stream: body.stream === true,
-    body,
-    raw: Buffer.from(JSON.stringify(body)),
+    body: JsonBody.of(body),
     headers,
     query: '',
   };
@@ -28,7 +28,7 @@ describe('openai request', () => {
   it('keeps the body bytes when the model matches and the call is not a stream', () => {
     const request = chatRequest({ model: 'gpt-4.1', messages: [] });
     const call = buildOpenAICall(request, TARGET, endpointOf('https://api.openai.com/v1'));
-    assert.equal(call.body, request.raw);
+    assert.equal(call.body, request.body.raw);
     assert.equal(call.usageInjected, false);
     assert.equal(call.origin, 'https://api.openai.com');
     assert.equal(call.path, '/v1/chat/completions');

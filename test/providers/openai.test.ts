@@ -80,7 +80,7 @@ describe('openai provider', () => {
 
     assert.equal(usage?.prompt_tokens, 20);
     assert.equal(usage?.completion_tokens, 3);
-    assert.ok(record.request.raw.equals(upstream.requests[0].body), 'the body was re-serialised without need');
+    assert.ok(record.request.body.raw.equals(upstream.requests[0].body), 'the body was re-serialised without need');
   });
 
   it('streams tool calls through unchanged', async () => {

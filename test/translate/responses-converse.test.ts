@@ -14,6 +14,7 @@ import { responsesToConverse } from '../../proxy/providers/bedrock/translate-res
 import { blobsToWire } from '../../proxy/providers/bedrock/wire-json.js';
 import { refusal } from '../upstreams/bedrock-rules.js';
 import { STANDIN_THINKING } from '../upstreams/bedrock-rules-converse.js';
+import { JsonBody } from '../../proxy/core/json-body.js';
 
 const CLAUDE = 'anthropic.claude-sonnet-4-20250514-v1:0';
 const MISTRAL = 'mistral.mistral-large-2407-v1:0';
@@ -248,7 +249,7 @@ describe('Responses request → Converse', () => {
 
   test('a Bedrock provider config serves both Responses operations for OpenAI clients', () => {
     const target = { id: 'b', accountId: 'a', type: 'bedrock' as const, model: CLAUDE, weight: 1 };
-    const request = (operation: 'responses' | 'responses_compact') => ({ protocol: 'openai' as const, operation, model: 'm', stream: false, body: {}, raw: Buffer.alloc(0), headers: {}, query: '' });
+    const request = (operation: 'responses' | 'responses_compact') => ({ protocol: 'openai' as const, operation, model: 'm', stream: false, body: JsonBody.EMPTY, headers: {}, query: '' });
     const provider = new BedrockProvider({ env: {} });
     assert.equal(provider.unsupported(request('responses'), target), null);
     assert.equal(provider.unsupported(request('responses_compact'), target), null);

@@ -6,6 +6,7 @@ import type { Socket } from 'node:net';
 import { GatewayError } from '../../proxy/core/errors.js';
 import type { Usage } from '../../proxy/core/usage.js';
 import { HttpSink } from '../../proxy/server/sink.js';
+import { JsonBody } from '../../proxy/core/json-body.js';
 import type {
   ClientRequest,
   Operation,
@@ -312,8 +313,7 @@ export async function startProviderHarness(options: ProviderHarnessOptions): Pro
         operation: OPERATIONS[url.pathname] ?? 'messages',
         model: typeof body.model === 'string' ? body.model : '',
         stream: body.stream === true,
-        body,
-        raw,
+        body: raw.length === 0 ? JsonBody.EMPTY : JsonBody.read(raw),
         headers,
         query: url.search.replace(/^\?/, ''),
       };

@@ -1,12 +1,13 @@
 // count_tokens' answer: forwarded to a provider that counts (free of charge), else estimated locally and
 // marked with `x-spendgate-estimated: true`. No reservation, no attempt: nothing here is billed.
+import type { JsonBody } from '../../core/json-body.js';
 import type { Routed } from '../context.js';
 import type { Services } from '../services.js';
 import { timeoutsFor, toTarget } from './targets.js';
 
 /** Roughly four characters of text per token: good enough for context-window decisions, and labelled as an estimate. */
-function estimateInputTokens(body: Readonly<Record<string, unknown>>): number {
-  const text = JSON.stringify({ system: body.system, messages: body.messages, tools: body.tools });
+function estimateInputTokens(body: JsonBody): number {
+  const text = JSON.stringify({ system: body.get('system'), messages: body.get('messages'), tools: body.get('tools') });
   return Math.max(1, Math.ceil(text.length / 4));
 }
 

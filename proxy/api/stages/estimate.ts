@@ -10,7 +10,8 @@ const DEFAULT_MAX_OUTPUT = 4096;
 
 function maxOutputTokens(request: ClientRequest): number {
   const body = request.body;
-  const candidates = [body.max_tokens, body.max_completion_tokens, body.max_output_tokens, (body.inferenceConfig as { maxTokens?: unknown } | undefined)?.maxTokens];
+  const inferenceConfig = body.get('inferenceConfig') as { maxTokens?: unknown } | undefined;
+  const candidates = [body.get('max_tokens'), body.get('max_completion_tokens'), body.get('max_output_tokens'), inferenceConfig?.maxTokens];
   // Routes that pass bodies through unvalidated (Bedrock invoke) may carry absurd values: cap them so
   // the exact estimate cannot overflow.
   for (const value of candidates) {
@@ -29,7 +30,7 @@ export function priceForTarget(s: Pick<ConfigSnapshot, 'prices'>, target: Provid
 export function estimateReservation(s: Pick<ConfigSnapshot, 'prices'>, request: ClientRequest, price: ModelPrice | undefined): number {
   if (!price) return 0;
   return s.prices.estimateMicros(price, {
-    inputTokens: approxInputTokens(request.raw.length),
+    inputTokens: approxInputTokens(request.body.raw.length),
     maxOutputTokens: maxOutputTokens(request),
   });
 }

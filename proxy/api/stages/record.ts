@@ -31,7 +31,7 @@ interface CapturedBodies {
 function capturedBodies(ctx: RequestContext): CapturedBodies {
   const { captureBodies, maxBodyCaptureBytes } = ctx.snapshot.config.logging;
   if (!captureBodies || ctx.attempts.length === 0) return {};
-  const raw = ctx.request.raw;
+  const raw = ctx.request.body.raw;
   const requestCut = raw.length > maxBodyCaptureBytes ? raw.length : undefined;
   const responseCut = ctx.sink.capturedCutFrom;
   const cut: BodiesCut = {

@@ -1,6 +1,5 @@
 // Builds the Anthropic upstream request from a client's Messages request: path, headers, body bytes.
 import type { ClientRequest, Operation, ProviderTarget } from '../types.js';
-import { upstreamBody } from '../http/body.js';
 import { upstreamPath, type Endpoint } from '../http/endpoint.js';
 import type { UpstreamCall } from '../http/forward.js';
 import { forwardableHeaders } from '../http/headers.js';
@@ -32,7 +31,7 @@ export function buildAnthropicCall(request: ClientRequest, target: ProviderTarge
     origin: endpoint.origin,
     path: upstreamPath(endpoint, path, request.query),
     headers,
-    body: upstreamBody(request.body, request.raw, { model: target.model }),
+    body: request.body.with({ model: target.model }),
     model: target.model,
   };
 }

@@ -55,7 +55,7 @@ interface CompactRequest extends BuiltRequest {
 function build(exchange: BedrockExchange): CompactRequest {
   const { request, call } = exchange;
   const adapt = new Adaptations();
-  const { system, messages } = responsesConversation(request.body, new ToolNames(), adapt);
+  const { system, messages } = responsesConversation(request.body.value(), new ToolNames(), adapt);
   if (messages.length === 0) throw untranslatable('the compaction request', 'its input holds no conversation to summarise');
   const caps = modelCapabilities(call.modelId);
   const input: ConverseCommandInput = {
@@ -90,7 +90,7 @@ export async function compactConversation(exchange: BedrockExchange): Promise<Up
     object: 'response.compaction',
     created_at: Math.floor(exchange.now / 1000),
     output: [
-      ...userMessages(request.body.input),
+      ...userMessages(request.body.get('input')),
       { id: itemId('msg'), type: 'message', status: 'completed', role: 'user', content: [{ type: 'input_text', text: SUMMARY_PREFIX + summary }] },
     ],
     usage: responsesUsageObject(usage ?? ZERO_USAGE),

@@ -49,7 +49,7 @@ function dialect(exchange: BedrockExchange): ClientDialect {
   if (exchange.request.protocol === 'openai' && exchange.request.operation === 'responses') {
     // Tool names are mapped per request: the translation learns them and the answer names them back.
     const names = new ToolNames();
-    const envelope = { id: itemId('resp'), createdAt: created, body: exchange.request.body };
+    const envelope = { id: itemId('resp'), createdAt: created, body: exchange.request.body.value() };
     return {
       id: envelope.id,
       toConverse: (body, modelId, adapt) => responsesToConverse(body, modelId, adapt, names),
@@ -59,7 +59,7 @@ function dialect(exchange: BedrockExchange): ClientDialect {
   }
   if (exchange.request.protocol === 'openai') {
     const id = `chatcmpl-${randomUUID().replace(/-/g, '')}`;
-    const includeUsage = (exchange.request.body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
+    const includeUsage = (exchange.request.body.get('stream_options') as { include_usage?: unknown } | undefined)?.include_usage === true;
     return {
       id,
       toConverse: openaiToConverse,
@@ -94,7 +94,7 @@ function converseRequest(exchange: BedrockExchange, d: ClientDialect): ConverseR
   const caps = modelCapabilities(call.modelId);
   const adapt = new Adaptations();
   const learned = exchange.learned.for(call.modelId).map((l) => l.adjustment);
-  const input = fitConverse(d.toConverse(request.body, call.modelId, adapt), call.modelId, caps, learned, adapt);
+  const input = fitConverse(d.toConverse(request.body.value(), call.modelId, adapt), call.modelId, caps, learned, adapt);
   const buffered = request.stream && input.toolConfig !== undefined && !caps.streamingToolUse;
   if (buffered) adapt.add('buffered_stream', `answered by one Converse call and streamed from it: ${call.modelId} does not stream tool use`);
   exchange.reporter.report(call.providerId, call.modelId, adapt);

@@ -26,7 +26,7 @@ function claudeRequest(exchange: BedrockExchange): ClaudeRequest {
   const { request, call } = exchange;
   const adapt = new Adaptations();
   const learned = exchange.learned.for(call.modelId).map((l) => l.adjustment);
-  const built = claudeInvokeBody(request.body, request.headers['anthropic-beta'], call.modelId, modelCapabilities(call.modelId), learned, adapt);
+  const built = claudeInvokeBody(request.body.value(), request.headers['anthropic-beta'], call.modelId, modelCapabilities(call.modelId), learned, adapt);
   exchange.reporter.report(call.providerId, call.modelId, adapt);
   return { bytes: Buffer.from(JSON.stringify(built.body), 'utf8'), betas: built.betas, adaptations: adapt.messages() };
 }

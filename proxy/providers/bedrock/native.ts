@@ -34,7 +34,7 @@ function requestId(metadata: { requestId?: string }): Record<string, string> {
 
 async function converse(exchange: BedrockExchange): Promise<UpstreamOutcome> {
   const { client, sink, options, request } = exchange;
-  const input = blobsFromWire(request.body) as ConverseCommandInput;
+  const input = blobsFromWire(request.body.value()) as ConverseCommandInput;
   const { output, servedModel } = await attempt(exchange, (modelId) => client.send(new ConverseCommand({ ...input, modelId }), sdkOptions(exchange)));
   const usage = converseUsage(output.usage);
   if (usage !== null) options.onUsage?.(usage);
@@ -45,7 +45,7 @@ async function converse(exchange: BedrockExchange): Promise<UpstreamOutcome> {
 
 async function converseStream(exchange: BedrockExchange): Promise<UpstreamOutcome> {
   const { client, sink, options, request } = exchange;
-  const input = blobsFromWire(request.body) as ConverseCommandInput;
+  const input = blobsFromWire(request.body.value()) as ConverseCommandInput;
   const { output, servedModel } = await attempt(exchange, (modelId) => client.send(new ConverseStreamCommand({ ...input, modelId }), sdkOptions(exchange)));
   const { reader, first } = await openEventStream<ConverseStreamOutput>(exchange, output.stream, servedModel);
   let event: ConverseStreamOutput | undefined = first;
@@ -91,7 +91,7 @@ async function invoke(exchange: BedrockExchange): Promise<UpstreamOutcome> {
   const { client, sink, options, request } = exchange;
   let responseHeaders: Record<string, string> = {};
   const { output, servedModel } = await attempt(exchange, (modelId) => {
-    const command = new InvokeModelCommand({ modelId, body: request.raw, ...invokeHeaders(exchange) });
+    const command = new InvokeModelCommand({ modelId, body: request.body.raw, ...invokeHeaders(exchange) });
     // Token counts for models whose body has no usage arrive only as response headers.
     command.middlewareStack.add(
       (next) => async (args) => {
@@ -116,7 +116,7 @@ async function invoke(exchange: BedrockExchange): Promise<UpstreamOutcome> {
 async function invokeStream(exchange: BedrockExchange): Promise<UpstreamOutcome> {
   const { client, sink, options, request } = exchange;
   const { output, servedModel } = await attempt(exchange, (modelId) =>
-    client.send(new InvokeModelWithResponseStreamCommand({ modelId, body: request.raw, ...invokeHeaders(exchange) }), sdkOptions(exchange)));
+    client.send(new InvokeModelWithResponseStreamCommand({ modelId, body: request.body.raw, ...invokeHeaders(exchange) }), sdkOptions(exchange)));
   const { reader, first } = await openEventStream<ResponseStream>(exchange, output.body, servedModel);
   let event: ResponseStream | undefined = first;
   sink.head(200, { 'content-type': EVENTSTREAM_CONTENT_TYPE, ...requestId(output.$metadata) });

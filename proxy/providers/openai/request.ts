@@ -1,6 +1,6 @@
 // Builds the OpenAI upstream request from a client's Chat Completions or Responses request: path, headers, body bytes.
+import type { JsonBody } from '../../core/json-body.js';
 import type { ClientRequest, Operation, ProviderTarget } from '../types.js';
-import { upstreamBody } from '../http/body.js';
 import { upstreamPath, type Endpoint } from '../http/endpoint.js';
 import type { UpstreamCall } from '../http/forward.js';
 import { forwardableHeaders } from '../http/headers.js';
@@ -25,8 +25,8 @@ export interface OpenAICall extends UpstreamCall {
 }
 
 /** Whether the client itself asked a stream for its final usage chunk. */
-export function clientWantsStreamUsage(body: Readonly<Record<string, unknown>>): boolean {
-  const options = body.stream_options;
+export function clientWantsStreamUsage(body: JsonBody): boolean {
+  const options = body.get('stream_options');
   return typeof options === 'object' && options !== null && (options as { include_usage?: unknown }).include_usage === true;
 }
 
@@ -41,9 +41,8 @@ export function buildOpenAICall(request: ClientRequest, target: ProviderTarget, 
   const usageInjected = request.operation === 'chat_completions' && request.stream && !clientWantsStreamUsage(request.body);
   const overrides: Record<string, unknown> = { model: target.model };
   if (usageInjected) {
-    const existing = typeof request.body.stream_options === 'object' && request.body.stream_options !== null
-      ? (request.body.stream_options as Record<string, unknown>)
-      : {};
+    const options = request.body.get('stream_options');
+    const existing = typeof options === 'object' && options !== null ? (options as Record<string, unknown>) : {};
     overrides.stream_options = { ...existing, include_usage: true };
   }
   const headers = forwardableHeaders(request.headers, CLIENT_ACCOUNT_HEADERS);
@@ -53,7 +52,7 @@ export function buildOpenAICall(request: ClientRequest, target: ProviderTarget, 
     origin: endpoint.origin,
     path: upstreamPath(endpoint, path, request.query),
     headers,
-    body: upstreamBody(request.body, request.raw, overrides),
+    body: request.body.with(overrides),
     model: target.model,
     usageInjected,
   };
