@@ -188,8 +188,14 @@ export class SqliteDatabase {
 
   /** The database file's size in bytes (page count × page size). */
   fileBytes(): number {
-    const [row] = this.rows<{ bytes: number }>('SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()', []);
-    return row.bytes;
+    // Asked after every applied batch (collect-garbage.ts), so compiled once like the write path's statements.
+    const stmt = this.statement('SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()');
+    try {
+      stmt.step();
+      return stmt.get()[0] as number;
+    } finally {
+      stmt.reset();
+    }
   }
 
   /** The whole database file, for a snapshot. */
