@@ -205,10 +205,10 @@ export function requestEnvelope(route: ClientRoute, headers: IncomingHttpHeaders
 }
 
 /** The envelope completed with its body, validated. Throws `invalid_request` for anything the schema refuses. */
-export function withBody(envelope: ClientRequest, route: ClientRoute, raw: Buffer): ClientRequest {
+export function withBody(envelope: ClientRequest, route: ClientRoute, raw: Buffer, options: { whole?: boolean } = {}): ClientRequest {
   // JsonBody.read refuses a body nested past the limit before anything recurses over it (zod, body rewrites, the
   // Bedrock translations), and text that is not a JSON object.
-  const body = JsonBody.read(raw);
+  const body = JsonBody.read(raw, options);
   // The schemas read no deeper than the outline (see outlineValue), which costs a fraction of the whole parse.
   const result = schemaFor(route).safeParse(body.outlineValue());
   if (!result.success) {

@@ -53,17 +53,20 @@ export class JsonBody {
 
   /**
    * `raw` as a JSON object. Throws `invalid_request` for a text that is not JSON (with JSON.parse's own message),
-   * nests deeper than MAX_JSON_NESTING, or is not an object.
+   * nests deeper than MAX_JSON_NESTING, or is not an object. With `whole`, for a body that will be parsed whole
+   * anyway (a translation), it is parsed at once: the scan would only repeat the parser's validation.
    */
-  static read(raw: Buffer): JsonBody {
-    const scan = scanJson(raw, MAX_JSON_NESTING);
-    if (scan.kind === 'too_deep') throw tooDeeplyNested();
-    if (scan.kind === 'valid') {
-      if (raw[firstNonSpace(raw)] !== OPEN_BRACE) throw notAnObject();
-      return new JsonBody(raw, scan.outline, undefined);
+  static read(raw: Buffer, options: { whole?: boolean } = {}): JsonBody {
+    if (options.whole !== true) {
+      const scan = scanJson(raw, MAX_JSON_NESTING);
+      if (scan.kind === 'too_deep') throw tooDeeplyNested();
+      if (scan.kind === 'valid') {
+        if (raw[firstNonSpace(raw)] !== OPEN_BRACE) throw notAnObject();
+        return new JsonBody(raw, scan.outline, undefined);
+      }
     }
-    // Not valid UTF-8 (JSON.parse reads it with replacement characters), or not JSON: parsed as a whole the way
-    // the gateway always did, for the value or for JSON.parse's message about the text the client sent.
+    // Parsed whole as the gateway always did: asked to, or for text that is not valid UTF-8 (JSON.parse reads it
+    // with replacement characters) or not JSON (for JSON.parse's message about the text the client sent).
     if (nestsDeeperThan(raw, MAX_JSON_NESTING)) throw tooDeeplyNested();
     let value: unknown;
     try {

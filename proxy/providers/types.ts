@@ -104,6 +104,11 @@ export interface LearnedChange {
 }
 
 export interface Provider {
+  /**
+   * Whether send() reads the client's whole body, parsed (a translation to another API), rather than a few members
+   * over the forwarded bytes. The edge then parses the body whole at once instead of scanning it (JsonBody.read).
+   */
+  readonly parsesWholeBody: boolean;
   /** Why this provider cannot serve this request on this target, or null when it can. */
   unsupported(request: ClientRequest, target: ProviderTarget): string | null;
   /**

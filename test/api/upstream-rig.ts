@@ -25,7 +25,7 @@ import { JsonBody } from '../../proxy/core/json-body.js';
 
 /** An anthropic provider whose send() does what the test says; every other provider type is never called. */
 function fakeProvider(send: (target: { id: string }) => Promise<UpstreamOutcome>): Provider {
-  return { unsupported: () => null, send: (_request, target) => send(target), learnedChanges: () => [], close: async () => undefined };
+  return { parsesWholeBody: false, unsupported: () => null, send: (_request, target) => send(target), learnedChanges: () => [], close: async () => undefined };
 }
 
 export interface UpstreamRig {

@@ -100,3 +100,17 @@ test('the recorded Claude Code request: the outline holds its shape, a model cha
   assert.deepEqual(JSON.parse(spliced.toString()), { ...value, model: 'another-model' });
   assert.equal(spliced.length, raw.length - JSON.stringify(value.model).length + '"another-model"'.length);
 });
+
+test('read whole (a translation will parse it anyway): the same members, outline and refusals, overrides re-serialised', () => {
+  const value = claudeCode();
+  const raw = Buffer.from(JSON.stringify(value));
+  const body = JsonBody.read(raw, { whole: true });
+  assert.equal(body.get('model'), value.model);
+  assert.deepEqual(body.value(), value);
+  assert.equal(body.outlineValue(), body.value(), 'validated on the parsed value itself');
+  assert.equal(body.with({ model: value.model }), raw);
+  assert.deepEqual(JSON.parse(body.with({ model: 'other' }).toString()), { ...value, model: 'other' });
+  assert.throws(() => JsonBody.read(Buffer.from('{"a":'), { whole: true }), /not valid JSON/);
+  assert.throws(() => JsonBody.read(Buffer.from('[1]'), { whole: true }), /must be a JSON object/);
+  assert.throws(() => JsonBody.read(Buffer.from(`{"a":${'['.repeat(300)}${']'.repeat(300)}}`), { whole: true }), /nests arrays and objects more than 256/);
+});

@@ -18,6 +18,7 @@ export interface AnthropicProviderOptions {
 }
 
 export class AnthropicProvider implements Provider {
+  readonly parsesWholeBody = false;
   private readonly client = new AnthropicClient();
   private readonly adapter: ProtocolAdapter;
 

@@ -31,6 +31,8 @@ const BEDROCK_OPERATIONS = new Set(['converse', 'converse_stream', 'invoke', 'in
 const OPENAI_OPERATIONS = new Set(['chat_completions', 'responses', 'responses_compact']);
 
 export class BedrockProvider implements Provider {
+  /** Every request is translated to Converse or an InvokeModel body, but for a Bedrock client's own InvokeModel. */
+  readonly parsesWholeBody = true;
   private readonly env: NodeJS.ProcessEnv;
   private readonly log: ProviderLog;
   private readonly clock: Clock;

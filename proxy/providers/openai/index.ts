@@ -21,6 +21,7 @@ export interface OpenAIProviderOptions {
 }
 
 export class OpenAIProvider implements Provider {
+  readonly parsesWholeBody = false;
   private readonly client = new OpenAIClient();
   private readonly clock: Clock;
 
