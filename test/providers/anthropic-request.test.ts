@@ -14,9 +14,13 @@ function messages(body: Record<string, unknown>, headers: Record<string, string>
 }
 
 describe('anthropic request', () => {
-  it('re-serialises the body only to put the target model in, keeping key order', () => {
+  it('changes only the model\'s bytes to put the target model in, keeping the client\'s key order and formatting', () => {
     const call = buildAnthropicCall(messages({ model: 'auto', max_tokens: 5, messages: [] }), TARGET, endpointOf('https://api.anthropic.com'));
     assert.equal(call.body.toString(), '{"model":"claude-sonnet-4-20250514","max_tokens":5,"messages":[]}');
+    const spaced = Buffer.from('{\n  "max_tokens": 5,\n  "model": "auto",\n  "messages": [ ]\n}');
+    const request: ClientRequest = { ...messages({}), model: 'auto', body: JsonBody.read(spaced) };
+    const rewritten = buildAnthropicCall(request, TARGET, endpointOf('https://api.anthropic.com'));
+    assert.equal(rewritten.body.toString(), '{\n  "max_tokens": 5,\n  "model": "claude-sonnet-4-20250514",\n  "messages": [ ]\n}');
   });
 
   it('keeps the base URL path prefix and the client query string', () => {
