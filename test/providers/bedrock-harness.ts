@@ -64,7 +64,7 @@ export async function startBedrockHarness(
         return;
       }
       const raw = Buffer.concat(chunks);
-      const body = raw.length === 0 ? {} : (JSON.parse(raw.toString('utf8')) as Record<string, unknown>);
+      const body = raw.length === 0 ? JsonBody.EMPTY : JsonBody.read(raw);
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.headers)) {
         if (value === undefined || name.startsWith(':') || DROPPED_HEADERS.has(name)) continue;
@@ -73,9 +73,9 @@ export async function startBedrockHarness(
       const request: ClientRequest = {
         protocol: matched.protocol,
         operation: matched.operation,
-        model: matched.pathModel ?? (typeof body.model === 'string' ? body.model : ''),
-        stream: matched.operation === 'converse_stream' || matched.operation === 'invoke_stream' || body.stream === true,
-        body: raw.length === 0 ? JsonBody.EMPTY : JsonBody.read(raw),
+        model: matched.pathModel ?? (typeof body.get('model') === 'string' ? (body.get('model') as string) : ''),
+        stream: matched.operation === 'converse_stream' || matched.operation === 'invoke_stream' || body.get('stream') === true,
+        body,
         headers,
         query: url.search.replace(/^\?/, ''),
       };

@@ -163,7 +163,7 @@ function parseUtf8Json(body: Buffer): unknown {
   return JSON.parse(body.toString('utf8'));
 }
 
-function parseJson(body: Buffer, parse: (body: Buffer) => unknown = parseUtf8Json): unknown {
+function parseJson(body: Buffer, parse: (body: Buffer) => unknown): unknown {
   if (body.length === 0) return undefined;
   try {
     return parse(body);
@@ -302,7 +302,7 @@ export async function startProviderHarness(options: ProviderHarnessOptions): Pro
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
       const url = new URL(req.url ?? '/', 'http://gateway.test');
-      const body = (parseJson(raw) ?? {}) as Record<string, unknown>;
+      const body = raw.length === 0 ? JsonBody.EMPTY : JsonBody.read(raw);
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.headers)) {
         if (value === undefined || CREDENTIAL_HEADERS.has(name)) continue;
@@ -311,9 +311,9 @@ export async function startProviderHarness(options: ProviderHarnessOptions): Pro
       const request: ClientRequest = {
         protocol: options.protocol,
         operation: OPERATIONS[url.pathname] ?? 'messages',
-        model: typeof body.model === 'string' ? body.model : '',
-        stream: body.stream === true,
-        body: raw.length === 0 ? JsonBody.EMPTY : JsonBody.read(raw),
+        model: typeof body.get('model') === 'string' ? (body.get('model') as string) : '',
+        stream: body.get('stream') === true,
+        body,
         headers,
         query: url.search.replace(/^\?/, ''),
       };
