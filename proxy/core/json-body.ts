@@ -17,7 +17,7 @@ const FALSE = 0x66;
 const NULL = 0x6e;
 
 /** Strings up to this many bytes of JSON text (quotes included) are decoded in the outline; longer ones are not. */
-export const SHORT_STRING_BYTES = 128;
+const SHORT_STRING_BYTES = 128;
 /** What the outline holds for a longer string: a string, as the type of the value it stands for. */
 export const LONG_STRING = '(long string)';
 

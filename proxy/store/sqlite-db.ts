@@ -188,7 +188,7 @@ export class SqliteDatabase {
 
   /** The database file's size in bytes (page count × page size). */
   fileBytes(): number {
-    // Asked after every applied batch (collect-garbage.ts), so compiled once like the write path's statements.
+    // Asked after every applied batch (sqlite-worker.ts), so compiled once like the write path's statements.
     const stmt = this.statement('SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()');
     try {
       stmt.step();
