@@ -83,7 +83,10 @@ export interface SpendgateOptions {
 
 export async function startSpendgate(options: SpendgateOptions): Promise<SpendgateTarget> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'spendgate-bench-')));
-  const configPath = join(dataDir, 'bifrost.yaml');
+  // The config lives in a folder of its own, as a team's bifrost.yaml lives in its repository and the data directory
+  // in ~/.spendgate: the config watcher watches the config's folder, so a journal written next to it would wake the
+  // gateway's event loop with a change event for every journal write.
+  const configPath = join(await mkdtemp(join(tmpdir(), 'spendgate-bench-config-')), 'bifrost.yaml');
   await writeFile(configPath, seedConfig({ upstream: options.upstream, virtualKeys: options.virtualKeys, maxRecords: options.maxRecords }));
   const name = options.baselineCli === undefined ? 'spendgate' : 'baseline';
   const proc = await spawnServer({
