@@ -6,7 +6,7 @@ import { COUNT_DROPPED, MOVE_DROP_BOUNDARY } from './log-cap.js';
 import { LOG_COLUMN_LIST, LOG_COLUMNS, logRecordValues } from './log-columns.js';
 import { RollupBatch, rollupDay, SQLITE_ROLLUP_PRUNE, SQLITE_ROLLUP_UPSERT } from './log-rollup.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
-import type { SpendRow } from './store.js';
+import type { Charge, SpendRow } from './store.js';
 
 const INSERT_LOG = `INSERT INTO logs (${LOG_COLUMN_LIST}) VALUES (${LOG_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (id) DO NOTHING`;
 const FIRE_ALERT = `INSERT INTO alert_fired (type, tier, id, period_start, threshold, fired_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -89,6 +89,9 @@ export class SqliteDatabase {
       const flushRollup = () => {
         for (const row of rollup.take()) addRollup.run(row.map(sqliteValue));
       };
+      // Summed per tier-period first: a batch holds hundreds of requests charging the same few tiers, and one upsert
+      // per key costs what one per charge did.
+      const spend = new Map<string, [Charge['tier'], string, number, number]>();
       for (const e of entries) {
         if ('pruneBefore' in e) {
           flushRollup();
@@ -111,7 +114,12 @@ export class SqliteDatabase {
           this.db.run(SETTLE_DELIVERY, [outcome.state, outcome.attempts, outcome.nextAttemptAt, outcome.lastError, at, outboxId]);
           continue;
         }
-        for (const c of e.charges) addSpend.run([c.tier, c.id, c.periodStart, c.micros]);
+        for (const c of e.charges) {
+          const key = `${c.tier}\u0000${c.id}\u0000${c.periodStart}`;
+          const sum = spend.get(key);
+          if (sum === undefined) spend.set(key, [c.tier, c.id, c.periodStart, c.micros]);
+          else sum[3] += c.micros;
+        }
         for (const r of e.logs) {
           insertLog.run(logRecordValues(r).map(sqliteValue));
           if (this.db.getRowsModified() > 0) {
@@ -121,6 +129,7 @@ export class SqliteDatabase {
         }
       }
       flushRollup();
+      for (const row of spend.values()) addSpend.run(row);
       if (maxLogRecords !== undefined && rows > maxLogRecords) rows -= this.dropOldestLogs(rows - maxLogRecords);
       const last = entries[entries.length - 1];
       if (last !== undefined) this.statement(SET_JOURNAL_SEQ).run([last.seq]);

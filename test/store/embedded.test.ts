@@ -58,6 +58,29 @@ test('commits survive a clean restart: spend totals and log records come back eq
   assert.deepEqual(await allLogs(reopened), [logRecord(2), logRecord(3)]);
 });
 
+test('charges applied in one batch are summed per tier, id and period, never across them', async (t) => {
+  const { dir, own } = await scope(t);
+  const store = own(await openStore({ dataDir: join(dir, 'home') }));
+  const NEXT = PERIOD + 86_400_000;
+  // One turn's commits reach the database thread as one batch: the same id under two tiers, the same tier and id in
+  // two periods, and keys that repeat between other keys.
+  await Promise.all([
+    store.commit({ charges: [charge('team', 'platform', 100), charge('customer', 'platform', 1)], logs: [logRecord(1)] }),
+    store.commit({ charges: [charge('team', 'platform', 20, NEXT), charge('team', 'infra', 7)], logs: [logRecord(2)] }),
+    store.commit({ charges: [charge('team', 'platform', 3), charge('customer', 'platform', 2)], logs: [] }),
+    store.commit({ charges: [charge('team', 'platform', 400, NEXT)], logs: [logRecord(3)] }),
+  ]);
+  assert.deepEqual(await store.loadSpend(), [
+    { tier: 'customer', id: 'platform', periodStart: PERIOD, spentMicros: 3 },
+    { tier: 'team', id: 'infra', periodStart: PERIOD, spentMicros: 7 },
+    { tier: 'team', id: 'platform', periodStart: PERIOD, spentMicros: 103 },
+    { tier: 'team', id: 'platform', periodStart: NEXT, spentMicros: 420 },
+  ]);
+  // And once more on top of what is stored.
+  await store.commit({ charges: [charge('team', 'infra', 5)], logs: [] });
+  assert.equal((await store.loadSpend()).find((r) => r.id === 'infra')?.spentMicros, 12);
+});
+
 test('the data directory is created private and holds the database and the journal', async (t) => {
   const { dir: root } = await scope(t);
   const dir = join(root, 'fresh', 'home');
