@@ -96,32 +96,32 @@ function journalLines(entries: readonly JournalEntry[]): Buffer {
 }
 
 /**
- * A commit's journal line without its sequence number: `{"charges":[…],"logs":[…]}` as UTF-8. Serialised when the
- * commit is submitted, so the wait for the write carries only the write; the number is spliced in when the line
- * is written, since only then is the commit's place in the journal known.
+ * The width reserved for a commit's sequence number: the digits of Number.MAX_SAFE_INTEGER. JSON allows the spaces
+ * left after a shorter number.
+ */
+const SEQ_WIDTH = 16;
+/** Where the sequence number goes in a prepared line: right after `{"seq":`. */
+const SEQ_AT = Buffer.byteLength('{"seq":');
+const SEQ_ROOM = ' '.repeat(SEQ_WIDTH);
+
+/**
+ * A commit's whole journal line, `{"seq":<room>,"charges":[…],"logs":[…]}\n` as UTF-8, serialised when the commit is
+ * submitted, so the wait for the write carries only the write. Its number is written into the room when the line is
+ * written, since only then is the commit's place in the journal known; the line itself is never copied to do so.
  */
 export interface PreparedCommit {
-  readonly json: Buffer;
+  readonly line: Buffer;
 }
 
 export function prepareCommit({ charges, logs }: CommitEntry): PreparedCommit {
-  return { json: Buffer.from(JSON.stringify({ charges, logs })) };
+  const members = JSON.stringify({ charges, logs });
+  return { line: Buffer.from(`{"seq":${SEQ_ROOM},${members.slice(1)}\n`) };
 }
 
-const NEWLINE = Buffer.from('\n');
-
-/** The prepared commits as journal lines numbered from `firstSeq`: `{"seq":N,"charges":…}`, one per line. */
+/** The prepared commits numbered from `firstSeq`, as the bytes to write: the one line itself, or the lines joined. */
 function commitLines(firstSeq: number, commits: readonly PreparedCommit[]): Buffer {
-  const parts: Buffer[] = [];
-  let bytes = 0;
-  commits.forEach((c, i) => {
-    const head = Buffer.from(`{"seq":${firstSeq + i},`);
-    // The prepared JSON without its opening brace: the members after "seq".
-    const members = c.json.subarray(1);
-    parts.push(head, members, NEWLINE);
-    bytes += head.length + members.length + 1;
-  });
-  return Buffer.concat(parts, bytes);
+  for (let i = 0; i < commits.length; i++) commits[i].line.write(String(firstSeq + i), SEQ_AT, SEQ_WIDTH, 'latin1');
+  return commits.length === 1 ? commits[0].line : Buffer.concat(commits.map((c) => c.line));
 }
 
 export class Journal {

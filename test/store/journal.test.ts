@@ -59,6 +59,17 @@ test('prepared commits are written as numbered lines that replay exactly like ap
   await reopened.close();
 });
 
+test('a prepared line has room for any sequence number, a lone commit and the largest safe one included', async (t) => {
+  const { path, journal } = await journalIn(t, { sync: 'off' });
+  const last = Number.MAX_SAFE_INTEGER;
+  journal.appendCommits(7, [prepareCommit(entry(7))]);
+  journal.appendCommits(last - 1, [prepareCommit(entry(last - 1)), prepareCommit(entry(last))]);
+  await journal.close();
+  const { journal: reopened, entries } = await Journal.open(path, () => undefined, { sync: 'off' });
+  assert.deepEqual(entries, [entry(7), entry(last - 1), entry(last)]);
+  await reopened.close();
+});
+
 test('with journal_fsync set, written lines are fdatasynced on the interval, and an idle journal is not', async (t) => {
   const { dir, journal } = await journalIn(t, { sync: 5 });
   const syncs = await countDatasyncs(t, dir);
