@@ -26,7 +26,7 @@ function forms(secret: string): string[] {
 }
 
 /** `text` with every known secret and every credential-shaped token replaced by `[redacted]`. */
-export function redactCredentials(text: string, known: readonly string[] = []): string {
+export function redactCredentials(text: string, known: Iterable<string> = []): string {
   let out = text;
   for (const secret of known) {
     if (secret.length < MIN_KNOWN_SECRET) continue;
@@ -40,7 +40,7 @@ export function redactCredentials(text: string, known: readonly string[] = []): 
  * Bytes relayed to the client unchanged unless they carry a credential; then the redacted text. Keeps the common
  * case (nothing to hide) byte-for-byte and allocation-free beyond the decode.
  */
-export function redactBytes(bytes: Buffer, known: readonly string[] = []): Buffer {
+export function redactBytes(bytes: Buffer, known: Iterable<string> = []): Buffer {
   const text = bytes.toString('utf8');
   const redacted = redactCredentials(text, known);
   return redacted === text ? bytes : Buffer.from(redacted, 'utf8');

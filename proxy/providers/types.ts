@@ -69,7 +69,7 @@ export interface SendOptions {
    * Credentials the gateway knows (provider keys, virtual key secrets): scrubbed, with credential-shaped tokens,
    * from any upstream error text before it leaves the provider (redact.ts).
    */
-  readonly secrets?: readonly string[];
+  readonly secrets?: Iterable<string>;
   /**
    * Bedrock: the application inference profile ARN this request is attributed to (its team's or key's, from the
    * provider config's `application_inference_profiles`). Bedrock is called with it as the model id; the target's

@@ -1,6 +1,7 @@
 // The local attack surface: DNS rebinding, foreign origins, the admin token, file modes, planted secrets.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { readdir, stat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,6 +14,8 @@ import { eventually, spawnGateway, type SpawnedGateway } from '../harness/gatewa
 
 const UPSTREAM_SECRET = 'sk-ant-PLANTED-upstream-8f3a1c';
 const KEY_SECRET = 'vk-PLANTED-virtual-key-52be9d';
+/** Configured only as its SHA-256: the gateway knows this one in clear only while the client presents it. */
+const HASHED_KEY_SECRET = 'vk-PLANTED-hashed-key-0c71e4';
 const AWS_SECRET = 'PLANTEDawsSecretKey0000000000000000000000';
 const OPENAI_SECRET = 'PLANTED-openai-upstream-key-77e1d0';
 /** Credential-shaped strings the gateway never configured: caught by their shape alone. */
@@ -67,6 +70,8 @@ routing:
 virtual_keys:
   - id: planted-key
     key: env.PLANTED_VK
+  - id: hashed-key
+    key: sha256:${createHash('sha256').update(HASHED_KEY_SECRET).digest('hex')}
 budgets:
   virtual_key:
     - id: planted-key
@@ -156,6 +161,19 @@ budgets:
     assert.ok(metrics.includes(`tier="virtual_key",id="${staging.metrics_label}"`));
     assert.equal(config.config.virtual_keys.find((k) => k.id === 'planted-key')?.metrics_label, 'planted-key');
     assert.ok(gw.output.some((l) => l.includes('config_warning') && l.includes('staging-key') && l.includes('uses its id as its secret')));
+  });
+
+  test('a key configured only as its SHA-256 is [redacted] when an upstream echoes it back to its own client', async () => {
+    upstream.script({ status: 401, error: { type: 'authentication_error', message: `invalid x-api-key ${HASHED_KEY_SECRET}` } });
+    const failed = await fetch(`${gw.url}/anthropic/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': HASHED_KEY_SECRET },
+      body: JSON.stringify({ model: 'claude-sonnet-4-20250514', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    const text = await failed.text();
+    assert.equal(failed.status, 401);
+    assert.ok(!text.includes(HASHED_KEY_SECRET), text);
+    assert.match(text, /invalid x-api-key \[redacted\]/);
   });
 
   test('planted secrets appear in no log line, response, metric, config dump or data file; credentials upstreams echo in errors are [redacted]', async () => {

@@ -21,7 +21,7 @@ export async function attemptOnce(
   s: AttemptServices,
   target: ProviderConfig,
   reservation: Reservation,
-  secrets: readonly string[],
+  secrets: Iterable<string>,
 ): Promise<GatewayError | undefined> {
   const attempt: Attempt = { number: ctx.attempts.length + 1, target, reservation, startedAt: s.clock.now() };
   ctx.attempts.push(attempt);

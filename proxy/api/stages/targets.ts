@@ -63,8 +63,19 @@ function configuredSecrets(s: { readonly env: NodeJS.ProcessEnv; readonly config
   return secrets;
 }
 
-/** The configured secrets plus the one this client presented (the only clear form of a `sha256:` key). */
-export function secretsFor(ctx: RequestContext, s: Pick<Services, 'env'>): readonly string[] {
+/**
+ * The configured secrets plus the one this client presented (the only clear form of a `sha256:` key), read only if
+ * an upstream error is scrubbed: a config's list holds every virtual key's secret, and copying thousands of them
+ * for every request cost more than the request itself.
+ */
+export function secretsFor(ctx: RequestContext, s: Pick<Services, 'env'>): Iterable<string> {
   const configured = configuredSecrets({ env: s.env, config: ctx.snapshot.config });
-  return ctx.presentedKey ? [...configured, ctx.presentedKey] : configured;
+  const presented = ctx.presentedKey;
+  if (!presented) return configured;
+  return {
+    *[Symbol.iterator]() {
+      yield* configured;
+      yield presented;
+    },
+  };
 }

@@ -51,7 +51,7 @@ export interface CallContext {
   readonly modelId: string;
   readonly region: string;
   /** Credentials to scrub from Bedrock's error text (SendOptions.secrets). */
-  readonly secrets?: readonly string[];
+  readonly secrets?: Iterable<string>;
   /** An application inference profile ARN to call instead of `modelId`, which still decides the request's body. */
   readonly invokeAs?: string;
 }

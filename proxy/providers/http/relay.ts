@@ -39,7 +39,7 @@ export async function relayStream(
   observer: StreamObserver,
   onUsage: ((usage: Usage) => void) | undefined,
   describe: (err: unknown) => string,
-  secrets: readonly string[] = [],
+  secrets: Iterable<string> = [],
 ): Promise<RelayResult> {
   const parser = new SseParser();
   let reported: Usage | null = null;
