@@ -85,6 +85,14 @@ budgets:
     });
   });
 
+  /** A one-word Anthropic Messages request through the gateway with the given virtual key. */
+  const askClaude = (key: string) =>
+    fetch(`${gw.url}/anthropic/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': key },
+      body: JSON.stringify({ model: 'claude-sonnet-4-20250514', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+
   after(async () => {
     await gw.stop();
     await upstream.close();
@@ -141,11 +149,7 @@ budgets:
   });
 
   test('/metrics never prints a key whose secret is its id; /api/config maps its pseudonym back to the id', async () => {
-    const ok = await fetch(`${gw.url}/anthropic/v1/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': 'staging-key' },
-      body: JSON.stringify({ model: 'claude-sonnet-4-20250514', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
-    });
+    const ok = await askClaude('staging-key');
     assert.equal(ok.status, 200, 'a budgets-only key still authenticates with its id');
     await ok.text();
     const metrics = await eventually(async () => {
@@ -165,11 +169,7 @@ budgets:
 
   test('a key configured only as its SHA-256 is [redacted] when an upstream echoes it back to its own client', async () => {
     upstream.script({ status: 401, error: { type: 'authentication_error', message: `invalid x-api-key ${HASHED_KEY_SECRET}` } });
-    const failed = await fetch(`${gw.url}/anthropic/v1/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': HASHED_KEY_SECRET },
-      body: JSON.stringify({ model: 'claude-sonnet-4-20250514', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
-    });
+    const failed = await askClaude(HASHED_KEY_SECRET);
     const text = await failed.text();
     assert.equal(failed.status, 401);
     assert.ok(!text.includes(HASHED_KEY_SECRET), text);
@@ -177,20 +177,12 @@ budgets:
   });
 
   test('planted secrets appear in no log line, response, metric, config dump or data file; credentials upstreams echo in errors are [redacted]', async () => {
-    const ok = await fetch(`${gw.url}/anthropic/v1/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': KEY_SECRET },
-      body: JSON.stringify({ model: 'claude-sonnet-4-20250514', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
-    });
+    const ok = await askClaude(KEY_SECRET);
     assert.equal(ok.status, 200);
     const okText = await ok.text();
     // Upstreams that echo credentials in their errors: the provider's own key, a key-shaped token, an AWS key id.
     upstream.script({ status: 401, error: { type: 'authentication_error', message: `invalid x-api-key ${UPSTREAM_SECRET}; also tried ${ECHOED_ANTHROPIC} and ${KEY_SECRET}` } });
-    const failed = await fetch(`${gw.url}/anthropic/v1/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': KEY_SECRET },
-      body: JSON.stringify({ model: 'claude-sonnet-4-20250514', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
-    });
+    const failed = await askClaude(KEY_SECRET);
     const failedText = await failed.text();
     assert.equal(failed.status, 401);
     assert.match(failedText, /\[redacted\]/);
