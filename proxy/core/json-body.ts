@@ -3,7 +3,7 @@
 import { GatewayError } from './errors.js';
 import { parseJsonBytes } from './json-bytes.js';
 import { MAX_JSON_NESTING, nestsDeeperThan, tooDeeplyNested } from './json-depth.js';
-import { scanJson, type JsonOutline } from './json-scan.js';
+import { scanJson, whitespaceEnd, type JsonOutline } from './json-scan.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -61,7 +61,7 @@ export class JsonBody {
       const scan = scanJson(raw, MAX_JSON_NESTING);
       if (scan.kind === 'too_deep') throw tooDeeplyNested();
       if (scan.kind === 'valid') {
-        if (raw[firstNonSpace(raw)] !== OPEN_BRACE) throw notAnObject();
+        if (raw[whitespaceEnd(raw, 0)] !== OPEN_BRACE) throw notAnObject();
         return new JsonBody(raw, scan.outline, undefined);
       }
     }
@@ -147,7 +147,7 @@ export class JsonBody {
       // After the last member's value, or right after `{` when there is none.
       const last = this.lastMemberEnd();
       const text = added.join(',');
-      const afterBrace = firstNonSpace(this.raw) + 1;
+      const afterBrace = whitespaceEnd(this.raw, 0) + 1;
       replaced.push(last === undefined ? { start: afterBrace, end: afterBrace, text } : { start: last, end: last, text: `,${text}` });
     }
     replaced.sort((a, b) => a.start - b.start);
@@ -198,12 +198,6 @@ export class JsonBody {
   private text(start: number, end: number): unknown {
     return parseJsonBytes(this.raw.subarray(start, end));
   }
-}
-
-function firstNonSpace(raw: Buffer): number {
-  let i = 0;
-  while (raw[i] === 0x20 || raw[i] === 0x0a || raw[i] === 0x0d || raw[i] === 0x09) i++;
-  return i;
 }
 
 /** As JSON.parse sets a member: `__proto__` becomes an own property, not the object's prototype. */

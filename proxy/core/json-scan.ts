@@ -91,13 +91,7 @@ class Scanner {
   }
 
   whitespace(from: number): number {
-    const text = this.text;
-    let i = from;
-    for (;;) {
-      const c = text[i];
-      if (c !== SPACE && c !== LF && c !== CR && c !== TAB) return i;
-      i++;
-    }
+    return whitespaceEnd(this.text, from);
   }
 
   /** The value starting at `at` (level `level`, in container entry `parent`); returns the index after it. */
@@ -227,6 +221,16 @@ class Scanner {
     if (at + word.length > this.length) throw INVALID;
     for (let k = 0; k < word.length; k++) if (this.text[at + k] !== word[k]) throw INVALID;
     return at + word.length;
+  }
+}
+
+/** The index of the first byte at or after `from` that is not JSON whitespace (space, tab, LF, CR). */
+export function whitespaceEnd(text: Buffer, from: number): number {
+  let i = from;
+  for (;;) {
+    const c = text[i];
+    if (c !== SPACE && c !== LF && c !== CR && c !== TAB) return i;
+    i++;
   }
 }
 
