@@ -1,4 +1,5 @@
 // The engine's long-lived parts — providers, counters, router, alerts — built once, fed each config, closed in order.
+import { setMaxListeners } from 'node:events';
 import type { Config, ProviderType } from '../config/types.js';
 import { unsetApiKeyMessage, unsetApiKeyVariable } from '../config/secrets.js';
 import { systemClock, type Clock } from '../core/clock.js';
@@ -122,6 +123,9 @@ export class Engine {
     const d: Resolved = { clock: deps.clock ?? systemClock, env: deps.env ?? process.env, rng: deps.rng ?? Math.random, log: deps.log, defaultTags: deps.defaultTags ?? {} };
     const providers = createProviders(d.env, d.log);
     const shutdown = new AbortController();
+    // Every upstream call in flight listens on this signal until it ends, so its listener count is the number of calls
+    // in flight: past Node's default of 10 it would log a false "possible memory leak" warning.
+    setMaxListeners(0, shutdown.signal);
     // Spans and OTLP metrics label keys exactly as /metrics does (the labeller is set below, before any request).
     const telemetry = new TelemetryExport({ env: d.env, log: d.log, keyLabel: (id) => metrics.keyLabel(id), serviceVersion: VERSION });
     const services = await createServices(config, store, d, { providers, metrics, telemetry, shutdown: shutdown.signal });

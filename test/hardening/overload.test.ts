@@ -1,4 +1,4 @@
-// Overload and shutdown: past --max-in-flight the excess gets 503 overloaded_error with retry-after at once;
+// Many calls in flight log nothing; overload and shutdown: past --max-in-flight the excess gets 503 overloaded_error with retry-after at once;
 // SIGTERM while requests are in flight lets them finish with 200, then the process exits 0.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -28,6 +28,37 @@ routing:
 }
 
 const body = JSON.stringify({ model: MODEL, max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] });
+
+describe('many calls in flight at once', () => {
+  let upstream: TestUpstream;
+  let gw: SpawnedGateway;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+  before(async () => {
+    upstream = await startAnthropicUpstream();
+    gw = await spawnGateway({ config: config(upstream.url), env: { OVERLOAD_UPSTREAM_KEY: 'sk-load' } });
+  });
+
+  after(async () => {
+    agent.destroy();
+    await gw.kill();
+    await upstream.close();
+  });
+
+  test('24 concurrent requests are all served and Node warns of nothing (each call listens on the shutdown signal)', async () => {
+    upstream.setDefault({ latencyMs: 1_000, text: 'in flight together' });
+    const inFlight = Promise.all(
+      Array.from({ length: 24 }, () => post(gw.url, '/anthropic/v1/messages', body, { headers: { 'content-type': 'application/json', 'x-api-key': 'load-key' }, agent })),
+    );
+    await eventually(() => upstream.requests.length >= 24, 5_000, 'all 24 requests to reach the upstream');
+    for (const answer of await inFlight) assert.equal(answer.status, 200, answer.body.toString());
+    assert.deepEqual(
+      gw.output.filter((line) => line.includes('"event":"node_warning"')),
+      [],
+      'no Node warning, in particular no MaxListenersExceededWarning about the abort listeners of the calls in flight',
+    );
+  });
+});
 
 describe('overload and graceful shutdown', () => {
   let upstream: TestUpstream;
