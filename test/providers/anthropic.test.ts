@@ -27,8 +27,11 @@ describe('anthropic provider', () => {
     client = new Anthropic({ baseURL: harness.url, apiKey: 'vk-developer', maxRetries: 0 });
   });
   after(async () => {
-    await harness.close();
-    await upstream.close();
+    try {
+      await harness.close();
+    } finally {
+      await upstream.close();
+    }
   });
   beforeEach(() => {
     upstream.requests.length = 0;

@@ -48,8 +48,11 @@ export async function startRig(
     harness,
     events,
     close: async () => {
-      await harness.close();
-      await upstream.close();
+      try {
+        await harness.close();
+      } finally {
+        await upstream.close();
+      }
     },
   };
 }

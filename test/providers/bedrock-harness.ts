@@ -7,6 +7,7 @@ import type { BedrockProvider } from '../../proxy/providers/bedrock/index.js';
 import type { ClientProtocol, ClientRequest, Operation, ProviderTarget, Timeouts, UpstreamOutcome } from '../../proxy/providers/types.js';
 import { HttpSink } from '../../proxy/server/sink.js';
 import { listenHttp1And2 } from '../upstreams/bedrock.js';
+import { leakedListeners } from '../upstreams/common.js';
 import { JsonBody } from '../../proxy/core/json-body.js';
 
 export interface SendRecord {
@@ -23,6 +24,7 @@ export interface BedrockHarness {
   /** Anthropic SDK baseURL: `${url}/anthropic`; OpenAI: `${url}/openai/v1`; AWS SDK endpoint: `${url}/bedrock`. */
   readonly url: string;
   readonly sends: SendRecord[];
+  /** Closes the front and the provider; rejects if a send left an abort listener on its signal (see leakedListeners). */
   close(): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export async function startBedrockHarness(
   timeouts: Timeouts = { connectMs: 2_000, firstByteMs: 10_000, idleMs: 10_000 },
 ): Promise<BedrockHarness> {
   const sends: SendRecord[] = [];
+  const calls: { request: ClientRequest; signal: AbortSignal }[] = [];
   const server = await listenHttp1And2((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -89,9 +92,11 @@ export async function startBedrockHarness(
         .then(
           (outcome) => {
             sink.release();
+            calls.push({ request, signal: controller.signal });
             sends.push({ request, outcome, usageReports, sawFirstByte, httpVersion: req.httpVersion });
           },
           (err: unknown) => {
+            calls.push({ request, signal: controller.signal });
             sends.push({ request, error: err, usageReports, sawFirstByte, httpVersion: req.httpVersion });
             if (!(err instanceof GatewayError)) {
               res.destroy();
@@ -110,6 +115,8 @@ export async function startBedrockHarness(
     close: async () => {
       await server.close();
       await provider.close();
+      const leaks = calls.flatMap((c) => leakedListeners(c.request, c.signal));
+      if (leaks.length > 0) throw new Error(`provider calls left abort listeners behind:\n${leaks.join('\n')}`);
     },
   };
 }

@@ -25,8 +25,11 @@ describe('openai provider', () => {
     client = new OpenAI({ baseURL: `${harness.url}/v1`, apiKey: 'vk-developer', maxRetries: 0 });
   });
   after(async () => {
-    await harness.close();
-    await upstream.close();
+    try {
+      await harness.close();
+    } finally {
+      await upstream.close();
+    }
   });
   beforeEach(() => {
     upstream.requests.length = 0;

@@ -1,5 +1,6 @@
 // Scripted loopback HTTP upstreams for tests and benchmarks (record every request, answer from a script),
 // and a provider harness that lets real SDK clients drive one provider directly.
+import { getEventListeners } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
@@ -268,6 +269,7 @@ export interface ProviderHarness {
   readonly url: string;
   /** Resolves with the record of the next send to finish (in completion order). */
   nextSend(): Promise<SendRecord>;
+  /** Closes the front and the provider; rejects if a send left an abort listener on its signal (see leakedListeners). */
   close(): Promise<void>;
 }
 
@@ -290,7 +292,9 @@ export async function startProviderHarness(options: ProviderHarnessOptions): Pro
   const timeouts = options.timeouts ?? { connectMs: 2_000, firstByteMs: 10_000, idleMs: 10_000 };
   const done: SendRecord[] = [];
   const waiting: ((record: SendRecord) => void)[] = [];
-  const settle = (record: SendRecord) => {
+  const calls: { request: ClientRequest; signal: AbortSignal }[] = [];
+  const settle = (record: SendRecord, signal: AbortSignal) => {
+    calls.push({ request: record.request, signal });
     const waiter = waiting.shift();
     if (waiter) waiter(record);
     else done.push(record);
@@ -321,10 +325,11 @@ export async function startProviderHarness(options: ProviderHarnessOptions): Pro
       let sawFirstByte = false;
       // The gateway's own sink: the end it holds back is released once send returns.
       const sink = new HttpSink(res);
+      const { signal } = new AbortController();
       options.provider
         .send(request, options.target, sink, {
           timeouts,
-          signal: new AbortController().signal,
+          signal,
           onUsage: (usage) => usageReports.push(usage),
           onFirstByte: () => {
             sawFirstByte = true;
@@ -333,12 +338,12 @@ export async function startProviderHarness(options: ProviderHarnessOptions): Pro
         .then(
           (outcome) => {
             sink.release();
-            settle({ request, outcome, usageReports, sawFirstByte });
+            settle({ request, outcome, usageReports, sawFirstByte }, signal);
           },
           (err: unknown) => {
             if (err instanceof GatewayError) respondWithError(res, options.protocol, err);
             else res.destroy();
-            settle({ request, error: err, usageReports, sawFirstByte });
+            settle({ request, error: err, usageReports, sawFirstByte }, signal);
           },
         );
     });
@@ -355,8 +360,21 @@ export async function startProviderHarness(options: ProviderHarnessOptions): Pro
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await options.provider.close();
+      const leaks = calls.flatMap((c) => leakedListeners(c.request, c.signal));
+      if (leaks.length > 0) throw new Error(`provider calls left abort listeners behind:\n${leaks.join('\n')}`);
     },
   };
+}
+
+/**
+ * The gateway passes one long-lived shutdown signal to every call, so a call must take its abort listener off once
+ * it is over, however it ends: one left behind per request is a leak for as long as the gateway runs. (undici takes
+ * its listener off when the response body closes, a tick after send has read it, so fronts ask when they close.)
+ * Names the request of each listener still on `signal`.
+ */
+export function leakedListeners(request: ClientRequest, signal: AbortSignal): string[] {
+  const left = getEventListeners(signal, 'abort').length;
+  return left === 0 ? [] : [`${request.protocol} ${request.operation} ${request.model}${request.stream ? ' (stream)' : ''}: ${left} listener(s)`];
 }
 
 /** The protocol's error body for a GatewayError, as the gateway's api layer would render an upstream failure. */
