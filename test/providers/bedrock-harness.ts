@@ -7,7 +7,7 @@ import type { BedrockProvider } from '../../proxy/providers/bedrock/index.js';
 import type { ClientProtocol, ClientRequest, Operation, ProviderTarget, Timeouts, UpstreamOutcome } from '../../proxy/providers/types.js';
 import { HttpSink } from '../../proxy/server/sink.js';
 import { listenHttp1And2 } from '../upstreams/bedrock.js';
-import { leakedListeners } from '../upstreams/common.js';
+import { assertListenersReleased, type SettledCall } from '../upstreams/common.js';
 import { JsonBody } from '../../proxy/core/json-body.js';
 
 export interface SendRecord {
@@ -24,7 +24,7 @@ export interface BedrockHarness {
   /** Anthropic SDK baseURL: `${url}/anthropic`; OpenAI: `${url}/openai/v1`; AWS SDK endpoint: `${url}/bedrock`. */
   readonly url: string;
   readonly sends: SendRecord[];
-  /** Closes the front and the provider; rejects if a send left an abort listener on its signal (see leakedListeners). */
+  /** Closes the front and the provider; rejects if a send left an abort listener on its signal (see assertListenersReleased). */
   close(): Promise<void>;
 }
 
@@ -54,7 +54,7 @@ export async function startBedrockHarness(
   timeouts: Timeouts = { connectMs: 2_000, firstByteMs: 10_000, idleMs: 10_000 },
 ): Promise<BedrockHarness> {
   const sends: SendRecord[] = [];
-  const calls: { request: ClientRequest; signal: AbortSignal }[] = [];
+  const calls: SettledCall[] = [];
   const server = await listenHttp1And2((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -115,8 +115,7 @@ export async function startBedrockHarness(
     close: async () => {
       await server.close();
       await provider.close();
-      const leaks = calls.flatMap((c) => leakedListeners(c.request, c.signal));
-      if (leaks.length > 0) throw new Error(`provider calls left abort listeners behind:\n${leaks.join('\n')}`);
+      assertListenersReleased(calls);
     },
   };
 }

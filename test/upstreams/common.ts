@@ -269,7 +269,7 @@ export interface ProviderHarness {
   readonly url: string;
   /** Resolves with the record of the next send to finish (in completion order). */
   nextSend(): Promise<SendRecord>;
-  /** Closes the front and the provider; rejects if a send left an abort listener on its signal (see leakedListeners). */
+  /** Closes the front and the provider; rejects if a send left an abort listener on its signal (see assertListenersReleased). */
   close(): Promise<void>;
 }
 
@@ -292,7 +292,7 @@ export async function startProviderHarness(options: ProviderHarnessOptions): Pro
   const timeouts = options.timeouts ?? { connectMs: 2_000, firstByteMs: 10_000, idleMs: 10_000 };
   const done: SendRecord[] = [];
   const waiting: ((record: SendRecord) => void)[] = [];
-  const calls: { request: ClientRequest; signal: AbortSignal }[] = [];
+  const calls: SettledCall[] = [];
   const settle = (record: SendRecord, signal: AbortSignal) => {
     calls.push({ request: record.request, signal });
     const waiter = waiting.shift();
@@ -360,21 +360,29 @@ export async function startProviderHarness(options: ProviderHarnessOptions): Pro
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await options.provider.close();
-      const leaks = calls.flatMap((c) => leakedListeners(c.request, c.signal));
-      if (leaks.length > 0) throw new Error(`provider calls left abort listeners behind:\n${leaks.join('\n')}`);
+      assertListenersReleased(calls);
     },
   };
+}
+
+/** A provider call whose send has settled, and the abort signal it was given. */
+export interface SettledCall {
+  readonly request: ClientRequest;
+  readonly signal: AbortSignal;
 }
 
 /**
  * The gateway passes one long-lived shutdown signal to every call, so a call must take its abort listener off once
  * it is over, however it ends: one left behind per request is a leak for as long as the gateway runs. (undici takes
  * its listener off when the response body closes, a tick after send has read it, so fronts ask when they close.)
- * Names the request of each listener still on `signal`.
+ * Throws naming the request of every call whose signal still has a listener.
  */
-export function leakedListeners(request: ClientRequest, signal: AbortSignal): string[] {
-  const left = getEventListeners(signal, 'abort').length;
-  return left === 0 ? [] : [`${request.protocol} ${request.operation} ${request.model}${request.stream ? ' (stream)' : ''}: ${left} listener(s)`];
+export function assertListenersReleased(calls: readonly SettledCall[]): void {
+  const leaks = calls.flatMap(({ request, signal }) => {
+    const left = getEventListeners(signal, 'abort').length;
+    return left === 0 ? [] : [`${request.protocol} ${request.operation} ${request.model}${request.stream ? ' (stream)' : ''}: ${left} listener(s)`];
+  });
+  if (leaks.length > 0) throw new Error(`provider calls left abort listeners behind:\n${leaks.join('\n')}`);
 }
 
 /** The protocol's error body for a GatewayError, as the gateway's api layer would render an upstream failure. */
